@@ -1,0 +1,1 @@
+"""Regiecoach: the Telegram edge and entry point."""

@@ -1,0 +1,64 @@
+"""The one place where the python-telegram-bot ``Application`` is wired."""
+
+from __future__ import annotations
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter, Defaults
+from telegram.request import BaseRequest
+
+from bot import handlers
+from bot.config import Settings
+from bot.content import LANGUAGES, DEFAULT_LANGUAGE, Content, load_content
+from bot.conversation import Clock, Conversations, utc_now
+from storage import SessionStore
+from sqlite_utils import Database
+
+# Telegram allows about 30 messages a second overall; stay just under it.
+OVERALL_MESSAGES_PER_SECOND = 29
+
+
+def default_rate_limiter() -> AIORateLimiter:
+    return AIORateLimiter(overall_max_rate=OVERALL_MESSAGES_PER_SECOND, overall_time_period=1, max_retries=3)
+
+
+def build_application(
+    settings: Settings,
+    db: Database,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limiter: BaseRateLimiter | None = None,
+    clock: Clock = utc_now,
+) -> Application:
+    """Build the bot. Tests pass their own offline ``request`` and no rate limiter."""
+    content = load_content()
+    builder = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .post_init(_post_init)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    if rate_limiter is not None:
+        builder = builder.rate_limiter(rate_limiter)
+    application = builder.build()
+    application.bot_data["conversations"] = Conversations(SessionStore(db), content, clock)
+    handlers.register(application)
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+def bot_commands(content: Content, language: str) -> list[BotCommand]:
+    return [BotCommand(name, content.text(f"cmd_{name}", language)) for name in handlers.COMMAND_EVENTS]
+
+
+async def _post_init(application: Application) -> None:
+    """Register the command menu in every language (the default one without a code)."""
+    content = application.bot_data["conversations"].content
+    await application.bot.set_my_commands(bot_commands(content, DEFAULT_LANGUAGE))
+    for language in LANGUAGES:
+        await application.bot.set_my_commands(bot_commands(content, language), language_code=language)

@@ -1,0 +1,71 @@
+"""Settings from the environment (and a ``.env`` file in the working directory)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import load_dotenv
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or invalid; the message is one line for the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None = None
+    db_path: Path = Path("data/regiecoach.db")
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    api_base_url: str = DEFAULT_API_BASE_URL
+    timezone: str = "Europe/Amsterdam"
+
+    @property
+    def base_url(self) -> str:
+        """PTB's ``base_url``: PTB appends the token and the method."""
+        return f"{self.api_base_url.rstrip('/')}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"{self.api_base_url.rstrip('/')}/file/bot"
+
+    def require_token(self) -> str:
+        if not self.token:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: put it in the environment or .env "
+                "(see .env.example), or try the bot without Telegram: regiecoach chat"
+            )
+        return self.token
+
+
+def _admin_ids(raw: str) -> frozenset[int]:
+    try:
+        return frozenset(int(part) for part in raw.replace(" ", "").split(",") if part)
+    except ValueError:
+        raise ConfigError(f"REGIECOACH_ADMIN_IDS must be comma-separated Telegram user ids, got {raw!r}") from None
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Read settings from ``env`` (default: the process environment after loading ``.env``)."""
+    if env is None:
+        load_dotenv(Path.cwd() / ".env", override=False)
+        env = dict(os.environ)
+    timezone = env.get("REGIECOACH_TIMEZONE") or "Europe/Amsterdam"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"REGIECOACH_TIMEZONE {timezone!r} is not a known time zone (e.g. Europe/Amsterdam)") from None
+    api_base_url = env.get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL
+    if not api_base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"TELEGRAM_API_BASE_URL must start with http:// or https://, got {api_base_url!r}")
+    return Settings(
+        token=env.get("TELEGRAM_BOT_TOKEN") or None,
+        db_path=Path(env.get("REGIECOACH_DB") or "data/regiecoach.db"),
+        admin_ids=_admin_ids(env.get("REGIECOACH_ADMIN_IDS", "")),
+        api_base_url=api_base_url,
+        timezone=timezone,
+    )

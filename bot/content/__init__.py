@@ -1,0 +1,199 @@
+"""Content catalogs (questions, coaching texts, UI texts, scoring rules) as validated data.
+
+Every user-visible text is a mapping ``{nl: ..., en: ...}``. :func:`load_content` checks
+the files and raises :class:`ContentError` naming the file and the key of the first fault.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONTENT_DIR = Path(__file__).parent
+LANGUAGES: tuple[str, ...] = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+
+Localized = dict[str, str]
+
+
+class ContentError(ValueError):
+    """A content file is malformed; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One of the statements the manager rates 1..5, in asking order."""
+
+    index: int
+    id: str
+    section: str  # role | level | competency
+    statement: Localized
+    scale: str | None = None  # leider | manager (role statements)
+    group: str | None = None  # competency group id
+    name: Localized | None = None
+    description: Localized | None = None
+
+
+@dataclass(frozen=True)
+class Content:
+    questions: tuple[Question, ...]
+    groups: dict[str, Localized]
+    ui: dict[str, Localized]
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    def question(self, index: int) -> Question:
+        return self.questions[index]
+
+    def text(self, key: str, language: str, **params: Any) -> str:
+        """The UI text ``key`` in ``language``, formatted with ``params``."""
+        template = self.ui[key][language]
+        return template.format(**params) if params else template
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key given twice in one mapping."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise ContentError(f"{loader.name}: {key}: duplicate key (line {key_node.start_mark.line + 1})")
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class _Reader:
+    """Walks one YAML file and reports faults with the file name and key path."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        with open(CONTENT_DIR / filename, encoding="utf-8") as handle:
+            loader = _UniqueKeyLoader(handle)
+            loader.name = filename
+            try:
+                self.data = loader.get_single_data()
+            finally:
+                loader.dispose()
+
+    def fail(self, key: str, problem: str) -> ContentError:
+        return ContentError(f"{self.filename}: {key}: {problem}")
+
+    def mapping(self, value: Any, key: str, allowed: set[str], required: set[str]) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(key, "expected a mapping")
+        unknown = set(value) - allowed
+        if unknown:
+            raise self.fail(f"{key}.{sorted(unknown)[0]}", "unknown key")
+        missing = required - set(value)
+        if missing:
+            raise self.fail(f"{key}.{sorted(missing)[0]}", "missing key")
+        return value
+
+    def localized(self, value: Any, key: str, *, same_placeholders: bool = True) -> Localized:
+        if not isinstance(value, dict):
+            raise self.fail(key, "expected a mapping of languages")
+        for language in value:
+            if language not in LANGUAGES:
+                raise self.fail(f"{key}.{language}", "unknown language")
+        for language in LANGUAGES:
+            text = value.get(language)
+            if not isinstance(text, str) or not text.strip():
+                raise self.fail(f"{key}.{language}", "missing language")
+        if same_placeholders:
+            expected = placeholders(value[LANGUAGES[0]])
+            for language in LANGUAGES[1:]:
+                if placeholders(value[language]) != expected:
+                    raise self.fail(f"{key}.{language}", "placeholders differ between languages")
+        return {language: value[language] for language in LANGUAGES}
+
+    def listed(self, key: str, expected: int | None = None) -> list:
+        value = self.data.get(key) if isinstance(self.data, dict) else None
+        if not isinstance(value, list):
+            raise self.fail(key, "expected a list")
+        if expected is not None and len(value) != expected:
+            raise self.fail(key, f"expected {expected} items, found {len(value)}")
+        return value
+
+    @staticmethod
+    def unique(ids: list[str], reader: "_Reader", key: str) -> None:
+        seen: set[str] = set()
+        for item_id in ids:
+            if item_id in seen:
+                raise reader.fail(f"{key}.{item_id}", "duplicate id")
+            seen.add(item_id)
+
+
+def _load_questions() -> tuple[tuple[Question, ...], dict[str, Localized]]:
+    reader = _Reader("questions.yaml")
+    reader.mapping(reader.data, "(top)", {"roles", "levels", "groups", "competencies"},
+                   {"roles", "levels", "groups", "competencies"})
+    groups: dict[str, Localized] = {}
+    for item in reader.listed("groups"):
+        item = reader.mapping(item, "groups[]", {"id", "name"}, {"id", "name"})
+        if item["id"] in groups:
+            raise reader.fail(f"groups.{item['id']}", "duplicate id")
+        groups[item["id"]] = reader.localized(item["name"], f"groups.{item['id']}.name")
+
+    questions: list[Question] = []
+    for item in reader.listed("roles"):
+        item = reader.mapping(item, "roles[]", {"id", "scale", "statement"},
+                              {"id", "scale", "statement"})
+        key = f"roles.{item['id']}"
+        if item["scale"] not in ("leider", "manager"):
+            raise reader.fail(f"{key}.scale", "must be leider or manager")
+        questions.append(Question(len(questions), item["id"], "role",
+                                  reader.localized(item["statement"], f"{key}.statement"),
+                                  scale=item["scale"]))
+    for item in reader.listed("levels", expected=3):
+        item = reader.mapping(item, "levels[]", {"id", "name", "statement"},
+                              {"id", "name", "statement"})
+        key = f"levels.{item['id']}"
+        questions.append(Question(len(questions), item["id"], "level",
+                                  reader.localized(item["statement"], f"{key}.statement"),
+                                  name=reader.localized(item["name"], f"{key}.name")))
+    for item in reader.listed("competencies"):
+        fields = {"id", "group", "name", "description", "statement"}
+        item = reader.mapping(item, "competencies[]", fields, fields)
+        key = f"competencies.{item['id']}"
+        if item["group"] not in groups:
+            raise reader.fail(f"{key}.group", f"unknown group {item['group']!r}")
+        questions.append(Question(
+            len(questions), item["id"], "competency",
+            reader.localized(item["statement"], f"{key}.statement"),
+            group=item["group"],
+            name=reader.localized(item["name"], f"{key}.name"),
+            description=reader.localized(item["description"], f"{key}.description"),
+        ))
+    _Reader.unique([q.id for q in questions], reader, "questions")
+    return tuple(questions), groups
+
+
+def _load_ui() -> dict[str, Localized]:
+    reader = _Reader("ui.yaml")
+    if not isinstance(reader.data, dict):
+        raise reader.fail("(top)", "expected a mapping")
+    return {key: reader.localized(value, key) for key, value in reader.data.items()}
+
+
+@cache
+def load_content() -> Content:
+    """Load and validate every catalog once per process."""
+    questions, groups = _load_questions()
+    return Content(questions=questions, groups=groups, ui=_load_ui())

@@ -1,0 +1,1 @@
+"""Conversation flows as ``transitions`` state machines; they know nothing of Telegram."""

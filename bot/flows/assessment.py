@@ -1,0 +1,286 @@
+"""The assessment conversation: onboarding, 43 rated questions, back/skip/pause/resume.
+
+One module-level machine serves every user: :func:`fire` drives a short-lived
+:class:`AssessmentModel` built from the stored row; the caller saves the model's changes
+and shows ``model.screens``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from transitions import EventData
+from transitions.extensions.asyncio import AsyncMachine
+
+from bot.content import LANGUAGES, Content
+from bot.flows.screens import Choice, Screen
+
+RATINGS = (1, 2, 3, 4, 5)
+_UNANSWERED = object()
+
+STATES = ["new", "intro", "language", "consent", "declined", "answering", "paused", "completed"]
+ANSWERING = ["answering", "paused"]
+
+TRANSITIONS: list[dict[str, Any]] = [
+    # (Re)entering the conversation
+    {"trigger": "start", "source": ["new", "intro", "declined"], "dest": "intro", "after": "show_intro"},
+    {"trigger": "start", "source": ["language", "consent", "completed"], "dest": "=", "after": "show_current"},
+    {"trigger": "start", "source": ANSWERING, "dest": "answering", "after": "show_current"},
+    {"trigger": "resume", "source": ANSWERING, "dest": "answering", "after": "show_current"},
+    {"trigger": "resume", "source": ["new", "intro", "declined"], "dest": "intro", "after": "show_intro"},
+    {"trigger": "resume", "source": ["language", "consent", "completed"], "dest": "=", "after": "show_current"},
+    # Onboarding
+    {"trigger": "next", "source": "intro", "dest": "language", "after": "show_language"},
+    {"trigger": "set_language", "source": "language", "dest": "consent",
+     "conditions": "known_language", "after": ["apply_language", "show_consent"]},
+    {"trigger": "set_language", "source": "*", "dest": None,
+     "conditions": "known_language", "after": ["apply_language", "show_language_set", "show_current"]},
+    {"trigger": "ask_language", "source": "*", "dest": None, "after": "show_language"},
+    {"trigger": "consent", "source": ["consent", "declined"], "dest": "answering",
+     "conditions": "accepted", "after": ["record_consent", "begin_assessment", "show_current"]},
+    {"trigger": "consent", "source": "consent", "dest": "declined", "after": "show_declined"},
+    # Answering (skip is an answer without a value)
+    *[
+        transition
+        for trigger in ("answer", "skip")
+        for transition in (
+            {"trigger": trigger, "source": ANSWERING, "dest": "completed",
+             "conditions": ["is_current", "valid_value", "is_last"],
+             "after": ["record_and_advance", "complete"]},
+            {"trigger": trigger, "source": ANSWERING, "dest": "answering",
+             "conditions": ["is_current", "valid_value"], "after": ["record_and_advance", "show_current"]},
+            {"trigger": trigger, "source": ANSWERING, "dest": None,
+             "conditions": ["is_earlier", "valid_value"], "after": "change_earlier"},
+        )
+    ],
+    {"trigger": "back", "source": ANSWERING, "dest": "answering",
+     "conditions": ["is_current", "has_previous"], "after": "step_back"},
+    {"trigger": "back", "source": ANSWERING, "dest": None, "conditions": "is_current",
+     "after": "show_first_question"},
+    {"trigger": "pause", "source": ANSWERING, "dest": "paused", "after": "show_paused"},
+    {"trigger": "pause", "source": ["new", "intro", "language", "consent", "declined", "completed"],
+     "dest": None, "after": "show_nothing_to_pause"},
+    # Anything else
+    {"trigger": "help", "source": "*", "dest": None, "after": "show_help"},
+    {"trigger": "unexpected_input", "source": "*", "dest": None, "after": "show_input_hint"},
+    {"trigger": "reject", "source": "*", "dest": None, "after": "show_stale"},
+]
+
+
+class AssessmentModel:
+    """One user's conversation for the duration of one event."""
+
+    def __init__(
+        self,
+        content: Content,
+        *,
+        state: str,
+        language: str,
+        consented: bool,
+        assessment_id: int | None = None,
+        cursor: int = 0,
+        answers: dict[str, int | None] | None = None,
+    ) -> None:
+        self.content = content
+        self.state = state
+        self.language = language
+        self.consented = consented
+        self.assessment_id = assessment_id
+        self.cursor = cursor
+        self.answers: dict[str, int | None] = dict(answers or {})
+        self.screens: list[Screen] = []
+        self.changed: dict[str, int | None] = {}
+        self.started = False  # a new assessment begins with this event
+        self.consent_given = False
+        self.completed = False
+
+    # --- conditions -------------------------------------------------------------------
+    def known_language(self, event: EventData) -> bool:
+        return event.kwargs.get("language") in LANGUAGES
+
+    def accepted(self, event: EventData) -> bool:
+        return event.kwargs.get("accepted") is True
+
+    def _targets_open_assessment(self, event: EventData) -> bool:
+        return self.assessment_id is not None and event.kwargs.get("assessment_id") == self.assessment_id
+
+    def is_current(self, event: EventData) -> bool:
+        return self._targets_open_assessment(event) and event.kwargs.get("question") == self.cursor
+
+    def is_earlier(self, event: EventData) -> bool:
+        question = event.kwargs.get("question")
+        return (
+            self._targets_open_assessment(event)
+            and isinstance(question, int)
+            and 0 <= question < self.cursor
+        )
+
+    def valid_value(self, event: EventData) -> bool:
+        value = event.kwargs.get("value")
+        return value is None or value in RATINGS
+
+    def is_last(self, event: EventData) -> bool:
+        return self.cursor == self.content.total - 1
+
+    def has_previous(self, event: EventData) -> bool:
+        return self.cursor > 0
+
+    # --- actions ----------------------------------------------------------------------
+    def apply_language(self, event: EventData) -> None:
+        self.language = event.kwargs["language"]
+
+    def record_consent(self, event: EventData) -> None:
+        if not self.consented:
+            self.consented = True
+            self.consent_given = True
+
+    def begin_assessment(self, event: EventData) -> None:
+        if self.assessment_id is None:
+            self.started = True
+            self.cursor = 0
+            self.answers = {}
+
+    def _set_answer(self, index: int, value: int | None) -> None:
+        question_id = self.content.question(index).id
+        self.answers[question_id] = value
+        self.changed[question_id] = value
+
+    def record_and_advance(self, event: EventData) -> None:
+        value = event.kwargs.get("value")
+        self._set_answer(self.cursor, value)
+        self.screens.append(self._question_screen(self.cursor, in_place=True, echo=True))
+        self.cursor += 1
+
+    def complete(self, event: EventData) -> None:
+        self.completed = True
+        self.screens.append(self._completed_screen())
+
+    def change_earlier(self, event: EventData) -> None:
+        index = event.kwargs["question"]
+        value = event.kwargs.get("value")
+        if self.answers.get(self.content.question(index).id, _UNANSWERED) == value:
+            self.screens.append(Screen("answer_unchanged", {"n": index + 1}, notice=True))
+            return
+        self._set_answer(index, value)
+        self.screens.append(Screen("answer_changed", {"n": index + 1}, notice=True))
+        self.screens.append(self._question_screen(index, in_place=True, echo=True))
+        self.screens.append(self._question_screen(self.cursor))
+
+    def step_back(self, event: EventData) -> None:
+        self.cursor -= 1
+        self.screens.append(self._question_screen(self.cursor, in_place=True))
+
+    # --- screens ----------------------------------------------------------------------
+    def show_intro(self, event: EventData) -> None:
+        self.screens.append(Screen("intro", choices=(Choice("next", "btn_next"),)))
+
+    def show_language(self, event: EventData) -> None:
+        self.screens.append(Screen("choose_language", choices=tuple(
+            Choice("set_language", f"language_{code}", code) for code in LANGUAGES
+        )))
+
+    def show_language_set(self, event: EventData) -> None:
+        self.screens.append(Screen("language_set", notice=True))
+
+    def show_consent(self, event: EventData) -> None:
+        self.screens.append(Screen("privacy_consent", choices=(
+            Choice("consent", "btn_agree", "yes"),
+            Choice("consent", "btn_decline", "no"),
+        )))
+
+    def show_declined(self, event: EventData) -> None:
+        self.screens.append(Screen("declined", choices=(Choice("consent", "btn_agree_now", "yes"),)))
+
+    def show_current(self, event: EventData) -> None:
+        """Show the screen of the state the user is in now."""
+        if self.state in ANSWERING:
+            self.screens.append(self._question_screen(self.cursor))
+        elif self.state == "completed":
+            self.screens.append(self._completed_screen())
+        elif self.state == "language":
+            self.show_language(event)
+        elif self.state == "consent":
+            self.show_consent(event)
+        elif self.state == "declined":
+            self.show_declined(event)
+        else:
+            self.show_intro(event)
+
+    def show_paused(self, event: EventData) -> None:
+        self.screens.append(Screen("paused", {"n": self.cursor + 1, "total": self.content.total}))
+
+    def show_nothing_to_pause(self, event: EventData) -> None:
+        self.screens.append(Screen("nothing_to_pause"))
+
+    def show_first_question(self, event: EventData) -> None:
+        self.screens.append(Screen("first_question", notice=True))
+
+    def show_help(self, event: EventData) -> None:
+        self.screens.append(Screen("help"))
+
+    def show_input_hint(self, event: EventData) -> None:
+        kind = event.kwargs.get("kind", "text")
+        if self.state in ANSWERING:
+            self.screens.append(Screen("hint_buttons" if kind == "text" else "hint_media"))
+            if self.state == "answering":
+                self.show_current(event)
+        elif self.state == "paused":
+            self.show_paused(event)
+        else:
+            self.screens.append(Screen("hint_commands" if kind == "text" else "hint_media"))
+
+    def show_stale(self, event: EventData) -> None:
+        self.screens.append(Screen("stale_button", notice=True))
+
+    # --- helpers ----------------------------------------------------------------------
+    def _question_screen(self, index: int, *, in_place: bool = False, echo: bool = False) -> Screen:
+        question = self.content.question(index)
+        if question.section == "competency":
+            group = self.content.groups[question.group]  # type: ignore[index]
+            section: Any = {
+                language: self.content.text("section_competency", language,
+                                            group=group[language], name=question.name[language])  # type: ignore[index]
+                for language in LANGUAGES
+            }
+        else:
+            section = self.content.ui[f"section_{question.section}"]
+        choices = [Choice("answer", str(value), value, literal=True) for value in RATINGS]
+        if index > 0:
+            choices.append(Choice("back", "btn_back"))
+        choices.append(Choice("skip", "btn_skip"))
+        return Screen(
+            "question",
+            {"n": index + 1, "total": self.content.total, "section": section,
+             "statement": question.statement},
+            choices=tuple(choices),
+            question=index,
+            answered=question.id in self.answers,
+            chosen=self.answers.get(question.id),
+            in_place=in_place,
+            echo=echo,
+        )
+
+    def _completed_screen(self) -> Screen:
+        skipped = sum(1 for value in self.answers.values() if value is None)
+        return Screen("completed", {"answered": len(self.answers) - skipped, "skipped": skipped,
+                                    "total": self.content.total})
+
+
+MACHINE = AsyncMachine(
+    model=None,
+    states=STATES,
+    transitions=TRANSITIONS,
+    initial="new",
+    auto_transitions=False,
+    send_event=True,
+    ignore_invalid_triggers=True,
+)
+EVENTS = frozenset(MACHINE.events)
+
+
+async def fire(model: AssessmentModel, event: str, **kwargs: Any) -> AssessmentModel:
+    """Fire ``event`` on ``model``; an event that fits no transition shows a 'stale' notice."""
+    handled = event in MACHINE.events and await MACHINE.events[event].trigger(model, **kwargs)
+    if not handled and not model.screens:
+        model.screens.append(Screen("stale_button", notice=True))
+    return model

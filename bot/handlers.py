@@ -1,0 +1,180 @@
+"""python-telegram-bot handlers: update → flow event → saved → shown. Nothing else."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks
+from bot.content import Content
+from bot.conversation import Conversations, Outcome, pick_language
+from bot.flows.screens import Screen
+from bot.render import MESSAGE_LIMIT, choice_label, notice_text, screen_text, split_message
+
+log = logging.getLogger(__name__)
+
+# Commands a manager can use, and the flow event each fires.
+COMMAND_EVENTS = {
+    "start": "start",
+    "resume": "resume",
+    "pause": "pause",
+    "language": "ask_language",
+    "help": "help",
+}
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def conversations(context: ContextTypes.DEFAULT_TYPE) -> Conversations:
+    return context.application.bot_data["conversations"]
+
+
+def content_of(context: ContextTypes.DEFAULT_TYPE) -> Content:
+    return conversations(context).content
+
+
+def keyboard(screen: Screen, outcome: Outcome, content: Content) -> InlineKeyboardMarkup | None:
+    if not screen.choices:
+        return None
+    buttons = []
+    for choice in screen.choices:
+        data = callbacks.encode(
+            choice.event, choice.arg,
+            assessment_id=outcome.assessment_id if screen.question is not None else None,
+            question=screen.question,
+        )
+        label = choice_label(choice, screen, outcome.language, content)
+        buttons.append(InlineKeyboardButton(label, callback_data=data))
+    if screen.question is not None:  # ratings on one row, Back/Skip below
+        rows = [buttons[:5], buttons[5:]]
+    else:
+        rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    return InlineKeyboardMarkup(rows)
+
+
+async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outcome) -> None:
+    """Render ``outcome``: notices answer the button press, in-place screens edit its message."""
+    content = content_of(context)
+    query = update.callback_query
+    toast = next((s for s in outcome.screens if s.notice), None) if query is not None else None
+    if query is not None:
+        await query.answer(notice_text(screen_text(toast, outcome.language, content)) if toast else None)
+    origin = query.message if query is not None and isinstance(query.message, Message) else None
+    for screen in outcome.screens:
+        if screen is toast:
+            continue
+        text = screen_text(screen, outcome.language, content)
+        markup = keyboard(screen, outcome, content)
+        if screen.in_place and origin is not None and len(text) <= MESSAGE_LIMIT:
+            try:
+                await origin.edit_text(text, reply_markup=markup)
+            except BadRequest as error:
+                if "not modified" not in str(error).lower():
+                    raise
+            continue
+        parts = split_message(text)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            await context.bot.send_message(update.effective_chat.id, part, reply_markup=markup if last else None)
+
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    command = update.effective_message.text.split()[0][1:].split("@")[0].lower()
+    user = update.effective_user
+    outcome = await conversations(context).handle(
+        user.id, COMMAND_EVENTS[command], language_code=user.language_code
+    )
+    await show(update, context, outcome)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    convs = conversations(context)
+    action = callbacks.decode(query.data, convs.content.total)
+    if action is None or update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
+        event, kwargs = "reject", {}
+    else:
+        event, kwargs = action.event, action.kwargs
+    outcome = await convs.handle(user.id, event, language_code=user.language_code, **kwargs)
+    await show(update, context, outcome)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user = update.effective_user
+    outcome = await conversations(context).handle(
+        user.id, "unexpected_input", language_code=user.language_code, kind="text"
+    )
+    await show(update, context, outcome)
+
+
+async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user = update.effective_user
+    outcome = await conversations(context).handle(
+        user.id, "unexpected_input", language_code=user.language_code, kind="media"
+    )
+    await show(update, context, outcome)
+
+
+async def reply_with(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
+    """Reply with a fixed text in the user's language, without touching the conversation."""
+    user = update.effective_user
+    language = (
+        conversations(context).language_of(user.id, user.language_code)
+        if user is not None else pick_language(None)
+    )
+    await context.bot.send_message(update.effective_chat.id, content_of(context).text(key, language))
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply_with(update, context, "unknown_command")
+
+
+async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply_with(update, context, "edited_message")
+
+
+async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    language = pick_language(update.effective_user.language_code if update.effective_user else None)
+    try:
+        await context.bot.send_message(update.effective_chat.id, content_of(context).text("private_only", language))
+    except Forbidden:  # e.g. a channel where the bot may not post
+        log.info("cannot post in chat %s", update.effective_chat.id)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure; tell the user briefly, never with a traceback."""
+    log.error("update failed", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return
+    user = update.effective_user
+    language = pick_language(user.language_code if user else None)
+    try:
+        await context.bot.send_message(update.effective_chat.id, content_of(context).text("error_apology", language))
+    except Exception:  # the apology itself failed: logging is all that is left
+        log.warning("could not send the apology", exc_info=True)
+
+
+def register(application: Application) -> None:
+    groups_and_channels = filters.ChatType.GROUPS | filters.ChatType.CHANNEL
+    application.add_handler(MessageHandler(groups_and_channels, on_group))
+    application.add_handler(CommandHandler(list(COMMAND_EVENTS), on_command, filters=PRIVATE & filters.UpdateType.MESSAGE))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(PRIVATE & filters.UpdateType.EDITED, on_edited))
+    application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, on_unknown_command))
+    application.add_handler(MessageHandler(PRIVATE & filters.TEXT, on_text))
+    application.add_handler(MessageHandler(PRIVATE, on_other_message))

@@ -1,0 +1,91 @@
+"""``regiecoach chat``: the same flows in a terminal, numbered choices instead of buttons.
+
+Reads standard input line by line, so it can be scripted; ends cleanly at end of input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Callable, TextIO
+
+from bot.content import Content
+from bot.conversation import Conversations, Outcome
+from bot.flows.screens import Choice, Screen
+from bot.render import choice_label, plain_text, screen_text
+
+TERMINAL_USER_ID = 0  # Telegram user ids are positive: 0 is never a Telegram user
+COMMANDS = {"/start": "start", "/resume": "resume", "/pause": "pause", "/language": "ask_language", "/help": "help"}
+
+
+class TerminalChat:
+    def __init__(self, conversations: Conversations, write: Callable[[str], object], user_id: int = TERMINAL_USER_ID) -> None:
+        self.conversations = conversations
+        self.content: Content = conversations.content
+        self.write = write
+        self.user_id = user_id
+        self.choices: list[tuple[Choice, Screen, int | None]] = []
+        self.language = conversations.language_of(user_id)
+        self.explained = False  # the "type a number" line is shown once
+
+    async def fire(self, event: str, **kwargs: object) -> None:
+        outcome = await self.conversations.handle(self.user_id, event, **kwargs)
+        self.show(outcome)
+
+    def show(self, outcome: Outcome) -> None:
+        self.language = outcome.language
+        for screen in outcome.screens:
+            if screen.echo:
+                continue
+            self.write(plain_text(screen_text(screen, outcome.language, self.content)))
+            if screen.choices:
+                self.choices = [(choice, screen, outcome.assessment_id) for choice in screen.choices]
+                labels = []
+                for number, (choice, _, _) in enumerate(self.choices, start=1):
+                    label = choice_label(choice, screen, outcome.language, self.content)
+                    labels.append(label if label == str(number) else f"[{number}] {label}")
+                self.write("  ".join(labels))
+                if not self.explained:
+                    self.write(plain_text(self.content.text("terminal_choices", outcome.language)))
+                    self.explained = True
+            self.write("")
+
+    async def take(self, line: str) -> None:
+        """Act on one line of input: a command, a choice number, or anything else."""
+        line = line.strip()
+        if not line:
+            return
+        command = line.split()[0].lower()
+        if command in COMMANDS:
+            await self.fire(COMMANDS[command])
+            return
+        if line.isdigit() and 1 <= int(line) <= len(self.choices):
+            choice, screen, assessment_id = self.choices[int(line) - 1]
+            kwargs: dict = {}
+            if screen.question is not None:
+                kwargs = {"assessment_id": assessment_id, "question": screen.question}
+            if choice.event == "answer":
+                kwargs["value"] = choice.arg
+            elif choice.event == "set_language":
+                kwargs["language"] = choice.arg
+            elif choice.event == "consent":
+                kwargs["accepted"] = choice.arg == "yes"
+            await self.fire(choice.event, **kwargs)
+            return
+        if self.choices:
+            self.write(plain_text(self.content.text("terminal_invalid", self.language)) + "\n")
+        else:
+            await self.fire("unexpected_input", kind="text")
+
+    async def run(self, lines: Iterable[str]) -> None:
+        await self.fire("start")
+        for line in lines:
+            await self.take(line)
+        self.write(plain_text(self.content.text("terminal_bye", self.language)))
+
+
+async def chat(conversations: Conversations, stdin: TextIO, stdout: TextIO) -> None:
+    def write(text: str) -> None:
+        stdout.write(text + "\n")
+        stdout.flush()
+
+    await TerminalChat(conversations, write).run(stdin)

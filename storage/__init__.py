@@ -1,0 +1,16 @@
+"""SQLite storage for Regiecoach: the only package that speaks SQL.
+
+Everything here returns plain dataclasses and dicts and imports nothing else of ours.
+"""
+
+from storage.database import open_database
+from storage.sessions import AnswerRecord, AssessmentRecord, SessionRecord, SessionStore, UserRecord
+
+__all__ = [
+    "AnswerRecord",
+    "AssessmentRecord",
+    "SessionRecord",
+    "SessionStore",
+    "UserRecord",
+    "open_database",
+]
