@@ -48,8 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.command == "run" else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
-    for noisy in ("httpx", "transitions"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("transitions").setLevel(logging.ERROR)  # an ignored stale button is not a warning
     try:
         settings = load_settings()
         if args.command == "run":

@@ -9,10 +9,9 @@ from telegram.request import BaseRequest
 
 from bot import handlers
 from bot.config import Settings
-from bot.content import LANGUAGES, DEFAULT_LANGUAGE, Content, load_content
+from bot.content import DEFAULT_LANGUAGE, LANGUAGES, Content, load_content
 from bot.conversation import Clock, Conversations, utc_now
-from storage import SessionStore
-from sqlite_utils import Database
+from storage import Database, SessionStore
 
 # Telegram allows about 30 messages a second overall; stay just under it.
 OVERALL_MESSAGES_PER_SECOND = 29

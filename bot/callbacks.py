@@ -17,7 +17,7 @@ MAX_BYTES = 64
 CODES = {"answer": "a", "skip": "s", "back": "b", "set_language": "l", "consent": "c", "next": "n"}
 EVENTS = {code: event for event, code in CODES.items()}
 QUESTION_EVENTS = {"answer", "skip", "back"}
-_PATTERN = re.compile(r"1:([a-z]):([0-9]{0,12}):([0-9]{0,3}):([a-z0-9]{0,8})")
+_PATTERN = re.compile(r"1:([a-z]):([0-9]{0,15}):([0-9]{0,3}):([a-z0-9]{0,8})")
 
 
 @dataclass(frozen=True)

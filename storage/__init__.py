@@ -3,12 +3,15 @@
 Everything here returns plain dataclasses and dicts and imports nothing else of ours.
 """
 
+from sqlite_utils import Database
+
 from storage.database import open_database
 from storage.sessions import AnswerRecord, AssessmentRecord, SessionRecord, SessionStore, UserRecord
 
 __all__ = [
     "AnswerRecord",
     "AssessmentRecord",
+    "Database",
     "SessionRecord",
     "SessionStore",
     "UserRecord",

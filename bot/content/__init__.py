@@ -82,9 +82,9 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 class _Reader:
     """Walks one YAML file and reports faults with the file name and key path."""
 
-    def __init__(self, filename: str) -> None:
+    def __init__(self, directory: Path, filename: str) -> None:
         self.filename = filename
-        with open(CONTENT_DIR / filename, encoding="utf-8") as handle:
+        with open(directory / filename, encoding="utf-8") as handle:
             loader = _UniqueKeyLoader(handle)
             loader.name = filename
             try:
@@ -140,8 +140,8 @@ class _Reader:
             seen.add(item_id)
 
 
-def _load_questions() -> tuple[tuple[Question, ...], dict[str, Localized]]:
-    reader = _Reader("questions.yaml")
+def _load_questions(directory: Path) -> tuple[tuple[Question, ...], dict[str, Localized]]:
+    reader = _Reader(directory, "questions.yaml")
     reader.mapping(reader.data, "(top)", {"roles", "levels", "groups", "competencies"},
                    {"roles", "levels", "groups", "competencies"})
     groups: dict[str, Localized] = {}
@@ -185,15 +185,15 @@ def _load_questions() -> tuple[tuple[Question, ...], dict[str, Localized]]:
     return tuple(questions), groups
 
 
-def _load_ui() -> dict[str, Localized]:
-    reader = _Reader("ui.yaml")
+def _load_ui(directory: Path) -> dict[str, Localized]:
+    reader = _Reader(directory, "ui.yaml")
     if not isinstance(reader.data, dict):
         raise reader.fail("(top)", "expected a mapping")
     return {key: reader.localized(value, key) for key, value in reader.data.items()}
 
 
 @cache
-def load_content() -> Content:
-    """Load and validate every catalog once per process."""
-    questions, groups = _load_questions()
-    return Content(questions=questions, groups=groups, ui=_load_ui())
+def load_content(directory: Path = CONTENT_DIR) -> Content:
+    """Load and validate every catalog in ``directory`` (once per process)."""
+    questions, groups = _load_questions(directory)
+    return Content(questions=questions, groups=groups, ui=_load_ui(directory))

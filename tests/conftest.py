@@ -1,0 +1,69 @@
+"""Shared fixtures: a real Application on a real SQLite file, offline."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application, ContextTypes
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.content import Content, load_content
+from storage import open_database
+from tests.telegram_double import FakeBotApi, TelegramUser
+
+TOKEN = "123456:TEST-TOKEN"
+
+
+@pytest.fixture
+def content() -> Content:
+    return load_content()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "regiecoach.db"
+
+
+@dataclass
+class BotHarness:
+    """The real Application, its offline Bot API, and every error its handlers raised."""
+
+    application: Application
+    api: FakeBotApi
+    db_path: Path
+    errors: list[BaseException] = field(default_factory=list)
+
+    def user(self, user_id: int, language_code: str | None = "en", **kwargs) -> TelegramUser:
+        return TelegramUser(self.application, self.api, user_id, language_code, **kwargs)
+
+
+@pytest.fixture
+def make_harness(db_path: Path) -> Callable[..., BotHarness]:
+    """Build a new Application on the same database file (a restart), sharing one fake API."""
+    api = FakeBotApi()
+
+    def make(settings: Settings | None = None) -> BotHarness:
+        settings = settings or Settings(token=TOKEN, db_path=db_path)
+        db = open_database(settings.db_path)
+        application = build_application(settings, db, request=api)
+        harness = BotHarness(application, api, settings.db_path)
+
+        async def collect(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+            harness.errors.append(context.error)
+
+        application.add_error_handler(collect)
+        return harness
+
+    return make
+
+
+@pytest.fixture
+async def harness(make_harness: Callable[..., BotHarness]) -> AsyncIterator[BotHarness]:
+    harness = make_harness()
+    async with harness.application:
+        yield harness
+    assert harness.errors == [], f"handlers raised: {harness.errors!r}"

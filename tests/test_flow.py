@@ -1,0 +1,142 @@
+"""The assessment machine on its own: events in, screens out, no Telegram."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.flows.assessment import AssessmentModel, fire
+
+
+def model(content, **kwargs) -> AssessmentModel:
+    defaults = dict(state="new", language="en", consented=False)
+    return AssessmentModel(content, **(defaults | kwargs))
+
+
+def answering(content, cursor=0, answers=None) -> AssessmentModel:
+    return model(content, state="answering", consented=True, assessment_id=1, cursor=cursor,
+                 answers=answers or {})
+
+
+def keys(m: AssessmentModel) -> list[str]:
+    return [s.key for s in m.screens]
+
+
+async def test_onboarding_goes_intro_language_consent_first_question(content):
+    m = model(content)
+    await fire(m, "start")
+    assert (m.state, keys(m)) == ("intro", ["intro"])
+    m.screens.clear()
+    await fire(m, "next")
+    assert (m.state, keys(m)) == ("language", ["choose_language"])
+    m.screens.clear()
+    await fire(m, "set_language", language="nl")
+    assert (m.state, m.language, keys(m)) == ("consent", "nl", ["privacy_consent"])
+    m.screens.clear()
+    await fire(m, "consent", accepted=True)
+    assert (m.state, m.consent_given, m.started) == ("answering", True, True)
+    assert m.screens[0].question == 0 and m.screens[0].params["n"] == 1
+
+
+async def test_declining_stores_nothing_and_can_be_undone(content):
+    m = model(content, state="consent")
+    await fire(m, "consent", accepted=False)
+    assert (m.state, m.consented, m.started) == ("declined", False, False)
+    await fire(m, "consent", accepted=True)
+    assert (m.state, m.consented, m.started) == ("answering", True, True)
+
+
+async def test_an_answer_is_recorded_and_the_next_question_shown(content):
+    m = answering(content)
+    await fire(m, "answer", assessment_id=1, question=0, value=4)
+    first = content.question(0).id
+    assert m.changed == {first: 4} and m.cursor == 1
+    echo, nxt = m.screens
+    assert (echo.in_place, echo.echo, echo.chosen, echo.question) == (True, True, 4, 0)
+    assert (nxt.question, nxt.params["n"], nxt.params["total"]) == (1, 2, content.total)
+
+
+async def test_skip_records_no_value_and_back_returns(content):
+    m = answering(content, cursor=5)
+    await fire(m, "skip", assessment_id=1, question=5)
+    assert m.changed == {content.question(5).id: None} and m.cursor == 6
+    m.screens.clear()
+    await fire(m, "back", assessment_id=1, question=6)
+    assert m.cursor == 5 and m.screens[0].question == 5 and m.screens[0].in_place
+
+
+async def test_back_on_the_first_question_says_so(content):
+    m = answering(content)
+    await fire(m, "back", assessment_id=1, question=0)
+    assert m.cursor == 0 and keys(m) == ["first_question"]
+
+
+async def test_an_earlier_question_changes_and_returns_to_where_the_user_was(content):
+    first = content.question(0).id
+    m = answering(content, cursor=3, answers={first: 2})
+    await fire(m, "answer", assessment_id=1, question=0, value=5)
+    assert m.changed == {first: 5} and m.cursor == 3
+    assert keys(m) == ["answer_changed", "question", "question"]
+    assert m.screens[1].question == 0 and m.screens[1].in_place
+    assert m.screens[2].question == 3 and not m.screens[2].in_place
+
+
+async def test_the_same_earlier_answer_changes_nothing(content):
+    first = content.question(0).id
+    m = answering(content, cursor=1, answers={first: 2})
+    await fire(m, "answer", assessment_id=1, question=0, value=2)
+    assert m.changed == {} and keys(m) == ["answer_unchanged"]
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(assessment_id=2, question=3, value=3),  # someone else's / an old assessment
+    dict(assessment_id=1, question=4, value=3),  # a question not reached yet
+    dict(assessment_id=1, question=3, value=9),  # a value out of range
+    dict(assessment_id=1, question=-1, value=3),
+    dict(),
+])
+async def test_forged_answers_change_nothing(content, kwargs):
+    m = answering(content, cursor=3)
+    await fire(m, "answer", **kwargs)
+    assert m.changed == {} and m.cursor == 3 and keys(m) == ["stale_button"]
+
+
+async def test_the_last_answer_completes(content):
+    last = content.total - 1
+    m = answering(content, cursor=last)
+    await fire(m, "answer", assessment_id=1, question=last, value=3)
+    assert (m.state, m.completed, m.cursor) == ("completed", True, content.total)
+    assert keys(m) == ["question", "completed"]
+
+
+async def test_pause_and_resume_keep_the_place(content):
+    m = answering(content, cursor=11)
+    await fire(m, "pause")
+    assert m.state == "paused" and m.screens[0].params == {"n": 12, "total": content.total}
+    m.screens.clear()
+    await fire(m, "resume")
+    assert m.state == "answering" and m.screens[0].question == 11
+
+
+async def test_a_button_while_paused_answers_and_resumes(content):
+    m = answering(content, cursor=2)
+    m.state = "paused"
+    await fire(m, "answer", assessment_id=1, question=2, value=1)
+    assert m.state == "answering" and m.cursor == 3
+
+
+async def test_unknown_events_and_wrong_states_get_a_stale_notice(content):
+    m = model(content, state="intro")
+    await fire(m, "answer", assessment_id=1, question=0, value=3)
+    assert m.state == "intro" and keys(m) == ["stale_button"]
+    m.screens.clear()
+    await fire(m, "no_such_event")
+    assert m.state == "intro" and keys(m) == ["stale_button"]
+
+
+async def test_changing_language_mid_assessment_reshows_the_question(content):
+    m = answering(content, cursor=7)
+    await fire(m, "set_language", language="nl")
+    assert m.language == "nl" and keys(m) == ["language_set", "question"]
+    m.screens.clear()
+    await fire(m, "set_language", language="de")
+    assert m.language == "nl" and keys(m) == ["stale_button"]
