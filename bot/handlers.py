@@ -156,6 +156,9 @@ async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure; tell the user briefly, never with a traceback."""
+    if isinstance(context.error, Forbidden):  # the user blocked the bot: nobody to tell
+        log.info("user blocked the bot: %s", context.error)
+        return
     log.error("update failed", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return

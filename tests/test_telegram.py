@@ -205,3 +205,27 @@ async def test_every_message_respects_telegram_limits(harness, content):
     for call in harness.api.calls:
         assert len(call.params.get("text", "")) <= (200 if call.method == "answerCallbackQuery" else 4096)
     assert all(len(b["callback_data"].encode()) <= 64 for m in user.messages() for b in m.buttons())
+
+
+async def test_a_failing_handler_gets_a_short_apology_not_a_traceback(harness, content):
+    user = harness.user(1001)
+    conversations = harness.application.bot_data["conversations"]
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("database on fire")
+
+    conversations.handle = broken
+    await user.send("/start")
+    assert user.last().text == content.text("error_apology", "en")
+    assert "Traceback" not in user.last().text and "fire" not in user.last().text
+    assert [type(e) for e in harness.errors] == [RuntimeError]
+    harness.errors.clear()
+
+
+async def test_a_user_who_blocked_the_bot_costs_nothing_but_a_log_line(harness, content):
+    user = harness.user(1002)
+    harness.api.blocked.add(user.id)
+    await user.send("/start")
+    assert user.messages() == []
+    assert [type(e).__name__ for e in harness.errors] == ["Forbidden"]
+    harness.errors.clear()
