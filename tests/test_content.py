@@ -40,7 +40,7 @@ def _texts(node, path=""):
             yield from _texts(value, f"{path}[{index}]")
 
 
-@pytest.mark.parametrize("filename", sorted(p.name for p in CONTENT_DIR.glob("*.yaml")))
+@pytest.mark.parametrize("filename", ["questions.yaml", "coaching.yaml", "ui.yaml"])
 def test_every_text_exists_in_both_languages_with_the_same_placeholders(filename):
     tree = yaml.safe_load((CONTENT_DIR / filename).read_text(encoding="utf-8"))
     texts = list(_texts(tree))
@@ -100,3 +100,28 @@ def test_differing_placeholders_are_named(content_copy):
     _edit(content_copy, "ui.yaml", '  en: "Answer to question {n} changed."', '  en: "Answer changed."')
     with pytest.raises(ContentError, match=r"ui\.yaml: answer_changed\.en: placeholders differ"):
         load_content(content_copy)
+
+
+def test_coaching_content_for_every_competency(content):
+    assert set(content.coaching) == {q.id for q in content.competencies}
+    for competency, coaching in content.coaching.items():
+        assert len(coaching.tips) >= 3, competency
+        assert len(coaching.reflections) >= 2, competency
+        assert len(coaching.prompts) >= 2, competency
+        assert len({tip["en"] for tip in coaching.tips}) == len(coaching.tips), competency
+    assert list(content.archetypes) == ["it_regisseur", "leider", "manager", "vakspecialist"]
+    assert list(content.levels) == [q.id for q in content.questions if q.section == "level"]
+
+
+def test_a_competency_without_enough_tips_is_refused(content_copy):
+    path = content_copy / "coaching.yaml"
+    tree = yaml.safe_load(path.read_text(encoding="utf-8"))
+    tree["competencies"]["leiderschap"]["tips"] = tree["competencies"]["leiderschap"]["tips"][:2]
+    path.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"coaching\.yaml: competencies\.leiderschap\.tips: expected a list"):
+        load_content(content_copy)
+
+
+def test_every_target_is_on_the_scale(content):
+    assert set(content.scoring.targets) == {q.id for q in content.competencies}
+    assert all(1 <= target <= 5 for target in content.scoring.targets.values())

@@ -6,9 +6,10 @@ the files and raises :class:`ContentError` naming the file and the key of the fi
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +41,59 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Coaching:
+    """Coaching texts for one competency."""
+
+    low: Localized
+    high: Localized
+    tips: tuple[Localized, ...]
+    reflections: tuple[Localized, ...]
+    prompts: tuple[Localized, ...]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What an archetype or a 9-cell level means and the next step towards IT Regisseur."""
+
+    meaning: Localized
+    next_step: Localized
+    name: Localized | None = None
+
+
+@dataclass(frozen=True)
+class Scoring:
+    threshold: float
+    min_leider: int
+    min_manager: int
+    targets: dict[str, float]
+    min_gap: float
+    strengths_shown: int
+    development_points_shown: int
+    tips_shown: int
+    max_focus: int
+    checkin_times: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Content:
     questions: tuple[Question, ...]
     groups: dict[str, Localized]
     ui: dict[str, Localized]
+    scoring: Scoring
+    coaching: dict[str, Coaching]
+    archetypes: dict[str, Profile]
+    levels: dict[str, Profile]
+
+    @property
+    def competencies(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.section == "competency")
+
+    def by_id(self, question_id: str) -> Question:
+        return self._index[question_id]
+
+    @cached_property
+    def _index(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
 
     @property
     def total(self) -> int:
@@ -192,8 +242,96 @@ def _load_ui(directory: Path) -> dict[str, Localized]:
     return {key: reader.localized(value, key) for key, value in reader.data.items()}
 
 
+MIN_TIPS, MIN_REFLECTIONS, MIN_PROMPTS = 3, 2, 2
+ARCHETYPES = ("it_regisseur", "leider", "manager", "vakspecialist")
+
+
+def _load_coaching(directory: Path, questions: tuple[Question, ...]) -> tuple[
+        dict[str, Coaching], dict[str, Profile], dict[str, Profile]]:
+    reader = _Reader(directory, "coaching.yaml")
+    reader.mapping(reader.data, "(top)", {"competencies", "archetypes", "levels"},
+                   {"competencies", "archetypes", "levels"})
+    competency_ids = [q.id for q in questions if q.section == "competency"]
+    raw = reader.mapping(reader.data["competencies"], "competencies", set(competency_ids), set(competency_ids))
+
+    def texts(value: object, key: str, at_least: int) -> tuple[Localized, ...]:
+        if not isinstance(value, list) or len(value) < at_least:
+            raise reader.fail(key, f"expected a list of at least {at_least}")
+        return tuple(reader.localized(item, f"{key}[{i}]") for i, item in enumerate(value))
+
+    coaching: dict[str, Coaching] = {}
+    fields = {"low", "high", "tips", "reflections", "prompts"}
+    for competency_id in competency_ids:
+        key = f"competencies.{competency_id}"
+        item = reader.mapping(raw[competency_id], key, fields, fields)
+        coaching[competency_id] = Coaching(
+            low=reader.localized(item["low"], f"{key}.low"),
+            high=reader.localized(item["high"], f"{key}.high"),
+            tips=texts(item["tips"], f"{key}.tips", MIN_TIPS),
+            reflections=texts(item["reflections"], f"{key}.reflections", MIN_REFLECTIONS),
+            prompts=texts(item["prompts"], f"{key}.prompts", MIN_PROMPTS),
+        )
+
+    def profiles(section: str, ids: list[str], named: bool) -> dict[str, Profile]:
+        raw_section = reader.mapping(reader.data[section], section, set(ids), set(ids))
+        fields = {"meaning", "next_step"} | ({"name"} if named else set())
+        result = {}
+        for profile_id in ids:
+            key = f"{section}.{profile_id}"
+            item = reader.mapping(raw_section[profile_id], key, fields, fields)
+            result[profile_id] = Profile(
+                meaning=reader.localized(item["meaning"], f"{key}.meaning"),
+                next_step=reader.localized(item["next_step"], f"{key}.next_step"),
+                name=reader.localized(item["name"], f"{key}.name") if named else None,
+            )
+        return result
+
+    level_ids = [q.id for q in questions if q.section == "level"]
+    return coaching, profiles("archetypes", list(ARCHETYPES), True), profiles("levels", level_ids, False)
+
+
+def _load_scoring(directory: Path, questions: tuple[Question, ...]) -> Scoring:
+    reader = _Reader(directory, "scoring.yaml")
+    top = {"archetype", "targets", "development", "result", "plan"}
+    data = reader.mapping(reader.data, "(top)", top, top)
+    archetype = reader.mapping(data["archetype"], "archetype", {"threshold", "min_answers"},
+                               {"threshold", "min_answers"})
+    minimum = reader.mapping(archetype["min_answers"], "archetype.min_answers", {"leider", "manager"},
+                             {"leider", "manager"})
+    targets = reader.mapping(data["targets"], "targets", {"default", "overrides"}, {"default"})
+    competency_ids = {q.id for q in questions if q.section == "competency"}
+    overrides = targets.get("overrides") or {}
+    for competency_id in overrides:
+        if competency_id not in competency_ids:
+            raise reader.fail(f"targets.overrides.{competency_id}", "unknown competency")
+    development = reader.mapping(data["development"], "development", {"min_gap"}, {"min_gap"})
+    result = reader.mapping(data["result"], "result", {"strengths", "development_points", "tips_shown"},
+                            {"strengths", "development_points", "tips_shown"})
+    plan = reader.mapping(data["plan"], "plan", {"max_focus", "checkin_times"}, {"max_focus", "checkin_times"})
+    for index, time in enumerate(plan["checkin_times"]):
+        if not isinstance(time, str) or not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", time):
+            raise reader.fail(f"plan.checkin_times[{index}]", "expected HH:MM")
+    return Scoring(
+        threshold=float(archetype["threshold"]),
+        min_leider=int(minimum["leider"]),
+        min_manager=int(minimum["manager"]),
+        targets={q: float(overrides.get(q, targets["default"])) for q in sorted(competency_ids)},
+        min_gap=float(development["min_gap"]),
+        strengths_shown=int(result["strengths"]),
+        development_points_shown=int(result["development_points"]),
+        tips_shown=int(result["tips_shown"]),
+        max_focus=int(plan["max_focus"]),
+        checkin_times=tuple(plan["checkin_times"]),
+    )
+
+
 @cache
 def load_content(directory: Path = CONTENT_DIR) -> Content:
     """Load and validate every catalog in ``directory`` (once per process)."""
     questions, groups = _load_questions(directory)
-    return Content(questions=questions, groups=groups, ui=_load_ui(directory))
+    coaching, archetypes, levels = _load_coaching(directory, questions)
+    return Content(
+        questions=questions, groups=groups, ui=_load_ui(directory),
+        scoring=_load_scoring(directory, questions),
+        coaching=coaching, archetypes=archetypes, levels=levels,
+    )
