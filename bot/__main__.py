@@ -27,12 +27,11 @@ def _chat(settings: Settings) -> int:
     from bot.content import load_content
     from bot.conversation import Conversations
     from bot.terminal import chat
-    from storage import SessionStore, open_database
+    from storage import open_database
 
-    db = open_database(settings.db_path)
-    conversations = Conversations(SessionStore(db), load_content())
+    conversations = Conversations(open_database(settings.db_path), load_content(), zone=settings.timezone)
     try:
-        asyncio.run(chat(conversations, sys.stdin, sys.stdout))
+        asyncio.run(chat(conversations, sys.stdin, sys.stdout, chart_dir=settings.db_path.parent / "charts"))
     except KeyboardInterrupt:
         print()
     return 0

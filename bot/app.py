@@ -8,13 +8,17 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRa
 from telegram.request import BaseRequest
 
 from bot import handlers
+from bot.callbacks import Decoder
+from bot.commands import COMMAND_EVENTS
 from bot.config import Settings
 from bot.content import DEFAULT_LANGUAGE, LANGUAGES, Content, load_content
 from bot.conversation import Clock, Conversations, utc_now
-from storage import Database, SessionStore
+from bot.schedule import schedule_jobs
+from storage import Database
 
 # Telegram allows about 30 messages a second overall; stay just under it.
 OVERALL_MESSAGES_PER_SECOND = 29
+JOB_INTERVAL_SECONDS = 30.0  # how often due check-ins are looked for
 
 
 def default_rate_limiter() -> AIORateLimiter:
@@ -29,6 +33,7 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     rate_limiter: BaseRateLimiter | None = None,
     clock: Clock = utc_now,
+    job_interval: float = JOB_INTERVAL_SECONDS,
 ) -> Application:
     """Build the bot. Tests pass their own offline ``request`` and no rate limiter."""
     content = load_content()
@@ -45,14 +50,16 @@ def build_application(
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
     application = builder.build()
-    application.bot_data["conversations"] = Conversations(SessionStore(db), content, clock)
+    application.bot_data["conversations"] = Conversations(db, content, clock, settings.timezone)
+    application.bot_data["decoder"] = Decoder(content)
     handlers.register(application)
     application.add_error_handler(handlers.on_error)
+    schedule_jobs(application, job_interval)
     return application
 
 
 def bot_commands(content: Content, language: str) -> list[BotCommand]:
-    return [BotCommand(name, content.text(f"cmd_{name}", language)) for name in handlers.COMMAND_EVENTS]
+    return [BotCommand(name, content.text(f"cmd_{name}", language)) for name in COMMAND_EVENTS]
 
 
 async def _post_init(application: Application) -> None:

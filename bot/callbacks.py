@@ -1,23 +1,79 @@
 """The one strict builder and parser of callback data.
 
-Format ``1:<code>:<assessment id>:<question>:<arg>`` (version 1), at most 64 bytes. Anything
-that does not parse exactly, or whose fields are out of range, is ``None``: callback data
-comes from the client and is treated as hostile.
+Format ``1:<code>:<ref>:<index>:<arg>`` (version 1), at most 64 bytes: ``ref`` names a stored
+object (an assessment, a check-in), ``index`` a question. Anything that does not parse
+exactly, or whose fields are out of range, is ``None``: callback data comes from the client
+and is treated as hostile. Ownership (is this the user's own assessment or check-in?) is
+checked by the flows against the user's stored state.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.content import LANGUAGES
+from bot.content import LANGUAGES, Content
+from bot.flows.screens import Choice, Screen
 
 VERSION = "1"
 MAX_BYTES = 64
-CODES = {"answer": "a", "skip": "s", "back": "b", "set_language": "l", "consent": "c", "next": "n"}
-EVENTS = {code: event for event, code in CODES.items()}
-QUESTION_EVENTS = {"answer", "skip", "back"}
 _PATTERN = re.compile(r"1:([a-z]):([0-9]{0,15}):([0-9]{0,3}):([a-z0-9]{0,8})")
+
+
+def _rating(arg: str) -> int | None:
+    return int(arg) if arg in {"1", "2", "3", "4", "5"} else None
+
+
+def _small_int(limit: int) -> Callable[[str], int | None]:
+    def parse(arg: str) -> int | None:
+        return int(arg) if arg.isdigit() and len(arg) <= 3 and int(arg) < limit else None
+    return parse
+
+
+def _choice(mapping: dict[str, object]) -> Callable[[str], object | None]:
+    return mapping.get
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one event travels: its code and which fields it carries (as which keyword)."""
+
+    code: str
+    ref: str | None = None  # keyword for the ref field
+    index: str | None = None  # keyword for the index field
+    arg: str | None = None  # keyword for the arg field
+    parse: Callable[[str], object | None] | None = None  # arg -> value, None when invalid
+
+
+def specs(total_questions: int = 43, total_competencies: int = 28, time_slots: int = 6) -> dict[str, Spec]:
+    return {
+        "answer": Spec("a", "assessment_id", "question", "value", _rating),
+        "skip": Spec("s", "assessment_id", "question"),
+        "back": Spec("b", "assessment_id", "question"),
+        "set_language": Spec("l", arg="language", parse=_choice({code: code for code in LANGUAGES})),
+        "consent": Spec("c", arg="accepted", parse=_choice({"yes": True, "no": False})),
+        "next": Spec("n"),
+        "resume": Spec("r"),
+        "retake_confirmed": Spec("o"),
+        "complete_missing": Spec("m"),
+        "more_tips": Spec("t"),
+        "full_list": Spec("f"),
+        "start_plan": Spec("p"),
+        "plan_toggle": Spec("g", arg="index", parse=_small_int(total_competencies)),
+        "plan_all": Spec("h"),
+        "plan_focus_done": Spec("d"),
+        "plan_change_focus": Spec("e"),
+        "plan_change_time": Spec("i"),
+        "plan_stop": Spec("x"),
+        "plan_day": Spec("w", arg="day", parse=_small_int(7)),
+        "plan_time": Spec("u", arg="slot", parse=_small_int(time_slots)),
+        "checkin_rating": Spec("k", "checkin_id", arg="rating", parse=_rating),
+        "checkin_skip_note": Spec("q", "checkin_id"),
+    }
+
+
+_CODES = {event: spec.code for event, spec in specs().items()}
 
 
 @dataclass(frozen=True)
@@ -28,13 +84,12 @@ class Action:
     kwargs: dict
 
 
-def encode(event: str, arg: str | int | None = None, *, assessment_id: int | None = None,
-           question: int | None = None) -> str:
+def encode(event: str, arg: str | int | None = None, *, ref: int | None = None, index: int | None = None) -> str:
     data = ":".join((
         VERSION,
-        CODES[event],
-        "" if assessment_id is None else str(assessment_id),
-        "" if question is None else str(question),
+        _CODES[event],
+        "" if ref is None else str(ref),
+        "" if index is None else str(index),
         "" if arg is None else str(arg),
     ))
     if len(data.encode()) > MAX_BYTES:
@@ -42,32 +97,43 @@ def encode(event: str, arg: str | int | None = None, *, assessment_id: int | Non
     return data
 
 
-def decode(data: object, total_questions: int) -> Action | None:
-    """Parse ``data`` into an :class:`Action`, or ``None`` when it is not ours or invalid."""
-    if not isinstance(data, str) or len(data.encode("utf-8", "replace")) > MAX_BYTES:
-        return None
-    match = _PATTERN.fullmatch(data)
-    if match is None:
-        return None
-    code, assessment_id, question, arg = match.groups()
-    event = EVENTS.get(code)
-    if event is None:
-        return None
-    if event in QUESTION_EVENTS:
-        if not assessment_id or not question or int(question) >= total_questions:
+def choice_data(choice: Choice, screen: Screen, assessment_id: int | None) -> str:
+    """The callback data of ``choice`` on ``screen``."""
+    on_question = screen.question is not None
+    ref = choice.ref if choice.ref is not None else (assessment_id if on_question else None)
+    return encode(choice.event, choice.arg, ref=ref, index=screen.question)
+
+
+class Decoder:
+    """Parses callback data against the sizes of the content (questions, competencies, times)."""
+
+    def __init__(self, content: Content) -> None:
+        self.total_questions = content.total
+        sizes = (content.total, len(content.competencies), len(content.scoring.checkin_times))
+        self.by_code = {spec.code: (event, spec) for event, spec in specs(*sizes).items()}
+
+    def __call__(self, data: object) -> Action | None:
+        if not isinstance(data, str) or len(data.encode("utf-8", "replace")) > MAX_BYTES:
             return None
-        kwargs: dict = {"assessment_id": int(assessment_id), "question": int(question)}
-        if event == "answer":
-            if arg not in {"1", "2", "3", "4", "5"}:
+        match = _PATTERN.fullmatch(data)
+        if match is None:
+            return None
+        code, ref, index, arg = match.groups()
+        event, spec = self.by_code.get(code, (None, None))
+        if spec is None:
+            return None
+        kwargs: dict = {}
+        for keyword, raw in ((spec.ref, ref), (spec.index, index)):
+            if (keyword is None) != (raw == ""):
                 return None
-            kwargs["value"] = int(arg)
-        elif arg:
+            if keyword is not None:
+                kwargs[keyword] = int(raw)
+        if spec.index is not None and kwargs[spec.index] >= self.total_questions:
             return None
+        if spec.arg is None:
+            return Action(event, kwargs) if arg == "" else None
+        value = spec.parse(arg) if spec.parse else (arg or None)
+        if value is None:
+            return None
+        kwargs[spec.arg] = value
         return Action(event, kwargs)
-    if assessment_id or question:
-        return None
-    if event == "set_language":
-        return Action(event, {"language": arg}) if arg in LANGUAGES else None
-    if event == "consent":
-        return Action(event, {"accepted": arg == "yes"}) if arg in {"yes", "no"} else None
-    return Action(event, {}) if not arg else None

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
@@ -16,22 +17,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
+from bot.callbacks import Decoder, choice_data
+from bot.commands import COMMAND_EVENTS
 from bot.content import Content
 from bot.conversation import Conversations, Outcome, pick_language
 from bot.flows.screens import Screen
-from bot.render import MESSAGE_LIMIT, choice_label, notice_text, screen_text, split_message
+from bot.render import MESSAGE_LIMIT, chart_png, choice_label, notice_text, screen_text, split_message
 
 log = logging.getLogger(__name__)
-
-# Commands a manager can use, and the flow event each fires.
-COMMAND_EVENTS = {
-    "start": "start",
-    "resume": "resume",
-    "pause": "pause",
-    "language": "ask_language",
-    "help": "help",
-}
 PRIVATE = filters.ChatType.PRIVATE
 
 
@@ -46,26 +39,24 @@ def content_of(context: ContextTypes.DEFAULT_TYPE) -> Content:
 def keyboard(screen: Screen, outcome: Outcome, content: Content) -> InlineKeyboardMarkup | None:
     if not screen.choices:
         return None
-    buttons = []
-    for choice in screen.choices:
-        data = callbacks.encode(
-            choice.event, choice.arg,
-            assessment_id=outcome.assessment_id if screen.question is not None else None,
-            question=screen.question,
-        )
-        label = choice_label(choice, screen, outcome.language, content)
-        buttons.append(InlineKeyboardButton(label, callback_data=data))
+    buttons = [
+        InlineKeyboardButton(choice_label(choice, screen, outcome.language, content),
+                             callback_data=choice_data(choice, screen, outcome.assessment_id))
+        for choice in screen.choices
+    ]
     if screen.question is not None:  # ratings on one row, Back/Skip below
         rows = [buttons[:5], buttons[5:]]
+    elif all(choice.literal for choice in screen.choices):  # ratings, times: one row of short labels
+        rows = [buttons[i:i + 5] for i in range(0, len(buttons), 5)]
     else:
         rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     return InlineKeyboardMarkup(rows)
 
 
-async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outcome) -> None:
-    """Render ``outcome``: notices answer the button press, in-place screens edit its message."""
-    content = content_of(context)
-    query = update.callback_query
+async def deliver(bot: Bot, chat_id: int, outcome: Outcome, content: Content,
+                  query: CallbackQuery | None = None) -> None:
+    """Show ``outcome`` in ``chat_id``: notices answer the button press, in-place screens edit
+    its message, charts are rendered off the event loop and sent as photos."""
     toast = next((s for s in outcome.screens if s.notice), None) if query is not None else None
     if query is not None:
         await query.answer(notice_text(screen_text(toast, outcome.language, content)) if toast else None)
@@ -75,6 +66,10 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outc
             continue
         text = screen_text(screen, outcome.language, content)
         markup = keyboard(screen, outcome, content)
+        if screen.chart is not None:
+            png = await asyncio.to_thread(chart_png, screen.chart, outcome.language, content)
+            await bot.send_photo(chat_id, png, caption=text, reply_markup=markup)
+            continue
         if screen.in_place and origin is not None and len(text) <= MESSAGE_LIMIT:
             try:
                 await origin.edit_text(text, reply_markup=markup)
@@ -85,45 +80,39 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outc
         parts = split_message(text)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            await context.bot.send_message(update.effective_chat.id, part, reply_markup=markup if last else None)
+            await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+
+
+async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outcome) -> None:
+    await deliver(context.bot, update.effective_chat.id, outcome, content_of(context), update.callback_query)
+
+
+async def fire(update: Update, context: ContextTypes.DEFAULT_TYPE, event: str, **kwargs: object) -> None:
+    user = update.effective_user
+    outcome = await conversations(context).handle(user.id, event, language_code=user.language_code, **kwargs)
+    await show(update, context, outcome)
 
 
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     command = update.effective_message.text.split()[0][1:].split("@")[0].lower()
-    user = update.effective_user
-    outcome = await conversations(context).handle(
-        user.id, COMMAND_EVENTS[command], language_code=user.language_code
-    )
-    await show(update, context, outcome)
+    await fire(update, context, COMMAND_EVENTS[command])
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    user = update.effective_user
-    convs = conversations(context)
-    action = callbacks.decode(query.data, convs.content.total)
+    decode: Decoder = context.application.bot_data["decoder"]
+    action = decode(update.callback_query.data)
     if action is None or update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
-        event, kwargs = "reject", {}
+        await fire(update, context, "reject")
     else:
-        event, kwargs = action.event, action.kwargs
-    outcome = await convs.handle(user.id, event, language_code=user.language_code, **kwargs)
-    await show(update, context, outcome)
+        await fire(update, context, action.event, **action.kwargs)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    user = update.effective_user
-    outcome = await conversations(context).handle(
-        user.id, "unexpected_input", language_code=user.language_code, kind="text"
-    )
-    await show(update, context, outcome)
+    await fire(update, context, "text", text=update.effective_message.text)
 
 
 async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    user = update.effective_user
-    outcome = await conversations(context).handle(
-        user.id, "unexpected_input", language_code=user.language_code, kind="media"
-    )
-    await show(update, context, outcome)
+    await fire(update, context, "unexpected_input", kind="media")
 
 
 async def reply_with(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
@@ -145,8 +134,6 @@ async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     language = pick_language(update.effective_user.language_code if update.effective_user else None)
     try:
         await context.bot.send_message(update.effective_chat.id, content_of(context).text("private_only", language))

@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 from bot.content import Content
-from bot.flows.screens import Choice, Screen
+from bot.charts import Series, render_radar
+from bot.flows.screens import Chart, Choice, Items, Screen
 
 MESSAGE_LIMIT = 4096  # Telegram's limit on one message's text
 NOTICE_LIMIT = 200  # Telegram's limit on an answerCallbackQuery text
@@ -20,15 +21,28 @@ def progress_bar(n: int, total: int) -> str:
     return "▰" * filled + "▱" * (BAR_WIDTH - filled)
 
 
-def _resolve(value: Any, language: str, escape: bool) -> Any:
+def number(value: float, language: str, content: Content) -> str:
+    """One decimal in the language's notation; whole numbers without decimals."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.1f}".replace(".", content.text("decimal_separator", language))
+
+
+def _resolve(value: Any, language: str, content: Content) -> Any:
+    if isinstance(value, Items):
+        return value.separator.join(screen_text(item, language, content) for item in value.screens)
+    if value is None:
+        return content.text("no_score", language)
+    if isinstance(value, float):
+        return number(value, language, content)
     if isinstance(value, dict):
         value = value[language]
-    return html.escape(value, quote=False) if escape and isinstance(value, str) else value
+    return html.escape(value, quote=False) if isinstance(value, str) else value
 
 
 def screen_text(screen: Screen, language: str, content: Content) -> str:
     """The screen's text in Telegram HTML."""
-    params = {key: _resolve(value, language, True) for key, value in screen.params.items()}
+    params = {key: _resolve(value, language, content) for key, value in screen.params.items()}
     if screen.question is not None:
         params["progress"] = content.text(
             "progress", language, n=params["n"], total=params["total"],
@@ -43,7 +57,12 @@ def plain_text(text: str) -> str:
 
 
 def choice_label(choice: Choice, screen: Screen, language: str, content: Content) -> str:
-    label = choice.label if choice.literal else content.text(choice.label, language)
+    if isinstance(choice.label, dict):
+        label = choice.label[language]
+    else:
+        label = choice.label if choice.literal else content.text(choice.label, language)
+    if choice.selected:
+        return content.text("selected_mark", language, label=label)
     if screen.answered and (
         (choice.event == "answer" and choice.arg == screen.chosen)
         or (choice.event == "skip" and screen.chosen is None)
@@ -70,3 +89,10 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
         text = text[cut:].lstrip("\n ")
     parts.append(text)
     return [part for part in parts if part] or [""]
+
+
+def chart_png(chart: Chart, language: str, content: Content) -> bytes:
+    """The chart as PNG bytes (slow: call it off the event loop)."""
+    labels = [content.by_id(axis).name[language] for axis in chart.axes]  # type: ignore[index]
+    series = [Series(content.text(s.label, language), s.values, s.style) for s in chart.series]
+    return render_radar(labels, series, title=content.text("chart_title", language))

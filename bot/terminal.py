@@ -6,19 +6,23 @@ Reads standard input line by line, so it can be scripted; ends cleanly at end of
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
 from typing import Callable, TextIO
 
+from bot.callbacks import Decoder, choice_data
+from bot.commands import COMMAND_EVENTS
 from bot.content import Content
 from bot.conversation import Conversations, Outcome
 from bot.flows.screens import Choice, Screen
-from bot.render import choice_label, plain_text, screen_text
+from bot.render import chart_png, choice_label, plain_text, screen_text
 
 TERMINAL_USER_ID = 0  # Telegram user ids are positive: 0 is never a Telegram user
-COMMANDS = {"/start": "start", "/resume": "resume", "/pause": "pause", "/language": "ask_language", "/help": "help"}
 
 
 class TerminalChat:
-    def __init__(self, conversations: Conversations, write: Callable[[str], object], user_id: int = TERMINAL_USER_ID) -> None:
+    def __init__(self, conversations: Conversations, write: Callable[[str], object], chart_dir: Path,
+                 user_id: int = TERMINAL_USER_ID) -> None:
         self.conversations = conversations
         self.content: Content = conversations.content
         self.write = write
@@ -26,6 +30,8 @@ class TerminalChat:
         self.choices: list[tuple[Choice, Screen, int | None]] = []
         self.language = conversations.language_of(user_id)
         self.explained = False  # the "type a number" line is shown once
+        self.chart_dir = chart_dir
+        self.decode = Decoder(self.content)
 
     async def fire(self, event: str, **kwargs: object) -> None:
         outcome = await self.conversations.handle(self.user_id, event, **kwargs)
@@ -37,6 +43,9 @@ class TerminalChat:
             if screen.echo:
                 continue
             self.write(plain_text(screen_text(screen, outcome.language, self.content)))
+            if screen.chart is not None:
+                path = self.save_chart(chart_png(screen.chart, outcome.language, self.content))
+                self.write(plain_text(self.content.text("terminal_chart_saved", outcome.language, path=str(path))))
             if screen.choices:
                 self.choices = [(choice, screen, outcome.assessment_id) for choice in screen.choices]
                 labels = []
@@ -49,28 +58,32 @@ class TerminalChat:
                     self.explained = True
             self.write("")
 
+    def save_chart(self, png: bytes) -> Path:
+        self.chart_dir.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = self.chart_dir / f"regiecoach-chart-{stamp}.png"
+        counter = 1
+        while path.exists():
+            counter += 1
+            path = self.chart_dir / f"regiecoach-chart-{stamp}-{counter}.png"
+        path.write_bytes(png)
+        return path.resolve()
+
     async def take(self, line: str) -> None:
         """Act on one line of input: a command, a choice number, or anything else."""
         line = line.strip()
         if not line:
             return
         command = line.split()[0].lower()
-        if command in COMMANDS:
-            await self.fire(COMMANDS[command])
+        if command.startswith("/") and command[1:] in COMMAND_EVENTS:
+            await self.fire(COMMAND_EVENTS[command[1:]])
             return
         if line.isdigit() and 1 <= int(line) <= len(self.choices):
             choice, screen, assessment_id = self.choices[int(line) - 1]
-            kwargs: dict = {}
-            if screen.question is not None:
-                kwargs = {"assessment_id": assessment_id, "question": screen.question}
-            if choice.event == "answer":
-                kwargs["value"] = choice.arg
-            elif choice.event == "set_language":
-                kwargs["language"] = choice.arg
-            elif choice.event == "consent":
-                kwargs["accepted"] = choice.arg == "yes"
-            await self.fire(choice.event, **kwargs)
-            return
+            action = self.decode(choice_data(choice, screen, assessment_id))
+            if action is not None:
+                await self.fire(action.event, **action.kwargs)
+                return
         if self.choices:
             self.write(plain_text(self.content.text("terminal_invalid", self.language)) + "\n")
         else:
@@ -83,9 +96,9 @@ class TerminalChat:
         self.write(plain_text(self.content.text("terminal_bye", self.language)))
 
 
-async def chat(conversations: Conversations, stdin: TextIO, stdout: TextIO) -> None:
+async def chat(conversations: Conversations, stdin: TextIO, stdout: TextIO, chart_dir: Path) -> None:
     def write(text: str) -> None:
         stdout.write(text + "\n")
         stdout.flush()
 
-    await TerminalChat(conversations, write).run(stdin)
+    await TerminalChat(conversations, write, chart_dir).run(stdin)

@@ -6,11 +6,24 @@ Everything here returns plain dataclasses and dicts and imports nothing else of 
 from sqlite_utils import Database
 
 from storage.database import open_database
-from storage.sessions import AnswerRecord, AssessmentRecord, SessionRecord, SessionStore, UserRecord
+from storage.plans import CheckinRecord, DueCheckin, PlanRecord, PlanStore
+from storage.sessions import (
+    AnswerRecord,
+    AssessmentRecord,
+    CompletedRecord,
+    SessionRecord,
+    SessionStore,
+    UserRecord,
+)
 
 __all__ = [
     "AnswerRecord",
     "AssessmentRecord",
+    "CheckinRecord",
+    "DueCheckin",
+    "PlanRecord",
+    "PlanStore",
+    "CompletedRecord",
     "Database",
     "SessionRecord",
     "SessionStore",

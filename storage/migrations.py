@@ -49,3 +49,45 @@ def m001_users_assessments_answers(db: Database) -> None:
         foreign_keys=[("assessment_id", "assessments", "id")],
         not_null={"answered_at"},
     )
+
+
+@MIGRATIONS()
+def m002_plans_and_checkins(db: Database) -> None:
+    db.table("users").add_column("awaiting", str)  # free text expected next, e.g. "checkin:12"
+    db.table("plans").create(
+        {
+            "user_id": int,
+            "focus": str,  # JSON list of competency ids
+            "weekday": int,  # 0 = Monday
+            "time": str,  # HH:MM in the configured time zone
+            "active": int,
+            "step": str,  # where the user is in setting it up: idle | focus | day | time
+            "next_due_at": str,  # UTC ISO time of the next check-in, NULL when not active
+            "checkins_sent": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="user_id",
+        foreign_keys=[("user_id", "users", "id")],
+        not_null={"focus", "active", "step", "checkins_sent", "created_at", "updated_at"},
+        defaults={"active": 0, "step": "idle", "checkins_sent": 0, "focus": "[]"},
+    )
+    db.table("plans").create_index(["active", "next_due_at"])
+    db.table("checkins").create(
+        {
+            "id": int,
+            "user_id": int,
+            "competency": str,
+            "reflection": int,  # index of the reflection question asked
+            "due_at": str,
+            "sent_at": str,
+            "rating": int,  # 1..5 progress, NULL until answered
+            "note": str,
+            "answered_at": str,
+        },
+        pk="id",
+        foreign_keys=[("user_id", "users", "id")],
+        not_null={"user_id", "competency", "reflection", "due_at"},
+    )
+    # One check-in per plan and due time: a second claim of the same due time fails.
+    db.table("checkins").create_index(["user_id", "due_at"], unique=True)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+HISTORY = 2  # completed assessments loaded with a session: the latest and the one before
+
 
 
 @dataclass
@@ -19,7 +21,7 @@ class UserRecord:
 @dataclass
 class AssessmentRecord:
     id: int | None  # None until first saved
-    status: str
+    status: str  # in_progress | completed | abandoned
     cursor: int
     started_at: str
     completed_at: str | None = None
@@ -33,14 +35,22 @@ class AnswerRecord:
 
 
 @dataclass
+class CompletedRecord:
+    id: int
+    completed_at: str
+    answers: dict[str, int | None]
+
+
+@dataclass
 class SessionRecord:
     """Everything the assessment flow needs about one user."""
 
     user: UserRecord
     is_new: bool
-    assessment: AssessmentRecord | None = None
+    assessment: AssessmentRecord | None = None  # the open one
     answers: dict[str, int | None] = field(default_factory=dict)
-    last_completed_id: int | None = None
+    history: list[CompletedRecord] = field(default_factory=list)  # the last completed ones, latest first
+    abandon_id: int | None = None  # an open assessment to close as abandoned on save
 
 
 class SessionStore:
@@ -75,16 +85,25 @@ class SessionStore:
                     [open_row["id"]],
                 )
             }
-        done = next(
-            self.db.query(
-                "select id from assessments where user_id = ? and status = 'completed' "
-                "order by completed_at desc, id desc limit 1",
-                [user_id],
-            ),
-            None,
-        )
-        session.last_completed_id = done["id"] if done else None
+        session.history = self.completed(user_id, limit=HISTORY)
         return session
+
+    def completed(self, user_id: int, limit: int | None = None) -> list[CompletedRecord]:
+        """The user's completed assessments with their answers, latest first."""
+        rows = list(self.db.query(
+            "select id, completed_at from assessments where user_id = ? and status = 'completed' "
+            "order by completed_at desc, id desc" + (" limit ?" if limit else ""),
+            [user_id, limit] if limit else [user_id],
+        ))
+        records = {row["id"]: CompletedRecord(row["id"], row["completed_at"], {}) for row in rows}
+        if records:
+            marks = ",".join("?" * len(records))
+            for row in self.db.query(
+                f"select assessment_id, question_id, value from answers where assessment_id in ({marks})",
+                list(records),
+            ):
+                records[row["assessment_id"]].answers[row["question_id"]] = row["value"]
+        return list(records.values())
 
     def save(
         self,
@@ -105,6 +124,8 @@ class SessionStore:
                 "consented_at = excluded.consented_at, updated_at = excluded.updated_at",
                 [user.id, user.language, user.flow_state, user.consented_at, now, now],
             )
+            if session.abandon_id is not None:
+                self.db.table("assessments").update(session.abandon_id, {"status": "abandoned"})
             assessment = session.assessment
             if assessment is not None:
                 values = {

@@ -109,6 +109,8 @@ class FakeBotApi(BaseRequest):
                          connect_timeout: Any = None, pool_timeout: Any = None) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            params["files"] = {key: value[1] for key, value in request_data.multipart_data.items()}
         self.calls.append(ApiCall(name, params))
         handler = getattr(self, f"api_{name}", None)
         try:

@@ -14,7 +14,7 @@ from bot.content import load_content
 from bot.conversation import Conversations
 from bot.render import plain_text
 from bot.terminal import TerminalChat
-from storage import SessionStore, open_database
+from storage import open_database
 
 
 def regiecoach(*args: str, stdin: str = "", env: dict | None = None, cwd: Path) -> subprocess.CompletedProcess:
@@ -59,8 +59,8 @@ def test_chat_ends_cleanly_at_end_of_input_and_resumes_next_time(tmp_path):
 @pytest.fixture
 def terminal(tmp_path) -> tuple[TerminalChat, list[str]]:
     lines: list[str] = []
-    conversations = Conversations(SessionStore(open_database(tmp_path / "t.db")), load_content())
-    return TerminalChat(conversations, lines.append), lines
+    conversations = Conversations(open_database(tmp_path / "t.db"), load_content())
+    return TerminalChat(conversations, lines.append, tmp_path / "charts"), lines
 
 
 async def test_terminal_numbers_back_skip_and_commands(terminal):

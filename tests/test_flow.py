@@ -105,7 +105,9 @@ async def test_the_last_answer_completes(content):
     m = answering(content, cursor=last)
     await fire(m, "answer", assessment_id=1, question=last, value=3)
     assert (m.state, m.completed, m.cursor) == ("completed", True, content.total)
-    assert keys(m) == ["question", "completed"]
+    # only one answer: no archetype yet, one development point
+    assert keys(m) == ["question", "completed", "result_chart", "result_insufficient", "result_development"]
+    assert m.screens[2].chart is not None
 
 
 async def test_pause_and_resume_keep_the_place(content):

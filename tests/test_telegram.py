@@ -39,7 +39,7 @@ async def test_a_complete_assessment_of_43_answers(harness, content):
         assert current_question(user).startswith(f"{n}/{content.total} "), user.last().text
         assert user.last().labels()[:5] == ["1", "2", "3", "4", "5"]
         await user.tap(str(n % 5 + 1))
-    assert "43 answered, 0 skipped" in user.last().text
+    assert any("43 answered, 0 skipped" in m.text for m in user.messages()[-5:])
     rows = stored_answers(harness.db_path)
     assert len(rows) == 43 and {row[1] for row in rows} == {"completed"}
     assert [row[2] for row in rows] == [q.id for q in content.questions]
@@ -140,9 +140,9 @@ async def test_forged_and_malformed_callback_data_change_nothing(harness, conten
         (row[0], row) for row in sqlite3.connect(harness.db_path).execute("select id, user_id from assessments")]
     before = (stored_answers(harness.db_path), assessments(harness.db_path))
     forged = [
-        callbacks.encode("answer", 5, assessment_id=victim_assessment, question=1),  # another user's assessment
-        callbacks.encode("answer", 5, assessment_id=victim_assessment, question=0),
-        callbacks.encode("answer", 5, assessment_id=mallory_assessment, question=40),  # not reached
+        callbacks.encode("answer", 5, ref=victim_assessment, index=1),  # another user's assessment
+        callbacks.encode("answer", 5, ref=victim_assessment, index=0),
+        callbacks.encode("answer", 5, ref=mallory_assessment, index=40),  # not reached
         f"1:a:{mallory_assessment}:43:5",  # out of range
         f"1:a:{mallory_assessment}:1:9",  # value 9
         "garbage", "1:a:::", "💣" * 20, "x" * 65,

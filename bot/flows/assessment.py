@@ -13,20 +13,26 @@ from transitions import EventData
 from transitions.extensions.asyncio import AsyncMachine
 
 from bot.content import LANGUAGES, Content
+from bot.flows import results
 from bot.flows.screens import Choice, Screen
+from bot.flows.scoring import INSUFFICIENT, Result, score
 
 RATINGS = (1, 2, 3, 4, 5)
 _UNANSWERED = object()
 
-STATES = ["new", "intro", "language", "consent", "declined", "answering", "paused", "completed"]
+STATES = ["new", "intro", "language", "consent", "declined", "answering", "paused", "completing", "completed"]
 ANSWERING = ["answering", "paused"]
+IN_PROGRESS = ["answering", "paused", "completing"]
+ONBOARDING = ["new", "intro", "language", "consent", "declined"]
 
 TRANSITIONS: list[dict[str, Any]] = [
     # (Re)entering the conversation
     {"trigger": "start", "source": ["new", "intro", "declined"], "dest": "intro", "after": "show_intro"},
     {"trigger": "start", "source": ["language", "consent", "completed"], "dest": "=", "after": "show_current"},
     {"trigger": "start", "source": ANSWERING, "dest": "answering", "after": "show_current"},
+    {"trigger": "start", "source": "completing", "dest": "=", "after": "show_current"},
     {"trigger": "resume", "source": ANSWERING, "dest": "answering", "after": "show_current"},
+    {"trigger": "resume", "source": "completing", "dest": "=", "after": "show_current"},
     {"trigger": "resume", "source": ["new", "intro", "declined"], "dest": "intro", "after": "show_intro"},
     {"trigger": "resume", "source": ["language", "consent", "completed"], "dest": "=", "after": "show_current"},
     # Onboarding
@@ -37,7 +43,7 @@ TRANSITIONS: list[dict[str, Any]] = [
      "conditions": "known_language", "after": ["apply_language", "show_language_set", "show_current"]},
     {"trigger": "ask_language", "source": "*", "dest": None, "after": "show_language"},
     {"trigger": "consent", "source": ["consent", "declined"], "dest": "answering",
-     "conditions": "accepted", "after": ["record_consent", "begin_assessment", "show_current"]},
+     "conditions": "accepted", "after": ["record_consent", "begin_first_assessment", "show_current"]},
     {"trigger": "consent", "source": "consent", "dest": "declined", "after": "show_declined"},
     # Answering (skip is an answer without a value)
     *[
@@ -58,8 +64,36 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "back", "source": ANSWERING, "dest": None, "conditions": "is_current",
      "after": "show_first_question"},
     {"trigger": "pause", "source": ANSWERING, "dest": "paused", "after": "show_paused"},
+    {"trigger": "pause", "source": "completing", "dest": None, "after": "show_paused"},
     {"trigger": "pause", "source": ["new", "intro", "language", "consent", "declined", "completed"],
      "dest": None, "after": "show_nothing_to_pause"},
+    # Completing the role statements that were left open, after a result without archetype
+    *[
+        transition
+        for trigger in ("answer", "skip")
+        for transition in (
+            {"trigger": trigger, "source": "completing", "dest": "completed",
+             "conditions": ["is_current", "valid_value", "no_more_missing"],
+             "after": ["record_and_advance_missing", "complete"]},
+            {"trigger": trigger, "source": "completing", "dest": "=",
+             "conditions": ["is_current", "valid_value"], "after": ["record_and_advance_missing", "show_current"]},
+            {"trigger": trigger, "source": "completing", "dest": None,
+             "conditions": ["is_earlier", "valid_value"], "after": "change_earlier"},
+        )
+    ],
+    {"trigger": "complete_missing", "source": "completed", "dest": "completing",
+     "conditions": "result_is_insufficient", "after": ["reopen_missing", "show_current"]},
+    # Results
+    {"trigger": "result", "source": "*", "dest": None, "after": "show_result"},
+    {"trigger": "more_tips", "source": "*", "dest": None, "conditions": "has_result", "after": "show_more_tips"},
+    {"trigger": "full_list", "source": "*", "dest": None, "conditions": "has_result", "after": "show_full_list"},
+    # Retake
+    {"trigger": "retake", "source": ONBOARDING, "dest": "intro", "after": "show_intro"},
+    {"trigger": "retake", "source": IN_PROGRESS, "dest": None, "after": "confirm_retake"},
+    {"trigger": "retake", "source": "completed", "dest": "answering",
+     "after": ["begin_assessment", "show_retake_started", "show_current"]},
+    {"trigger": "retake_confirmed", "source": IN_PROGRESS, "dest": "answering",
+     "after": ["begin_assessment", "show_retake_started", "show_current"]},
     # Anything else
     {"trigger": "help", "source": "*", "dest": None, "after": "show_help"},
     {"trigger": "unexpected_input", "source": "*", "dest": None, "after": "show_input_hint"},
@@ -80,6 +114,7 @@ class AssessmentModel:
         assessment_id: int | None = None,
         cursor: int = 0,
         answers: dict[str, int | None] | None = None,
+        history: list[dict[str, int | None]] | None = None,
     ) -> None:
         self.content = content
         self.state = state
@@ -88,9 +123,11 @@ class AssessmentModel:
         self.assessment_id = assessment_id
         self.cursor = cursor
         self.answers: dict[str, int | None] = dict(answers or {})
+        self.history = history or []  # answers of completed assessments, latest first
         self.screens: list[Screen] = []
         self.changed: dict[str, int | None] = {}
         self.started = False  # a new assessment begins with this event
+        self.reopened = False  # the latest completed assessment is opened again
         self.consent_given = False
         self.completed = False
 
@@ -125,6 +162,20 @@ class AssessmentModel:
     def has_previous(self, event: EventData) -> bool:
         return self.cursor > 0
 
+    def has_result(self, event: EventData) -> bool:
+        return bool(self.history)
+
+    def result_is_insufficient(self, event: EventData) -> bool:
+        return bool(self.history) and score(self.history[0], self.content).archetype == INSUFFICIENT
+
+    def _next_missing(self, after: int) -> int | None:
+        """The next role statement after ``after`` that has no rating."""
+        return next((q.index for q in self.content.questions
+                     if q.section == "role" and q.index > after and self.answers.get(q.id) is None), None)
+
+    def no_more_missing(self, event: EventData) -> bool:
+        return self._next_missing(self.cursor) is None
+
     # --- actions ----------------------------------------------------------------------
     def apply_language(self, event: EventData) -> None:
         self.language = event.kwargs["language"]
@@ -134,11 +185,28 @@ class AssessmentModel:
             self.consented = True
             self.consent_given = True
 
-    def begin_assessment(self, event: EventData) -> None:
+    def begin_first_assessment(self, event: EventData) -> None:
         if self.assessment_id is None:
-            self.started = True
-            self.cursor = 0
-            self.answers = {}
+            self.begin_assessment(event)
+
+    def begin_assessment(self, event: EventData) -> None:
+        """A new assessment; one still open is abandoned by the caller (its answers stay stored)."""
+        self.started = True
+        self.assessment_id = None
+        self.cursor = 0
+        self.answers = {}
+
+    def reopen_missing(self, event: EventData) -> None:
+        self.reopened = True
+        self.answers = dict(self.history[0])
+        self.history = self.history[1:]
+        self.cursor = self._next_missing(-1) or 0
+
+    def record_and_advance_missing(self, event: EventData) -> None:
+        self._set_answer(self.cursor, event.kwargs.get("value"))
+        self.screens.append(self._question_screen(self.cursor, in_place=True, echo=True))
+        following = self._next_missing(self.cursor)
+        self.cursor = self.content.total if following is None else following
 
     def _set_answer(self, index: int, value: int | None) -> None:
         question_id = self.content.question(index).id
@@ -153,7 +221,11 @@ class AssessmentModel:
 
     def complete(self, event: EventData) -> None:
         self.completed = True
+        self.cursor = self.content.total
         self.screens.append(self._completed_screen())
+        previous = score(self.history[0], self.content) if self.history else None
+        self.history = [self.answers] + self.history
+        self.screens.extend(results.result_screens(self.content, score(self.answers, self.content), previous))
 
     def change_earlier(self, event: EventData) -> None:
         index = event.kwargs["question"]
@@ -193,7 +265,7 @@ class AssessmentModel:
 
     def show_current(self, event: EventData) -> None:
         """Show the screen of the state the user is in now."""
-        if self.state in ANSWERING:
+        if self.state in IN_PROGRESS:
             self.screens.append(self._question_screen(self.cursor))
         elif self.state == "completed":
             self.screens.append(self._completed_screen())
@@ -215,14 +287,41 @@ class AssessmentModel:
     def show_first_question(self, event: EventData) -> None:
         self.screens.append(Screen("first_question", notice=True))
 
+    def _results(self) -> tuple[Result, Result | None]:
+        current = score(self.history[0], self.content)
+        previous = score(self.history[1], self.content) if len(self.history) > 1 else None
+        return current, previous
+
+    def show_result(self, event: EventData) -> None:
+        if not self.history:
+            self.screens.append(Screen("no_result_yet"))
+            return
+        self.screens.extend(results.result_screens(self.content, *self._results()))
+
+    def show_more_tips(self, event: EventData) -> None:
+        self.screens.append(results.more_tips(self.content, self._results()[0]))
+
+    def show_full_list(self, event: EventData) -> None:
+        self.screens.append(results.full_list(self.content, *self._results()))
+
+    def confirm_retake(self, event: EventData) -> None:
+        self.screens.append(Screen("retake_confirm", {"n": min(self.cursor, self.content.total - 1) + 1,
+                                                      "total": self.content.total}, choices=(
+            Choice("resume", "btn_continue"),
+            Choice("retake_confirmed", "btn_start_over"),
+        )))
+
+    def show_retake_started(self, event: EventData) -> None:
+        self.screens.append(Screen("retake_started"))
+
     def show_help(self, event: EventData) -> None:
         self.screens.append(Screen("help"))
 
     def show_input_hint(self, event: EventData) -> None:
         kind = event.kwargs.get("kind", "text")
-        if self.state in ANSWERING:
+        if self.state in IN_PROGRESS:
             self.screens.append(Screen("hint_buttons" if kind == "text" else "hint_media"))
-            if self.state == "answering":
+            if self.state != "paused":
                 self.show_current(event)
         elif self.state == "paused":
             self.show_paused(event)
@@ -245,7 +344,7 @@ class AssessmentModel:
         else:
             section = self.content.ui[f"section_{question.section}"]
         choices = [Choice("answer", str(value), value, literal=True) for value in RATINGS]
-        if index > 0:
+        if index > 0 and self.state != "completing":
             choices.append(Choice("back", "btn_back"))
         choices.append(Choice("skip", "btn_skip"))
         return Screen(

@@ -8,20 +8,49 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Choice:
-    """A button (Telegram) or a numbered option (terminal) that fires ``event`` with ``arg``."""
+    """A button (Telegram) or a numbered option (terminal) that fires ``event`` with ``arg``.
+
+    ``ref`` names the stored object the button acts on (e.g. a check-in); ``selected`` marks
+    an option that is currently chosen.
+    """
 
     event: str
-    label: str  # a UI text key, or the label itself when ``literal``
+    label: str | dict[str, str]  # a UI text key, the label itself when ``literal``, or {language: label}
     arg: str | int | None = None
     literal: bool = False
+    ref: int | None = None
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    label: str  # a UI text key
+    values: tuple[float | None, ...]  # one per axis; None = no answer
+    style: str  # self | previous | target
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A radar chart over competencies (axes are competency ids)."""
+
+    axes: tuple[str, ...]
+    series: tuple[ChartSeries, ...]
+
+
+@dataclass(frozen=True)
+class Items:
+    """A list parameter: each item a small screen, joined with ``separator`` when shown."""
+
+    screens: tuple["Screen", ...]
+    separator: str = "\n"
 
 
 @dataclass(frozen=True)
 class Screen:
     """One thing to show.
 
-    ``params`` values are plain values or ``{language: text}`` mappings that the edge picks
-    from. ``question`` is set on rating screens, with the answer
+    ``params`` values are plain values, ``{language: text}`` mappings that the edge picks
+    from, or :class:`Items`. Floats are shown with one decimal in the user's language. ``question`` is set on rating screens, with the answer
     given so far. ``in_place`` asks to replace the screen the
     user acted on; ``echo`` marks a confirmation of what the user just did, which an edge
     that already shows it (the terminal) may leave out; ``notice`` is a short notice (a
@@ -37,3 +66,4 @@ class Screen:
     in_place: bool = False
     echo: bool = False
     notice: bool = False
+    chart: Chart | None = None  # shown as a picture, the text as its caption

@@ -1,0 +1,264 @@
+"""The development plan: choose up to N focus competencies and a weekly check-in moment;
+answer check-ins with a 1-5 progress rating and an optional note.
+
+Like the assessment, one module-level machine serves every user (states are the steps of
+setting the plan up). Time zone arithmetic is pure: ``now`` and the zone come in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from transitions import EventData
+from transitions.extensions.asyncio import AsyncMachine
+
+from bot.content import Content
+from bot.flows.screens import Choice, Items, Screen
+
+RATINGS = (1, 2, 3, 4, 5)
+WEEKDAYS = range(7)  # 0 = Monday
+SUGGESTED = 6  # development points offered first in the focus picker
+NOTE_LIMIT = 1000  # characters in a check-in note
+
+STATES = ["idle", "focus", "day", "time"]
+TRANSITIONS: list[dict[str, Any]] = [
+    {"trigger": "plan", "source": "*", "dest": None, "unless": "has_result", "after": "show_needs_result"},
+    {"trigger": "plan", "source": "idle", "dest": None, "conditions": "active", "after": "show_overview"},
+    {"trigger": "plan", "source": "idle", "dest": "focus", "after": "show_focus"},
+    {"trigger": "plan", "source": ["focus", "day", "time"], "dest": "=", "after": "show_step"},
+    {"trigger": "plan_toggle", "source": "focus", "dest": "=", "conditions": "known_competency",
+     "after": ["toggle", "show_focus_in_place"]},
+    {"trigger": "plan_all", "source": "focus", "dest": "=", "after": ["list_all", "show_focus_in_place"]},
+    {"trigger": "plan_focus_done", "source": "focus", "dest": None, "unless": "has_focus",
+     "after": "show_need_focus"},
+    {"trigger": "plan_focus_done", "source": "focus", "dest": "idle", "conditions": "active",
+     "after": ["show_saved", "show_overview_in_place"]},
+    {"trigger": "plan_focus_done", "source": "focus", "dest": "day", "after": "show_day_in_place"},
+    {"trigger": "plan_change_focus", "source": "idle", "dest": "focus", "conditions": "active",
+     "after": "show_focus_in_place"},
+    {"trigger": "plan_change_time", "source": "idle", "dest": "day", "conditions": "active",
+     "after": "show_day_in_place"},
+    {"trigger": "plan_day", "source": "day", "dest": "time", "conditions": "known_day",
+     "after": ["set_day", "show_time_in_place"]},
+    {"trigger": "plan_time", "source": "time", "dest": "idle", "conditions": "known_time",
+     "after": ["set_time", "activate", "show_saved", "show_overview_in_place"]},
+    {"trigger": "plan_stop", "source": "idle", "dest": None, "conditions": "active",
+     "after": ["deactivate", "show_stopped"]},
+    {"trigger": "checkin_rating", "source": "*", "dest": None, "conditions": ["owns_checkin", "valid_rating"],
+     "after": "rate_checkin"},
+    {"trigger": "checkin_skip_note", "source": "*", "dest": None, "conditions": "owns_checkin",
+     "after": "skip_note"},
+    {"trigger": "checkin_note", "source": "*", "dest": None, "conditions": "owns_checkin", "after": "take_note"},
+]
+EVENTS = frozenset(t["trigger"] for t in TRANSITIONS) | {"start_plan"}
+
+
+def next_occurrence(weekday: int, at: str, zone: str, after: datetime) -> datetime:
+    """The first ``weekday`` at ``at`` (HH:MM, local time in ``zone``) strictly after ``after``, in UTC."""
+    tz = ZoneInfo(zone)
+    local = after.astimezone(tz)
+    hour, minute = map(int, at.split(":"))
+    day = local.date() + timedelta(days=(weekday - local.weekday()) % 7)
+    candidate = datetime.combine(day, time(hour, minute), tzinfo=tz)
+    if candidate <= local:
+        candidate = datetime.combine(day + timedelta(days=7), time(hour, minute), tzinfo=tz)
+    return candidate.astimezone(timezone.utc)
+
+
+def checkin_topic(focus: list[str], sent: int, content: Content) -> tuple[str, int]:
+    """Which focus competency and reflection question the next check-in asks: round robin."""
+    competency = focus[sent % len(focus)]
+    reflections = len(content.coaching[competency].reflections)
+    return competency, (sent // len(focus)) % reflections
+
+
+def checkin_screen(content: Content, checkin_id: int, competency: str, reflection: int) -> Screen:
+    return Screen(
+        "checkin",
+        {"name": content.by_id(competency).name, "question": content.coaching[competency].reflections[reflection]},
+        choices=tuple(Choice("checkin_rating", str(v), v, literal=True, ref=checkin_id) for v in RATINGS),
+    )
+
+
+class PlanModel:
+    def __init__(self, content: Content, *, step: str, focus: list[str], weekday: int | None,
+                 at: str | None, active: bool, suggestions: list[str], has_result: bool,
+                 zone: str, now: datetime, checkin: Any = None) -> None:
+        self.content = content
+        self.state = step
+        self.focus = list(focus)
+        self.weekday, self.at, self.is_active = weekday, at, active
+        self.suggestions = suggestions
+        self._has_result = has_result
+        self.zone, self.now = zone, now
+        self.checkin = checkin  # the user's own check-in named by the event, if any
+        self.show_all = False
+        self.next_due: datetime | None = None
+        self.checkin_changed = False
+        self.awaiting: str | None | bool = False  # False = leave as it is
+        self.screens: list[Screen] = []
+
+    # --- conditions -------------------------------------------------------------------
+    def has_result(self, event: EventData) -> bool:
+        return self._has_result
+
+    def active(self, event: EventData) -> bool:
+        return self.is_active
+
+    def has_focus(self, event: EventData) -> bool:
+        return bool(self.focus)
+
+    def known_competency(self, event: EventData) -> bool:
+        index = event.kwargs.get("index")
+        return isinstance(index, int) and 0 <= index < len(self.content.competencies)
+
+    def known_day(self, event: EventData) -> bool:
+        return event.kwargs.get("day") in WEEKDAYS
+
+    def known_time(self, event: EventData) -> bool:
+        slot = event.kwargs.get("slot")
+        return isinstance(slot, int) and 0 <= slot < len(self.content.scoring.checkin_times)
+
+    def owns_checkin(self, event: EventData) -> bool:
+        return self.checkin is not None
+
+    def valid_rating(self, event: EventData) -> bool:
+        return event.kwargs.get("rating") in RATINGS
+
+    # --- actions ----------------------------------------------------------------------
+    def toggle(self, event: EventData) -> None:
+        competency = self.content.competencies[event.kwargs["index"]].id
+        if competency in self.focus:
+            self.focus.remove(competency)
+        elif len(self.focus) >= self.content.scoring.max_focus:
+            self.screens.append(Screen("plan_focus_full", {"max": self.content.scoring.max_focus}, notice=True))
+            return
+        else:
+            self.focus.append(competency)
+
+    def list_all(self, event: EventData) -> None:
+        self.show_all = True
+
+    def set_day(self, event: EventData) -> None:
+        self.weekday = event.kwargs["day"]
+
+    def set_time(self, event: EventData) -> None:
+        self.at = self.content.scoring.checkin_times[event.kwargs["slot"]]
+
+    def activate(self, event: EventData) -> None:
+        self.is_active = True
+        self.next_due = next_occurrence(self.weekday, self.at, self.zone, self.now)  # type: ignore[arg-type]
+
+    def deactivate(self, event: EventData) -> None:
+        self.is_active = False
+        self.next_due = None
+
+    def rate_checkin(self, event: EventData) -> None:
+        first = self.checkin.rating is None
+        self.checkin.rating = event.kwargs["rating"]
+        self.checkin_changed = True
+        if first:
+            self.awaiting = f"checkin:{self.checkin.id}"
+            self.screens.append(Screen("checkin_rated", {"rating": self.checkin.rating}, choices=(
+                Choice("checkin_skip_note", "btn_no_note", ref=self.checkin.id),), in_place=True))
+        else:
+            self.screens.append(Screen("checkin_rating_changed", {"rating": self.checkin.rating}, notice=True))
+
+    def skip_note(self, event: EventData) -> None:
+        self.awaiting = None
+        self.screens.append(Screen("checkin_thanks", in_place=True))
+
+    def take_note(self, event: EventData) -> None:
+        text = event.kwargs.get("text", "")
+        if len(text) > NOTE_LIMIT:
+            self.screens.append(Screen("note_too_long", {"limit": NOTE_LIMIT, "length": len(text)}))
+            return
+        self.checkin.note = text
+        self.checkin_changed = True
+        self.awaiting = None
+        self.screens.append(Screen("checkin_thanks"))
+
+    # --- screens ----------------------------------------------------------------------
+    def show_needs_result(self, event: EventData) -> None:
+        self.screens.append(Screen("plan_needs_result"))
+
+    def _focus_screen(self, in_place: bool) -> Screen:
+        competencies = self.content.competencies
+        suggested = [c for c in self.suggestions[:SUGGESTED]]
+        shown = [q.id for q in competencies] if self.show_all else list(dict.fromkeys(suggested + self.focus))
+        index = {q.id: i for i, q in enumerate(competencies)}
+        choices = [Choice("plan_toggle", self.content.by_id(c).name, index[c], selected=c in self.focus)  # type: ignore[arg-type]
+                   for c in shown]
+        if not self.show_all:
+            choices.append(Choice("plan_all", "btn_all_competencies"))
+        choices.append(Choice("plan_focus_done", "btn_done"))
+        return Screen("plan_focus", {"max": self.content.scoring.max_focus, "chosen": len(self.focus)},
+                      choices=tuple(choices), in_place=in_place)
+
+    def show_focus(self, event: EventData) -> None:
+        self.screens.append(self._focus_screen(False))
+
+    def show_focus_in_place(self, event: EventData) -> None:
+        self.screens.append(self._focus_screen(True))
+
+    def show_need_focus(self, event: EventData) -> None:
+        self.screens.append(Screen("plan_need_focus", notice=True))
+
+    def _day_screen(self, in_place: bool) -> Screen:
+        return Screen("plan_day", choices=tuple(Choice("plan_day", f"weekday_{d}", d) for d in WEEKDAYS),
+                      in_place=in_place)
+
+    def show_day_in_place(self, event: EventData) -> None:
+        self.screens.append(self._day_screen(True))
+
+    def _time_screen(self, in_place: bool) -> Screen:
+        return Screen("plan_time", {"day": self.content.ui[f"weekday_{self.weekday}"]}, choices=tuple(
+            Choice("plan_time", at, slot, literal=True)
+            for slot, at in enumerate(self.content.scoring.checkin_times)), in_place=in_place)
+
+    def show_time_in_place(self, event: EventData) -> None:
+        self.screens.append(self._time_screen(True))
+
+    def show_step(self, event: EventData) -> None:
+        if self.state == "focus":
+            self.screens.append(self._focus_screen(False))
+        elif self.state == "day":
+            self.screens.append(self._day_screen(False))
+        else:
+            self.screens.append(self._time_screen(False))
+
+    def _overview(self, in_place: bool) -> Screen:
+        focus = Items(tuple(Screen("plan_focus_item", {"name": self.content.by_id(c).name}) for c in self.focus))
+        return Screen("plan_overview", {
+            "focus": focus, "day": self.content.ui[f"weekday_{self.weekday}"], "time": self.at,
+        }, choices=(
+            Choice("plan_change_focus", "btn_change_focus"),
+            Choice("plan_change_time", "btn_change_time"),
+            Choice("plan_stop", "btn_stop_plan"),
+        ), in_place=in_place)
+
+    def show_overview(self, event: EventData) -> None:
+        self.screens.append(self._overview(False))
+
+    def show_overview_in_place(self, event: EventData) -> None:
+        self.screens.append(self._overview(True))
+
+    def show_saved(self, event: EventData) -> None:
+        self.screens.append(Screen("plan_saved", notice=True))
+
+    def show_stopped(self, event: EventData) -> None:
+        self.screens.append(Screen("plan_stopped"))
+
+
+MACHINE = AsyncMachine(model=None, states=STATES, transitions=TRANSITIONS, initial="idle",
+                       auto_transitions=False, send_event=True, ignore_invalid_triggers=True)
+
+
+async def fire(model: PlanModel, event: str, **kwargs: Any) -> PlanModel:
+    event = "plan" if event == "start_plan" else event
+    handled = event in MACHINE.events and await MACHINE.events[event].trigger(model, **kwargs)
+    if not handled and not model.screens:
+        model.screens.append(Screen("stale_button", notice=True))
+    return model
