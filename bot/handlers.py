@@ -84,7 +84,9 @@ async def deliver(bot: Bot, chat_id: int, outcome: Outcome, content: Content,
 
 
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outcome) -> None:
-    await deliver(context.bot, update.effective_chat.id, outcome, content_of(context), update.callback_query)
+    # A button on an inline message has no chat: the private chat id is the user id.
+    chat_id = update.effective_chat.id if update.effective_chat else update.effective_user.id
+    await deliver(context.bot, chat_id, outcome, content_of(context), update.callback_query)
 
 
 async def fire(update: Update, context: ContextTypes.DEFAULT_TYPE, event: str, **kwargs: object) -> None:

@@ -46,10 +46,10 @@ def make_harness(db_path: Path) -> Callable[..., BotHarness]:
     """Build a new Application on the same database file (a restart), sharing one fake API."""
     api = FakeBotApi()
 
-    def make(settings: Settings | None = None) -> BotHarness:
+    def make(settings: Settings | None = None, **options) -> BotHarness:
         settings = settings or Settings(token=TOKEN, db_path=db_path)
         db = open_database(settings.db_path)
-        application = build_application(settings, db, request=api)
+        application = build_application(settings, db, request=api, **options)
         harness = BotHarness(application, api, settings.db_path)
 
         async def collect(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
