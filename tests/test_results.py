@@ -169,3 +169,24 @@ def test_chart_png_of_the_result(content):
     png = chart_png(chart(content, result, result), "nl", content)
     width, height = png_size(png)
     assert width == height and 600 <= width <= 1280
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("pattern", [lambda i: 1, lambda i: 3, lambda i: 5, lambda i: (i * 7) % 5 + 1, lambda i: None])
+def test_every_result_screen_fits_telegram_in_both_languages(content, language, pattern):
+    from bot.flows import results
+    from bot.render import split_message, screen_text
+
+    answers = {q.id: pattern(q.index) for q in content.questions}
+    current = score(answers, content)
+    previous = score({q.id: 3 for q in content.questions}, content)
+    screens = results.result_screens(content, current, previous) + [
+        results.more_tips(content, current), results.full_list(content, current, previous)]
+    for screen in screens:
+        text = screen_text(screen, language, content)
+        if screen.chart is not None:
+            assert len(parse_html(text)) <= 1024
+        parts = split_message(text)
+        assert all(0 < len(part) <= 4096 for part in parts)
+        for part in parts:
+            parse_html(part)  # every part is valid Telegram HTML on its own

@@ -40,7 +40,7 @@ def summary(content: Content, result: Result) -> Screen:
         Screen("strength_item", {"name": _name(content, c), "score": value}) for c, value in shown
     )) if shown else Items((Screen("no_strengths"),))
     if result.levels:
-        first = content.levels[result.levels[0]]
+        first = content.levels[result.levels[-1]]  # a tie: the step from the lowest of them
         level: dict = {
             "level": Items(tuple(_plain(content.by_id(level).name) for level in result.levels),  # type: ignore[arg-type]
                            separator=" + "),
