@@ -4,25 +4,24 @@ from __future__ import annotations
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter, Defaults
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, Defaults
 from telegram.request import BaseRequest
 
 from bot import handlers
 from bot.callbacks import Decoder
-from bot.commands import COMMAND_EVENTS
+from bot.commands import MENU_COMMANDS
 from bot.config import Settings
 from bot.content import DEFAULT_LANGUAGE, LANGUAGES, Content, load_content
 from bot.conversation import Clock, Conversations, utc_now
+from bot.ratelimit import StrictRateLimiter
 from bot.schedule import schedule_jobs
 from storage import Database
 
-# Telegram allows about 30 messages a second overall; stay just under it.
-OVERALL_MESSAGES_PER_SECOND = 29
-JOB_INTERVAL_SECONDS = 30.0  # how often due check-ins are looked for
+JOB_INTERVAL_SECONDS = 30.0  # how often due check-ins and prompts are looked for
 
 
-def default_rate_limiter() -> AIORateLimiter:
-    return AIORateLimiter(overall_max_rate=OVERALL_MESSAGES_PER_SECOND, overall_time_period=1, max_retries=3)
+def default_rate_limiter() -> StrictRateLimiter:
+    return StrictRateLimiter()
 
 
 def build_application(
@@ -50,7 +49,8 @@ def build_application(
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
     application = builder.build()
-    application.bot_data["conversations"] = Conversations(db, content, clock, settings.timezone)
+    application.bot_data["conversations"] = Conversations(
+        db, content, clock, settings.timezone, settings.admin_ids, settings.min_group)
     application.bot_data["decoder"] = Decoder(content)
     handlers.register(application)
     application.add_error_handler(handlers.on_error)
@@ -59,7 +59,7 @@ def build_application(
 
 
 def bot_commands(content: Content, language: str) -> list[BotCommand]:
-    return [BotCommand(name, content.text(f"cmd_{name}", language)) for name in COMMAND_EVENTS]
+    return [BotCommand(name, content.text(f"cmd_{name}", language)) for name in MENU_COMMANDS]
 
 
 async def _post_init(application: Application) -> None:

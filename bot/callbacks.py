@@ -18,7 +18,7 @@ from bot.flows.screens import Choice, Screen
 
 VERSION = "1"
 MAX_BYTES = 64
-_PATTERN = re.compile(r"1:([a-z]):([0-9]{0,15}):([0-9]{0,3}):([a-z0-9]{0,8})")
+_PATTERN = re.compile(r"1:([a-zA-Z]):([0-9]{0,15}):([0-9]{0,3}):([a-z0-9]{0,8})")
 
 
 def _rating(arg: str) -> int | None:
@@ -70,6 +70,24 @@ def specs(total_questions: int = 43, total_competencies: int = 28, time_slots: i
         "plan_time": Spec("u", arg="slot", parse=_small_int(time_slots)),
         "checkin_rating": Spec("k", "checkin_id", arg="rating", parse=_rating),
         "checkin_skip_note": Spec("q", "checkin_id"),
+        "offer_accept": Spec("Y"),
+        "offer_decline": Spec("Z"),
+        "coach_revoke": Spec("V"),
+        "invite_renew": Spec("J"),
+        "coach_view": Spec("C", "relation_id"),
+        "group_view": Spec("G"),
+        "schedule_cancel": Spec("X", "schedule_id"),
+        "prompt_target": Spec("T", "relation_id"),
+        "prompt_target_all": Spec("A"),
+        "prompt_competency": Spec("K", arg="index", parse=_small_int(total_competencies)),
+        "prompt_other": Spec("O"),
+        "prompt_pick": Spec("P", arg="choice", parse=_small_int(total_competencies * 10)),
+        "prompt_own": Spec("W"),
+        "prompt_now": Spec("N"),
+        "prompt_once": Spec("Q"),
+        "prompt_weekly": Spec("R"),
+        "prompt_day": Spec("D", arg="day", parse=_small_int(7)),
+        "prompt_time": Spec("U", arg="slot", parse=_small_int(time_slots)),
     }
 
 

@@ -1,12 +1,24 @@
-"""The commands a manager can use and the flow event each fires (Telegram and terminal)."""
+"""The commands and the flow event each fires (Telegram and terminal)."""
 
-COMMAND_EVENTS: dict[str, str] = {
+# Advertised to everybody in the command menu.
+MENU_COMMANDS: dict[str, str] = {
     "start": "start",
     "resume": "resume",
     "pause": "pause",
     "result": "result",
     "retake": "retake",
     "plan": "plan",
+    "mycoach": "mycoach",
     "language": "ask_language",
     "help": "help",
 }
+
+# Not advertised: coaches learn theirs when they become one; admins know theirs.
+COACH_COMMANDS: dict[str, str] = {
+    "invite": "invite",
+    "coachees": "coachees",
+    "prompt": "prompt",
+    "schedules": "schedules",
+    "invitecoach": "invitecoach",
+}
+COMMAND_EVENTS: dict[str, str] = MENU_COMMANDS | COACH_COMMANDS

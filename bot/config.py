@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import load_dotenv
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
+MIN_GROUP_FLOOR = 3  # the anonymity threshold can never be set lower
 
 
 class ConfigError(ValueError):
@@ -23,6 +24,7 @@ class Settings:
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     api_base_url: str = DEFAULT_API_BASE_URL
     timezone: str = "Europe/Amsterdam"
+    min_group: int = 5  # figures over fewer people are withheld
 
     @property
     def base_url(self) -> str:
@@ -62,10 +64,15 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     api_base_url = env.get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL
     if not api_base_url.startswith(("http://", "https://")):
         raise ConfigError(f"TELEGRAM_API_BASE_URL must start with http:// or https://, got {api_base_url!r}")
+    min_group = env.get("REGIECOACH_MIN_GROUP") or "5"
+    if not min_group.isdigit() or int(min_group) < MIN_GROUP_FLOOR:
+        raise ConfigError(f"REGIECOACH_MIN_GROUP must be a whole number of at least {MIN_GROUP_FLOOR}, "
+                          f"got {min_group!r}: smaller groups would identify people")
     return Settings(
         token=env.get("TELEGRAM_BOT_TOKEN") or None,
         db_path=Path(env.get("REGIECOACH_DB") or "data/regiecoach.db"),
         admin_ids=_admin_ids(env.get("REGIECOACH_ADMIN_IDS", "")),
         api_base_url=api_base_url,
         timezone=timezone,
+        min_group=int(min_group),
     )

@@ -6,18 +6,23 @@ Each event is one SQLite transaction, committed before anything is shown to the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from bot.content import DEFAULT_LANGUAGE, LANGUAGES, Content
+from bot.flows import coach as coach_flow
 from bot.flows import plan as plan_flow
 from bot.flows.assessment import AssessmentModel, fire
 from bot.flows.screens import Screen
 from bot.flows.scoring import score
-from storage import AssessmentRecord, Database, PlanStore, SessionStore
+from storage import AssessmentRecord, CoachStore, Database, PlanStore, SessionStore
 
 Clock = Callable[[], datetime]
+NAME_LIMIT = 64  # characters of a Telegram first name kept for a coach or coachee
+# Events a user makes as a coachee (or anybody), as opposed to as a coach
+COACHEE_EVENTS = frozenset({"deep_link", "offer_accept", "offer_decline", "mycoach", "coach_revoke",
+                            "reply_text", "invitecoach"})
 
 
 def utc_now() -> datetime:
@@ -42,31 +47,50 @@ class Outcome:
     screens: list[Screen]
     language: str
     assessment_id: int | None
+    others: list[tuple[int, str, Screen]] = field(default_factory=list)  # (user id, language, screen)
+    dispatch: bool = False  # prompts are due now: send them without waiting for the job
 
 
 class Conversations:
     """Runs flow events for users against the database."""
 
     def __init__(self, db: Database, content: Content, clock: Clock = utc_now,
-                 zone: str = "Europe/Amsterdam") -> None:
+                 zone: str = "Europe/Amsterdam", admin_ids: frozenset[int] = frozenset(),
+                 min_group: int = 5) -> None:
+        self.db = db
         self.store = SessionStore(db)
         self.plans = PlanStore(db)
+        self.coaching = CoachStore(db)
         self.content = content
         self.clock = clock
         self.zone = zone
+        self.admin_ids = admin_ids
+        self.min_group = min_group
+        self.bot_username = "regiecoach_bot"  # replaced by the real one once Telegram told us
 
     async def handle(
         self, user_id: int, event: str, *, language_code: str | None = None, **kwargs: Any
     ) -> Outcome:
         if event == "text":
-            awaiting = self.plans.awaiting(user_id) or ""
-            if awaiting.startswith("checkin:"):
-                event, kwargs = "checkin_note", {"checkin_id": int(awaiting.split(":")[1]), **kwargs}
-            else:
-                event, kwargs = "unexpected_input", {"kind": "text"}
+            event, kwargs = self._text_event(user_id, kwargs)
         if event in plan_flow.EVENTS:
             return await self._handle_plan(user_id, event, language_code, kwargs)
+        if event in coach_flow.EVENTS:
+            return await self._handle_coach(user_id, event, language_code, kwargs)
         return await self._handle_assessment(user_id, event, language_code, kwargs)
+
+    def _text_event(self, user_id: int, kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """Free text is a note, a reply or a prompt when one is awaited; otherwise unexpected."""
+        awaiting = self.plans.awaiting(user_id) or ""
+        kind, _, ref = awaiting.partition(":")
+        text = {"text": kwargs.get("text", "")}
+        if kind == "checkin" and ref.isdigit():
+            return "checkin_note", {"checkin_id": int(ref), **text}
+        if kind == "reply" and ref.isdigit():
+            return "reply_text", {"delivery_id": int(ref), **text}
+        if kind == "coach_text":
+            return "own_text", text
+        return "unexpected_input", {"kind": "text"}
 
     async def _handle_assessment(self, user_id: int, event: str, language_code: str | None,
                                  kwargs: dict[str, Any]) -> Outcome:
@@ -134,3 +158,70 @@ class Conversations:
 
     def language_of(self, user_id: int, language_code: str | None = None) -> str:
         return self.store.language_of(user_id) or pick_language(language_code)
+
+    async def _handle_coach(self, user_id: int, event: str, language_code: str | None,
+                            kwargs: dict[str, Any]) -> Outcome:
+        now = self.clock()
+        language = pick_language(language_code)
+        name = str(kwargs.pop("name", "") or "")[:NAME_LIMIT] or "?"
+        self.store.ensure_user(user_id, language, iso(now))
+        coaches = self.coaching
+        coach = coaches.coach(user_id)
+        awaiting = self.plans.awaiting(user_id) or ""
+        offer = None
+        invite_unused = False
+        payload = kwargs.get("payload") if event == "deep_link" else None
+        if isinstance(payload, str) and payload[:1] == "k":
+            offer = coaches.coach_by_code(payload[1:])
+        elif isinstance(payload, str) and payload[:1] == "c":
+            invite_unused = coaches.invite_unused(payload[1:])
+        elif event in ("offer_accept", "offer_decline") and awaiting.startswith("offer:"):
+            offer = coaches.coach(int(awaiting.split(":")[1]))
+        is_coach_event = coach is not None and event not in COACHEE_EVENTS
+        coachees = coaches.coachees(user_id) if is_coach_event else []
+        relation = coaches.coach_relation(kwargs["relation_id"], user_id) if (
+            coach is not None and "relation_id" in kwargs) else None
+        model = coach_flow.CoachModel(
+            self.content, user_id=user_id, name=name, is_admin=user_id in self.admin_ids, coach=coach,
+            bot_username=self.bot_username, now=now, zone=self.zone, min_group=self.min_group,
+            coachees=coachees, relation=relation, offer=offer, invite_unused=invite_unused,
+            own_relation=coaches.active_relation_of_coachee(user_id) if event in COACHEE_EVENTS else None,
+            schedules=coaches.schedules_of(user_id) if is_coach_event else [],
+            replies=coaches.replies(user_id, relation.coachee_id) if relation else [],
+            focus=coaches.focus_of(relation.coachee_id) if relation else [],
+        )
+        await coach_flow.fire(model, event, **kwargs)
+
+        stamp = iso(now)
+        with self.db.atomic():
+            if model.new_coach_invite:
+                coaches.create_coach_invite(model.new_coach_invite, user_id, stamp)
+            if model.redeem_code:
+                coaches.redeem_coach_invite(model.redeem_code, user_id, name, model.renewed_code, stamp)
+            elif model.renewed_code and coach is not None:
+                coaches.reissue_code(user_id, model.renewed_code)
+            if model.connect_to is not None:
+                coaches.connect(model.connect_to, user_id, name, stamp)
+            if model.revoked:
+                coaches.revoke(user_id, stamp)
+            if model.new_schedule is not None:
+                coaches.create_schedule(model.new_schedule | {
+                    "next_due_at": iso(model.new_schedule["next_due_at"]), "created_at": stamp})
+            if model.cancelled is not None:
+                coaches.cancel_schedule(model.cancelled, user_id)
+            if model.reply is not None:
+                coaches.add_reply(model.reply[0], user_id, model.reply[1], stamp)
+            if model.set_awaiting is not False:
+                self.plans.set_awaiting(user_id, model.set_awaiting)
+            if coach is not None and (model.state, model.draft) != (coach.step, coach.draft):
+                coaches.save_draft(user_id, model.state, model.draft)
+        others = [(other, self.language_of(other), screen) for other, screen in model.notify]
+        screens, assessment_id = list(model.screens), None
+        if model.continue_with_start:
+            started = await self._handle_assessment(user_id, "start", language_code, {})
+            screens += started.screens
+            assessment_id, language = started.assessment_id, started.language
+        else:
+            language = self.language_of(user_id, language_code)
+        dispatch = model.new_schedule is not None and model.new_schedule["kind"] == "now"
+        return Outcome(screens, language, assessment_id, others, dispatch)

@@ -22,6 +22,7 @@ from bot.commands import COMMAND_EVENTS
 from bot.content import Content
 from bot.conversation import Conversations, Outcome, pick_language
 from bot.flows.screens import Screen
+from bot.ratelimit import PROACTIVE
 from bot.render import MESSAGE_LIMIT, chart_png, choice_label, notice_text, screen_text, split_message
 
 log = logging.getLogger(__name__)
@@ -54,9 +55,11 @@ def keyboard(screen: Screen, outcome: Outcome, content: Content) -> InlineKeyboa
 
 
 async def deliver(bot: Bot, chat_id: int, outcome: Outcome, content: Content,
-                  query: CallbackQuery | None = None) -> None:
+                  query: CallbackQuery | None = None, rate_limit_args: object = None) -> None:
     """Show ``outcome`` in ``chat_id``: notices answer the button press, in-place screens edit
     its message, charts are rendered off the event loop and sent as photos."""
+    limited = rate_limit_args is not None and getattr(bot, "rate_limiter", None) is not None
+    send = {"rate_limit_args": rate_limit_args} if limited else {}
     toast = next((s for s in outcome.screens if s.notice), None) if query is not None else None
     if query is not None:
         await query.answer(notice_text(screen_text(toast, outcome.language, content)) if toast else None)
@@ -68,7 +71,7 @@ async def deliver(bot: Bot, chat_id: int, outcome: Outcome, content: Content,
         markup = keyboard(screen, outcome, content)
         if screen.chart is not None:
             png = await asyncio.to_thread(chart_png, screen.chart, outcome.language, content)
-            await bot.send_photo(chat_id, png, caption=text, reply_markup=markup)
+            await bot.send_photo(chat_id, png, caption=text, reply_markup=markup, **send)
             continue
         if screen.in_place and origin is not None and len(text) <= MESSAGE_LIMIT:
             try:
@@ -80,7 +83,7 @@ async def deliver(bot: Bot, chat_id: int, outcome: Outcome, content: Content,
         parts = split_message(text)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+            await bot.send_message(chat_id, part, reply_markup=markup if last else None, **send)
 
 
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outcome) -> None:
@@ -91,13 +94,28 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outc
 
 async def fire(update: Update, context: ContextTypes.DEFAULT_TYPE, event: str, **kwargs: object) -> None:
     user = update.effective_user
-    outcome = await conversations(context).handle(user.id, event, language_code=user.language_code, **kwargs)
+    convs = conversations(context)
+    convs.bot_username = context.bot.username
+    outcome = await convs.handle(user.id, event, language_code=user.language_code, name=user.first_name, **kwargs)
     await show(update, context, outcome)
+    for other, language, screen in outcome.others:
+        try:
+            await deliver(context.bot, other, Outcome([screen], language, None), convs.content,
+                          rate_limit_args=PROACTIVE)
+        except Forbidden:
+            log.info("could not notify user %s: blocked the bot", other)
+    if outcome.dispatch:
+        from bot.schedule import send_due_prompts  # the scheduler imports this module
+
+        context.application.create_task(send_due_prompts(context.application), update=update)
 
 
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     command = update.effective_message.text.split()[0][1:].split("@")[0].lower()
-    await fire(update, context, COMMAND_EVENTS[command])
+    if command == "start" and context.args:
+        await fire(update, context, "deep_link", payload=context.args[0])
+    else:
+        await fire(update, context, COMMAND_EVENTS[command])
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

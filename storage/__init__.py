@@ -5,6 +5,7 @@ Everything here returns plain dataclasses and dicts and imports nothing else of 
 
 from sqlite_utils import Database
 
+from storage.coaching import CoachRecord, CoachStore, CoacheeStatus, Delivery, Relation, Schedule
 from storage.database import open_database
 from storage.plans import CheckinRecord, DueCheckin, PlanRecord, PlanStore
 from storage.sessions import (
@@ -20,6 +21,12 @@ __all__ = [
     "AnswerRecord",
     "AssessmentRecord",
     "CheckinRecord",
+    "CoachRecord",
+    "CoachStore",
+    "CoacheeStatus",
+    "Delivery",
+    "Relation",
+    "Schedule",
     "DueCheckin",
     "PlanRecord",
     "PlanStore",

@@ -91,3 +91,86 @@ def m002_plans_and_checkins(db: Database) -> None:
     )
     # One check-in per plan and due time: a second claim of the same due time fails.
     db.table("checkins").create_index(["user_id", "due_at"], unique=True)
+
+
+@MIGRATIONS()
+def m003_coaching(db: Database) -> None:
+    db.table("coach_invites").create(
+        {"code": str, "created_by": int, "created_at": str, "used_by": int, "used_at": str},
+        pk="code", not_null={"created_by", "created_at"},
+    )
+    db.table("coaches").create(
+        {
+            "user_id": int,
+            "display_name": str,
+            "invite_code": str,  # the coachee link's code; replaced when the coach re-issues it
+            "step": str,  # where the coach is in composing a prompt
+            "draft": str,  # JSON: the prompt being composed
+            "created_at": str,
+        },
+        pk="user_id",
+        foreign_keys=[("user_id", "users", "id")],
+        not_null={"display_name", "invite_code", "step", "draft", "created_at"},
+        defaults={"step": "idle", "draft": "{}"},
+    )
+    db.table("coaches").create_index(["invite_code"], unique=True)
+    db.table("coach_relations").create(
+        {
+            "id": int,
+            "coach_id": int,
+            "coachee_id": int,
+            "coachee_name": str,
+            "status": str,  # active | revoked | unreachable
+            "consented_at": str,
+            "ended_at": str,
+        },
+        pk="id",
+        foreign_keys=[("coach_id", "users", "id"), ("coachee_id", "users", "id")],
+        not_null={"coach_id", "coachee_id", "coachee_name", "status", "consented_at"},
+    )
+    db.table("coach_relations").create_index(["coach_id", "status"])
+    db.table("coach_relations").create_index(["coachee_id", "status"])
+    db.table("prompt_schedules").create(
+        {
+            "id": int,
+            "coach_id": int,
+            "coachee_id": int,  # NULL = every active coachee at the time of sending
+            "competency": str,  # library prompt: competency and index; NULL for own text
+            "prompt_index": int,
+            "own_text": str,
+            "kind": str,  # now | once | weekly
+            "weekday": int,
+            "time": str,
+            "next_due_at": str,  # NULL when done or cancelled
+            "active": int,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("coach_id", "users", "id")],
+        not_null={"coach_id", "kind", "active", "created_at"},
+    )
+    db.table("prompt_schedules").create_index(["active", "next_due_at"])
+    db.table("prompt_deliveries").create(
+        {
+            "id": int,
+            "schedule_id": int,
+            "coach_id": int,
+            "coachee_id": int,
+            "due_at": str,
+            "status": str,  # pending | sending | sent | unreachable
+            "sent_at": str,
+        },
+        pk="id",
+        foreign_keys=[("schedule_id", "prompt_schedules", "id")],
+        not_null={"schedule_id", "coach_id", "coachee_id", "due_at", "status"},
+    )
+    # One delivery per schedule, coachee and due time: a schedule is never claimed twice.
+    db.table("prompt_deliveries").create_index(["schedule_id", "coachee_id", "due_at"], unique=True)
+    db.table("prompt_deliveries").create_index(["status"])
+    db.table("prompt_replies").create(
+        {"id": int, "delivery_id": int, "coach_id": int, "coachee_id": int, "text": str, "created_at": str},
+        pk="id",
+        foreign_keys=[("delivery_id", "prompt_deliveries", "id")],
+        not_null={"delivery_id", "coach_id", "coachee_id", "text", "created_at"},
+    )
+    db.table("prompt_replies").create_index(["coach_id", "coachee_id"])

@@ -85,6 +85,9 @@ class PlanStore:
             if awaiting is not False:
                 self.db.execute("update users set awaiting = ? where id = ?", [awaiting, user_id])
 
+    def set_awaiting(self, user_id: int, awaiting: str | None) -> None:
+        self.db.execute("update users set awaiting = ? where id = ?", [awaiting, user_id])
+
     def awaiting(self, user_id: int) -> str | None:
         row = next(self.db.query("select awaiting from users where id = ?", [user_id]), None)
         return row["awaiting"] if row else None

@@ -150,6 +150,12 @@ class SessionStore:
                     )
         session.is_new = False
 
+    def ensure_user(self, user_id: int, language: str, now: str) -> None:
+        """A row for ``user_id`` (a coach or coachee may arrive before any assessment)."""
+        self.db.execute(
+            "insert into users (id, language, flow_state, created_at, updated_at) values (?, ?, 'new', ?, ?) "
+            "on conflict(id) do nothing", [user_id, language, now, now])
+
     def language_of(self, user_id: int) -> str | None:
         row = next(self.db.query("select language from users where id = ?", [user_id]), None)
         return row["language"] if row else None

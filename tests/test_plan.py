@@ -115,7 +115,7 @@ async def test_a_schedule_survives_a_restart_and_a_missed_check_in_is_sent_once(
     clock.now = datetime(2026, 12, 21, 12, 0, tzinfo=timezone.utc)
     second = make_harness(clock=clock)
     async with second.application:
-        assert [job.name for job in second.application.job_queue.jobs()] == [CHECKIN_JOB]
+        assert CHECKIN_JOB in [job.name for job in second.application.job_queue.jobs()]
         user = second.user(2201)
         assert await send_due_checkins(second.application) == 1
         assert await send_due_checkins(second.application) == 0  # never twice

@@ -1,0 +1,294 @@
+"""Coaches, their coachees (with consent), prompt schedules, deliveries and replies."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+@dataclass
+class CoachRecord:
+    user_id: int
+    display_name: str
+    invite_code: str
+    step: str = "idle"
+    draft: dict = field(default_factory=dict)
+
+
+@dataclass
+class Relation:
+    id: int
+    coach_id: int
+    coachee_id: int
+    coachee_name: str
+    status: str
+    consented_at: str
+    coach_name: str | None = None
+
+
+@dataclass
+class CoacheeStatus:
+    """One line of a coach's list: where a consenting coachee stands."""
+
+    relation: Relation
+    cursor: int | None  # position in an open assessment
+    completed_at: str | None  # of the latest completed assessment
+    latest_answers: dict[str, int | None] | None
+
+
+@dataclass
+class Schedule:
+    id: int
+    coach_id: int
+    coachee_id: int | None
+    competency: str | None
+    prompt_index: int | None
+    own_text: str | None
+    kind: str
+    weekday: int | None
+    time: str | None
+    next_due_at: str | None
+    active: bool
+
+
+@dataclass
+class Delivery:
+    id: int
+    schedule: Schedule
+    coachee_id: int
+    language: str
+    coach_name: str
+
+
+class CoachStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- coach invites and coaches -------------------------------------------------------
+    def create_coach_invite(self, code: str, admin_id: int, now: str) -> None:
+        self.db.table("coach_invites").insert({"code": code, "created_by": admin_id, "created_at": now})
+
+    def invite_unused(self, code: str) -> bool:
+        return next(self.db.query("select 1 from coach_invites where code = ? and used_by is null", [code]),
+                    None) is not None
+
+    def redeem_coach_invite(self, code: str, user_id: int, display_name: str, coachee_code: str,
+                            now: str) -> CoachRecord | None:
+        """Make ``user_id`` a coach with an unused invite; ``None`` if the code is not valid."""
+        with self.db.atomic():
+            used = self.db.execute(
+                "update coach_invites set used_by = ?, used_at = ? where code = ? and used_by is null",
+                [user_id, now, code]).rowcount
+            if not used:
+                return None
+            existing = self.coach(user_id)
+            if existing is not None:
+                return existing
+            self.db.table("coaches").insert({
+                "user_id": user_id, "display_name": display_name, "invite_code": coachee_code,
+                "created_at": now})
+        return self.coach(user_id)
+
+    def coach(self, user_id: int) -> CoachRecord | None:
+        row = next(self.db.query("select * from coaches where user_id = ?", [user_id]), None)
+        return _coach(row) if row else None
+
+    def coach_by_code(self, code: str) -> CoachRecord | None:
+        row = next(self.db.query("select * from coaches where invite_code = ?", [code]), None)
+        return _coach(row) if row else None
+
+    def reissue_code(self, coach_id: int, code: str) -> None:
+        self.db.execute("update coaches set invite_code = ? where user_id = ?", [code, coach_id])
+
+    def save_draft(self, coach_id: int, step: str, draft: dict) -> None:
+        self.db.execute("update coaches set step = ?, draft = ? where user_id = ?",
+                        [step, json.dumps(draft), coach_id])
+
+    # --- relations ------------------------------------------------------------------------
+    def connect(self, coach_id: int, coachee_id: int, coachee_name: str, now: str) -> tuple[Relation, list[int]]:
+        """Start sharing with ``coach_id``; any earlier coach of the coachee is ended. Returns the
+        new relation and the ids of coaches whose relation ended."""
+        with self.db.atomic():
+            ended = [row["coach_id"] for row in self.db.query(
+                "select coach_id from coach_relations where coachee_id = ? and status = 'active'", [coachee_id])]
+            self.db.execute("update coach_relations set status = 'revoked', ended_at = ? "
+                            "where coachee_id = ? and status = 'active'", [now, coachee_id])
+            relation_id = self.db.table("coach_relations").insert({
+                "coach_id": coach_id, "coachee_id": coachee_id, "coachee_name": coachee_name,
+                "status": "active", "consented_at": now}).last_pk
+        return self.relation_by_id(relation_id), [c for c in ended if c != coach_id]  # type: ignore[return-value]
+
+    def relation_by_id(self, relation_id: int) -> Relation | None:
+        row = next(self.db.query("select * from coach_relations where id = ?", [relation_id]), None)
+        return _relation(row) if row else None
+
+    def active_relation_of_coachee(self, coachee_id: int) -> Relation | None:
+        row = next(self.db.query(
+            "select r.*, c.display_name as coach_name from coach_relations r "
+            "join coaches c on c.user_id = r.coach_id where r.coachee_id = ? and r.status = 'active'",
+            [coachee_id]), None)
+        return _relation(row) if row else None
+
+    def coach_relation(self, relation_id: int, coach_id: int) -> Relation | None:
+        """The relation only if it is ``coach_id``'s own and still active (consent in force)."""
+        row = next(self.db.query(
+            "select * from coach_relations where id = ? and coach_id = ? and status = 'active'",
+            [relation_id, coach_id]), None)
+        return _relation(row) if row else None
+
+    def revoke(self, coachee_id: int, now: str) -> Relation | None:
+        relation = self.active_relation_of_coachee(coachee_id)
+        if relation is not None:
+            self.db.execute("update coach_relations set status = 'revoked', ended_at = ? where id = ?",
+                            [now, relation.id])
+        return relation
+
+    def mark_unreachable(self, coachee_id: int, now: str) -> str | None:
+        """End the coachee's active relation as unreachable; returns the coachee's name."""
+        relation = self.active_relation_of_coachee(coachee_id)
+        self.db.execute("update coach_relations set status = 'unreachable', ended_at = ? "
+                        "where coachee_id = ? and status = 'active'", [now, coachee_id])
+        return relation.coachee_name if relation else None
+
+    def coachees(self, coach_id: int) -> list[CoacheeStatus]:
+        """Active coachees with their progress; only data of consenting coachees is read."""
+        statuses = []
+        for row in self.db.query("select * from coach_relations where coach_id = ? and status = 'active' "
+                                 "order by coachee_name, id", [coach_id]):
+            relation = _relation(row)
+            statuses.append(self._status(relation))
+        return statuses
+
+    def coachee_status(self, relation: Relation) -> CoacheeStatus:
+        return self._status(relation)
+
+    def _status(self, relation: Relation) -> CoacheeStatus:
+        open_row = next(self.db.query(
+            "select cursor from assessments where user_id = ? and status = 'in_progress' order by id desc limit 1",
+            [relation.coachee_id]), None)
+        done = next(self.db.query(
+            "select id, completed_at from assessments where user_id = ? and status = 'completed' "
+            "order by completed_at desc, id desc limit 1", [relation.coachee_id]), None)
+        answers = None
+        if done is not None:
+            answers = {r["question_id"]: r["value"] for r in self.db.query(
+                "select question_id, value from answers where assessment_id = ?", [done["id"]])}
+        return CoacheeStatus(relation, open_row["cursor"] if open_row else None,
+                             done["completed_at"] if done else None, answers)
+
+    # --- prompts ----------------------------------------------------------------------------
+    def create_schedule(self, values: dict) -> int:
+        return self.db.table("prompt_schedules").insert(values).last_pk
+
+    def schedules_of(self, coach_id: int) -> list[Schedule]:
+        return [_schedule(row) for row in self.db.query(
+            "select * from prompt_schedules where coach_id = ? and active = 1 order by next_due_at, id", [coach_id])]
+
+    def cancel_schedule(self, schedule_id: int, coach_id: int) -> bool:
+        return bool(self.db.execute(
+            "update prompt_schedules set active = 0, next_due_at = null where id = ? and coach_id = ? and active = 1",
+            [schedule_id, coach_id]).rowcount)
+
+    def due_schedule_ids(self, now: str, limit: int = 200) -> list[int]:
+        return [row["id"] for row in self.db.query(
+            "select id from prompt_schedules where active = 1 and next_due_at <= ? order by next_due_at limit ?",
+            [now, limit])]
+
+    def claim_schedule(self, schedule_id: int, now: str, next_due: Callable[[Schedule], str | None]) -> int:
+        """Create the deliveries of a due schedule and move it on, atomically; returns how many."""
+        with self.db.atomic():
+            row = next(self.db.query("select * from prompt_schedules where id = ? and active = 1 "
+                                     "and next_due_at <= ?", [schedule_id, now]), None)
+            if row is None:
+                return 0
+            schedule = _schedule(row)
+            if schedule.coachee_id is None:
+                targets = [r["coachee_id"] for r in self.db.query(
+                    "select coachee_id from coach_relations where coach_id = ? and status = 'active'",
+                    [schedule.coach_id])]
+            else:
+                targets = [r["coachee_id"] for r in self.db.query(
+                    "select coachee_id from coach_relations where coach_id = ? and coachee_id = ? "
+                    "and status = 'active'", [schedule.coach_id, schedule.coachee_id])]
+            created = 0
+            for coachee_id in targets:
+                created += self.db.execute(
+                    "insert or ignore into prompt_deliveries (schedule_id, coach_id, coachee_id, due_at, status) "
+                    "values (?, ?, ?, ?, 'pending')",
+                    [schedule.id, schedule.coach_id, coachee_id, schedule.next_due_at]).rowcount
+            following = next_due(schedule)
+            self.db.execute("update prompt_schedules set next_due_at = ?, active = ? where id = ?",
+                            [following, int(following is not None), schedule.id])
+        return created
+
+    def pending_deliveries(self, limit: int = 1000) -> list[Delivery]:
+        rows = self.db.query(
+            "select s.*, d.id as delivery_id, d.coachee_id as target_id, u.language, c.display_name "
+            "from prompt_deliveries d join prompt_schedules s on s.id = d.schedule_id "
+            "join users u on u.id = d.coachee_id join coaches c on c.user_id = d.coach_id "
+            "where d.status = 'pending' order by d.id limit ?", [limit])
+        return [Delivery(row["delivery_id"], _schedule(row), row["target_id"], row["language"], row["display_name"])
+                for row in rows]
+
+    def start_sending(self, delivery_id: int) -> bool:
+        """Take a pending delivery for sending; only one sender wins, so it is never sent twice."""
+        return bool(self.db.execute("update prompt_deliveries set status = 'sending' where id = ? "
+                                    "and status = 'pending'", [delivery_id]).rowcount)
+
+    def mark_sent(self, delivery: "Delivery", now: str) -> None:
+        """Sent: the coachee's next free text is the reply to it."""
+        with self.db.atomic():
+            self.mark_delivery(delivery.id, "sent", now)
+            self.db.execute("update users set awaiting = ? where id = ?",
+                            [f"reply:{delivery.id}", delivery.coachee_id])
+
+    def mark_delivery(self, delivery_id: int, status: str, now: str) -> None:
+        self.db.execute("update prompt_deliveries set status = ?, sent_at = ? where id = ?",
+                        [status, now, delivery_id])
+
+    def latest_delivery_for(self, coachee_id: int) -> int | None:
+        row = next(self.db.query("select id from prompt_deliveries where coachee_id = ? and status = 'sent' "
+                                 "order by id desc limit 1", [coachee_id]), None)
+        return row["id"] if row else None
+
+    def add_reply(self, delivery_id: int, coachee_id: int, text: str, now: str) -> int | None:
+        """Store a reply to a delivery of ``coachee_id``'s own; returns the coach to forward it to."""
+        with self.db.atomic():
+            row = next(self.db.query(
+                "select d.coach_id from prompt_deliveries d join coach_relations r on r.coach_id = d.coach_id "
+                "and r.coachee_id = d.coachee_id and r.status = 'active' where d.id = ? and d.coachee_id = ?",
+                [delivery_id, coachee_id]), None)
+            if row is None:
+                return None
+            self.db.table("prompt_replies").insert({
+                "delivery_id": delivery_id, "coach_id": row["coach_id"], "coachee_id": coachee_id,
+                "text": text, "created_at": now})
+        return row["coach_id"]
+
+    def replies(self, coach_id: int, coachee_id: int, limit: int = 5) -> list[dict]:
+        """The latest replies of a coachee to this coach, only while the relation is active."""
+        return list(self.db.query(
+            "select p.text, p.created_at from prompt_replies p join coach_relations r on r.coach_id = p.coach_id "
+            "and r.coachee_id = p.coachee_id and r.status = 'active' where p.coach_id = ? and p.coachee_id = ? "
+            "order by p.id desc limit ?", [coach_id, coachee_id, limit]))
+
+    def focus_of(self, user_id: int) -> list[str]:
+        row = next(self.db.query("select focus, active from plans where user_id = ?", [user_id]), None)
+        return json.loads(row["focus"]) if row and row["active"] else []
+
+
+def _coach(row: dict) -> CoachRecord:
+    return CoachRecord(row["user_id"], row["display_name"], row["invite_code"], row["step"], json.loads(row["draft"]))
+
+
+def _relation(row: dict) -> Relation:
+    return Relation(row["id"], row["coach_id"], row["coachee_id"], row["coachee_name"], row["status"],
+                    row["consented_at"], row.get("coach_name"))
+
+
+def _schedule(row: dict) -> Schedule:
+    return Schedule(row["id"], row["coach_id"], row["coachee_id"], row["competency"], row["prompt_index"],
+                    row["own_text"], row["kind"], row["weekday"], row["time"], row["next_due_at"],
+                    bool(row["active"]))
