@@ -107,7 +107,10 @@ async def fire(update: Update, context: ContextTypes.DEFAULT_TYPE, event: str, *
     if outcome.dispatch:
         from bot.schedule import send_due_prompts  # the scheduler imports this module
 
-        context.application.create_task(send_due_prompts(context.application), update=update)
+        if context.application.running:  # a broadcast may take a while: do not hold other users up
+            context.application.create_task(send_due_prompts(context.application), update=update)
+        else:
+            await send_due_prompts(context.application)
 
 
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -27,6 +27,7 @@ BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Regiecoach", "username"
 class ApiCall:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -92,6 +93,8 @@ class FakeBotApi(BaseRequest):
     calls: list[ApiCall] = field(default_factory=list)
     messages: dict[tuple[int, int], ChatMessage] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
+    floods: dict[int, int] = field(default_factory=dict)  # chat id -> 429 answers still to give
+    retry_after: int = 1
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     async def initialize(self) -> None:
@@ -160,6 +163,9 @@ class FakeBotApi(BaseRequest):
         chat_id = int(params["chat_id"])
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if self.floods.get(chat_id):
+            self.floods[chat_id] -= 1
+            raise ApiError(429, f"Too Many Requests: retry after {self.retry_after}", retry_after=self.retry_after)
         return chat_id
 
     def _message_json(self, message: ChatMessage) -> dict:

@@ -1,0 +1,288 @@
+"""Admin, coach and coachee through the real Application: invites, consent, prompts, revocation."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from bot.config import Settings
+from bot.schedule import PROMPT_JOB, send_due_prompts
+from tests.conftest import TOKEN
+from tests.telegram_double import TelegramUser, parse_html
+from tests.test_plan import FakeClock
+from tests.test_results import answer_all
+from tests.test_telegram import onboard
+
+ADMIN, COACH, COACHEE, STRANGER = 9001, 9002, 9003, 9004
+LINK = re.compile(r"https://t\.me/regiecoach_test_bot\?start=([A-Za-z0-9_-]+)")
+
+
+def say(content, key, **params):
+    return parse_html(content.text(key, "en", **params))
+
+
+def link_payload(message_text: str) -> str:
+    match = LINK.search(message_text)
+    assert match, message_text
+    return match.group(1)
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+async def coaching(make_harness, db_path, clock):
+    harness = make_harness(Settings(token=TOKEN, db_path=db_path, admin_ids=frozenset({ADMIN})), clock=clock)
+    async with harness.application:
+        yield harness
+    assert harness.errors == [], harness.errors
+
+
+async def make_coach(harness, content) -> TelegramUser:
+    admin = harness.user(ADMIN, first_name="Ada")
+    await admin.send("/invitecoach")
+    payload = link_payload(admin.last().text)
+    assert payload.startswith("c") and len(payload) <= 64
+    coach = harness.user(COACH, first_name="Carla")
+    await coach.send(f"/start {payload}")
+    assert "You are now a coach" in coach.last().text
+    return coach
+
+
+async def make_coachee(harness, content, coach, user_id=COACHEE, name="Kees") -> TelegramUser:
+    await coach.send("/invite")
+    payload = link_payload(coach.last().text)
+    coachee = harness.user(user_id, first_name=name)
+    await coachee.send(f"/start {payload}")
+    assert "Carla" in coachee.last().text and "latest result" in coachee.last().text
+    await coachee.tap(content.text("btn_share", "en"))
+    return coachee
+
+
+def rows(db_path, sql, *args):
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+async def test_the_whole_journey_of_admin_coach_and_coachee(coaching, content, clock):
+    coach = await make_coach(coaching, content)
+    coachee = await make_coachee(coaching, content, coach)
+    assert any("Kees now shares with you" in m.text for m in coach.messages())
+    # the coachee goes on into the assessment and completes it
+    await coachee.tap(content.text("btn_next", "en"))
+    await coachee.tap("🇬🇧 English")
+    await coachee.tap(content.text("btn_agree", "en"))
+    await answer_all(coachee, content, lambda i: 2)
+    # the coach sees the status and the result
+    await coach.send("/coachees")
+    assert "Kees: completed on 2026-11-30" in coach.last().text
+    await coach.tap("Kees")
+    seen = "\n".join(m.text for m in coach.messages()[-6:])
+    assert content.archetypes["vakspecialist"].name["en"] in seen
+    assert any(m.kind == "photo" for m in coach.messages()[-6:])
+    # a prompt now, from the library, suggested from the coachee's gaps
+    await coach.send("/prompt")
+    await coach.tap("Kees")
+    library = coach.last().text
+    first_gap = content.competencies[0]
+    assert content.coaching[first_gap.id].prompts[0]["en"] in library
+    await coach.tap("1")
+    await coach.tap(content.text("btn_send_now", "en"))  # sent at once, not at the next job run
+    assert rows(coaching.db_path, "select status from prompt_deliveries") == [("sent",)]
+    assert content.coaching[first_gap.id].prompts[0]["en"] in coachee.last().text
+    # and a weekly one
+    await coach.send("/prompt")
+    await coach.tap("Kees")
+    await coach.tap(content.text("btn_own_text", "en"))
+    await coach.send("What did you delegate this week?")
+    await coach.tap(content.text("btn_send_weekly", "en"))
+    await coach.tap("Friday")
+    await coach.tap("16:00")
+    assert "every Friday at 16:00" in coach.last().text
+    # the coachee replies to the first prompt; the coach gets it
+    await coachee.send("I asked two unit heads about their decisions.")
+    assert coachee.last().text == say(content, "reply_sent", coach="Carla")
+    assert "I asked two unit heads" in coach.last().text
+    # the weekly prompt fires on Friday
+    clock.now = datetime(2026, 12, 4, 15, 0, 5, tzinfo=timezone.utc)
+    assert await send_due_prompts(coaching.application) == 1
+    assert "What did you delegate this week?" in coachee.last().text
+    assert await send_due_prompts(coaching.application) == 0
+    # the coachee revokes; the coach sees nothing more
+    await coachee.send("/mycoach")
+    await coachee.tap(content.text("btn_stop_sharing", "en"))
+    await coach.send("/coachees")
+    assert coach.last().text == say(content, "no_coachees")
+    await coachee.send("one more reply after revoking")
+    assert "one more reply" not in coach.last().text
+    clock.now += timedelta(days=7)
+    assert await send_due_prompts(coaching.application) == 0
+
+
+async def test_the_coach_invite_is_single_use_and_only_admins_make_one(coaching, content):
+    stranger = coaching.user(STRANGER)
+    await stranger.send("/invitecoach")
+    assert stranger.last().text == say(content, "unknown_command")
+    await make_coach(coaching, content)
+    payload = link_payload(coaching.api.chat(ADMIN)[-1].text)
+    await stranger.send(f"/start {payload}")
+    assert stranger.messages()[-2].text == say(content, "link_invalid")
+    assert rows(coaching.db_path, "select user_id from coaches") == [(COACH,)]
+
+
+async def test_guessed_and_malformed_links_give_nothing(coaching, content):
+    coach = await make_coach(coaching, content)
+    stranger = coaching.user(STRANGER)
+    for payload in ["k" + "A" * 22, "kAAAA", "c" + "B" * 22, "x" * 64, "k../../etc", "🙂"]:
+        await stranger.send(f"/start {payload}")
+        assert say(content, "link_invalid") in [m.text for m in stranger.messages()[-3:]]
+    assert rows(coaching.db_path, "select count(*) from coach_relations") == [(0,)]
+    await coach.send("/coachees")
+    assert coach.last().text == say(content, "no_coachees")
+
+
+async def test_nothing_is_shared_before_consent_or_after_a_renewed_link(coaching, content):
+    coach = await make_coach(coaching, content)
+    await coach.send("/invite")
+    old = link_payload(coach.last().text)
+    coachee = coaching.user(COACHEE, first_name="Kees")
+    await coachee.send(f"/start {old}")
+    await coach.send("/coachees")
+    assert coach.last().text == say(content, "no_coachees")  # offered, not accepted
+    await coachee.tap(content.text("btn_dont_share", "en"))
+    await coach.tap(content.text("btn_new_link", "en"))
+    other = coaching.user(STRANGER)
+    await other.send(f"/start {old}")
+    assert say(content, "link_invalid") in [m.text for m in other.messages()]
+
+
+async def test_a_coach_never_sees_another_coachs_or_a_revoked_coachee(coaching, content):
+    coach = await make_coach(coaching, content)
+    coachee = await make_coachee(coaching, content, coach)
+    relation_id = rows(coaching.db_path, "select id from coach_relations")[0][0]
+    # a second coach forges the first coach's relation id
+    admin = coaching.user(ADMIN)
+    await admin.send("/invitecoach")
+    rival = coaching.user(STRANGER, first_name="Rita")
+    await rival.send(f"/start {link_payload(admin.last().text)}")
+    for data in (f"1:C:{relation_id}::", f"1:T:{relation_id}::", "1:C:999999::", f"1:X:{relation_id}::"):
+        await rival.press(data)
+    assert all("Kees" not in m.text for m in rival.messages())
+    assert rival.toasts()[-4:] == [say(content, "stale_button")] * 4
+    # after revocation the own coach cannot open the coachee either, also with an old button
+    await coach.send("/coachees")
+    button = coach.last()
+    await coachee.send("/mycoach")
+    await coachee.tap(content.text("btn_stop_sharing", "en"))
+    await coach.tap("Kees", message=button)
+    assert coach.toasts()[-1] == say(content, "stale_button")
+
+
+async def test_the_group_view_is_withheld_below_five_completed_coachees(coaching, content):
+    coach = await make_coach(coaching, content)
+    coachees = [await make_coachee(coaching, content, coach, 9100 + n, f"K{n}") for n in range(5)]
+    for index, coachee in enumerate(coachees[:4]):
+        await coachee.tap(content.text("btn_next", "en"))
+        await coachee.tap("🇬🇧 English")
+        await coachee.tap(content.text("btn_agree", "en"))
+        await answer_all(coachee, content, lambda i: 2)
+    await coach.send("/coachees")
+    await coach.tap(content.text("btn_group_view", "en"))
+    assert coach.last().text == say(content, "group_withheld", min=5, count=4)
+    last = coachees[4]
+    await last.tap(content.text("btn_next", "en"))
+    await last.tap("🇬🇧 English")
+    await last.tap(content.text("btn_agree", "en"))
+    await answer_all(last, content, lambda i: 2)
+    await coach.send("/coachees")
+    await coach.tap(content.text("btn_group_view", "en"))
+    assert "5 completed coachees" in coach.last().text
+    assert f"{content.competencies[0].name['en']}: 5×" in coach.last().text
+
+
+async def test_a_blocked_coachee_is_marked_unreachable_and_the_coach_told(coaching, content):
+    coach = await make_coach(coaching, content)
+    coachee = await make_coachee(coaching, content, coach)
+    coaching.api.blocked.add(coachee.id)
+    await coach.send("/prompt")
+    await coach.tap(content.text("btn_all_coachees", "en"))
+    await coach.tap(content.text("btn_own_text", "en"))
+    await coach.send("How are you?")
+    await coach.tap(content.text("btn_send_now", "en"))
+    await send_due_prompts(coaching.application)
+    assert coach.last().text == say(content, "coachee_unreachable", name="Kees")
+    assert rows(coaching.db_path, "select status from prompt_deliveries") == [("unreachable",)]
+    assert rows(coaching.db_path, "select status from coach_relations") == [("unreachable",)]
+    assert await send_due_prompts(coaching.application) == 0  # never retried
+
+
+async def test_schedules_survive_a_restart_and_can_be_cancelled(make_harness, db_path, content, clock):
+    settings = Settings(token=TOKEN, db_path=db_path, admin_ids=frozenset({ADMIN}))
+    first = make_harness(settings, clock=clock)
+    async with first.application:
+        coach = await make_coach(first, content)
+        await make_coachee(first, content, coach)
+        for day in ("Monday", "Tuesday"):
+            await coach.send("/prompt")
+            await coach.tap(content.text("btn_all_coachees", "en"))
+            await coach.tap(content.text("btn_own_text", "en"))
+            await coach.send(f"Prompt for {day}")
+            await coach.tap(content.text("btn_send_weekly", "en"))
+            await coach.tap(day)
+            await coach.tap("09:00")
+    clock.now = datetime(2026, 12, 8, 12, 0, tzinfo=timezone.utc)  # both fell due while down
+    second = make_harness(settings, clock=clock)
+    async with second.application:
+        assert PROMPT_JOB in [job.name for job in second.application.job_queue.jobs()]
+        coach = second.user(COACH, first_name="Carla")
+        await coach.send("/schedules")
+        assert "every Monday at 09:00" in coach.last().text
+        tuesday = next(line for line in coach.last().text.splitlines() if "Tuesday" in line)
+        await coach.tap(f"✖ {tuesday.split('.')[0]}")
+        assert "Tuesday" not in coach.last().text
+        assert await send_due_prompts(second.application) == 1  # Monday's, once; Tuesday's cancelled
+        assert await send_due_prompts(second.application) == 0
+    assert first.errors == [] and second.errors == []
+
+
+async def test_a_prompt_to_200_coachees_is_paced_within_telegrams_limits(make_harness, db_path, content, clock):
+    from bot.ratelimit import StrictRateLimiter
+    from storage import CoachStore, SessionStore, open_database
+
+    settings = Settings(token=TOKEN, db_path=db_path, admin_ids=frozenset({ADMIN}))
+    harness = make_harness(settings, clock=clock, rate_limiter=StrictRateLimiter())
+    async with harness.application:
+        coach = await make_coach(harness, content)
+        db = open_database(db_path)
+        sessions, coaches = SessionStore(db), CoachStore(db)
+        coachee_ids = range(20_000, 20_200)
+        for coachee_id in coachee_ids:  # 200 consenting coachees, set up directly in storage
+            sessions.ensure_user(coachee_id, "nl" if coachee_id % 2 else "en", "2026-11-30T08:00:00+00:00")
+            coaches.connect(COACH, coachee_id, f"K{coachee_id}", "2026-11-30T08:00:00+00:00")
+        harness.api.floods[20_007] = 1  # one coachee's chat answers 429 once
+        await coach.send("/prompt")
+        await coach.tap(content.text("btn_all_coachees", "en"))
+        await coach.tap(content.text("btn_other_competency", "en"))
+        await coach.tap(content.competencies[3].name["en"])
+        await coach.tap("1")
+        started = len(harness.api.calls)
+        await coach.tap(content.text("btn_send_now", "en"))
+    sends = [c for c in harness.api.calls[started:] if c.method == "sendMessage" and int(c.params["chat_id"]) >= 20_000]
+    delivered = [c for c in sends if c.params.get("text")]
+    assert sorted({int(c.params["chat_id"]) for c in delivered}) == list(coachee_ids)  # none lost, 429 included
+    assert rows(db_path, "select status, count(*) from prompt_deliveries group by status") == [("sent", 200)]
+    times = sorted(c.at for c in harness.api.calls if c.method in ("sendMessage", "editMessageText", "sendPhoto"))
+    window = max(sum(1 for t in times[i:] if t - start < 1.0) for i, start in enumerate(times))
+    assert window <= 30, f"{window} sends within one second"
+    per_chat: dict[int, list[float]] = {}
+    for call in sends:
+        per_chat.setdefault(int(call.params["chat_id"]), []).append(call.at)
+    assert all(b - a >= 1.0 for stamps in per_chat.values() for a, b in zip(stamps, stamps[1:]))
+    dutch = next(c for c in delivered if int(c.params["chat_id"]) == 20_001)
+    english = next(c for c in delivered if int(c.params["chat_id"]) == 20_000)
+    assert "Reflectievraag" in dutch.params["text"] and "Reflection prompt" in english.params["text"]
