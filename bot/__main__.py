@@ -1,4 +1,4 @@
-"""The ``regiecoach`` command: ``run`` (Telegram), ``chat`` (terminal)."""
+"""The ``regiecoach`` command: ``run`` (Telegram), ``chat`` (terminal), ``stats`` (admin figures)."""
 
 from __future__ import annotations
 
@@ -37,11 +37,37 @@ def _chat(settings: Settings) -> int:
     return 0
 
 
+def _stats(settings: Settings, days: int | None, csv_path: str | None) -> int:
+    from bot.content import load_content
+    from bot.conversation import Conversations
+    from bot.render import plain_text, screen_text
+    from storage import open_database
+
+    conversations = Conversations(open_database(settings.db_path), load_content(), zone=settings.timezone,
+                                  min_group=settings.min_group, pseudonym_secret=settings.pseudonym_secret)
+    conversations.backfill_results()
+    if csv_path:
+        if not settings.pseudonym_secret:
+            raise ConfigError("REGIECOACH_PSEUDONYM_SECRET is not set: the CSV export needs it for pseudonymous ids")
+        with open(csv_path, "w", newline="", encoding="utf-8") as out:
+            count = conversations.export_csv(out)
+        print(f"{count} completed assessments written to {csv_path}")
+        return 0
+    period = "30" if days == 30 else "all"
+    for screen in conversations.statistics(period):
+        if screen.chart is None:
+            print(plain_text(screen_text(screen, "en", conversations.content)) + "\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="regiecoach", description="Coaching bot for the IT Regisseur.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="serve Telegram (long polling)")
     commands.add_parser("chat", help="try the bot in this terminal, no token needed")
+    stats = commands.add_parser("stats", help="print the admin statistics (small groups withheld)")
+    stats.add_argument("--days", type=int, choices=[30], help="only the last 30 days")
+    stats.add_argument("--csv", metavar="FILE", help="write the pseudonymous CSV export to FILE")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.command == "run" else logging.WARNING,
@@ -53,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         if args.command == "run":
             return _run(settings)
+        if args.command == "stats":
+            return _stats(settings, args.days, args.csv)
         return _chat(settings)
     except ConfigError as error:
         print(f"regiecoach: {error}", file=sys.stderr)

@@ -49,8 +49,10 @@ def build_application(
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
     application = builder.build()
-    application.bot_data["conversations"] = Conversations(
-        db, content, clock, settings.timezone, settings.admin_ids, settings.min_group)
+    conversations = Conversations(db, content, clock, settings.timezone, settings.admin_ids,
+                                  settings.min_group, settings.pseudonym_secret)
+    conversations.backfill_results()
+    application.bot_data["conversations"] = conversations
     application.bot_data["decoder"] = Decoder(content)
     handlers.register(application)
     application.add_error_handler(handlers.on_error)

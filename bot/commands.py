@@ -13,12 +13,15 @@ MENU_COMMANDS: dict[str, str] = {
     "help": "help",
 }
 
-# Not advertised: coaches learn theirs when they become one; admins know theirs.
+# Not advertised: coaches learn theirs when they become one; admins know theirs. For anybody
+# else these get the ordinary unknown-command reply.
 COACH_COMMANDS: dict[str, str] = {
     "invite": "invite",
     "coachees": "coachees",
     "prompt": "prompt",
     "schedules": "schedules",
     "invitecoach": "invitecoach",
+    "stats": "stats",
+    "exportcsv": "exportcsv",
 }
 COMMAND_EVENTS: dict[str, str] = MENU_COMMANDS | COACH_COMMANDS

@@ -25,6 +25,7 @@ class Settings:
     api_base_url: str = DEFAULT_API_BASE_URL
     timezone: str = "Europe/Amsterdam"
     min_group: int = 5  # figures over fewer people are withheld
+    pseudonym_secret: str | None = None  # key of the pseudonymous ids in the CSV export
 
     @property
     def base_url(self) -> str:
@@ -75,4 +76,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         api_base_url=api_base_url,
         timezone=timezone,
         min_group=int(min_group),
+        pseudonym_secret=env.get("REGIECOACH_PSEUDONYM_SECRET") or None,
     )

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+import io
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from bot.content import DEFAULT_LANGUAGE, LANGUAGES, Content
 from bot.flows import coach as coach_flow
 from bot.flows import plan as plan_flow
+from bot.flows import stats as stats_flow
 from bot.flows.assessment import AssessmentModel, fire
 from bot.flows.screens import Screen
 from bot.flows.scoring import score
-from storage import AssessmentRecord, CoachStore, Database, PlanStore, SessionStore
+from storage import AssessmentRecord, CoachStore, Database, PlanStore, SessionStore, StatsStore
 
 Clock = Callable[[], datetime]
 NAME_LIMIT = 64  # characters of a Telegram first name kept for a coach or coachee
@@ -49,6 +51,15 @@ class Outcome:
     assessment_id: int | None
     others: list[tuple[int, str, Screen]] = field(default_factory=list)  # (user id, language, screen)
     dispatch: bool = False  # prompts are due now: send them without waiting for the job
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # attachment -> (file name, data)
+
+
+def result_row(answers: dict[str, int | None], language: str, content: Content) -> dict:
+    """What statistics keep of a completed assessment (no names, no Telegram data)."""
+    result = score(answers, content)
+    return {"language": language, "archetype": result.archetype, "levels": "+".join(result.levels),
+            "leider": result.leider, "manager": result.manager,
+            "scores": {q.id: answers.get(q.id) for q in content.questions}}
 
 
 class Conversations:
@@ -56,11 +67,13 @@ class Conversations:
 
     def __init__(self, db: Database, content: Content, clock: Clock = utc_now,
                  zone: str = "Europe/Amsterdam", admin_ids: frozenset[int] = frozenset(),
-                 min_group: int = 5) -> None:
+                 min_group: int = 5, pseudonym_secret: str | None = None) -> None:
         self.db = db
         self.store = SessionStore(db)
         self.plans = PlanStore(db)
         self.coaching = CoachStore(db)
+        self.stats = StatsStore(db)
+        self.pseudonym_secret = pseudonym_secret
         self.content = content
         self.clock = clock
         self.zone = zone
@@ -77,6 +90,8 @@ class Conversations:
             return await self._handle_plan(user_id, event, language_code, kwargs)
         if event in coach_flow.EVENTS:
             return await self._handle_coach(user_id, event, language_code, kwargs)
+        if event in stats_flow.EVENTS:
+            return await self._handle_stats(user_id, event, language_code, kwargs)
         return await self._handle_assessment(user_id, event, language_code, kwargs)
 
     def _text_event(self, user_id: int, kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -118,11 +133,13 @@ class Conversations:
             record.assessment = assessment = AssessmentRecord(None, "in_progress", 0, now)
         elif model.reopened:
             record.assessment = assessment = AssessmentRecord(record.history[0].id, "in_progress", model.cursor, now)
+        result = None
         if assessment is not None:
             assessment.cursor = model.cursor
             if model.completed:
                 assessment.status, assessment.completed_at = "completed", now
-        self.store.save(record, model.changed, now)
+                result = result_row(model.answers, model.language, self.content)
+        self.store.save(record, model.changed, now, result)
         return Outcome(model.screens, model.language, assessment.id if assessment else None)
 
     async def _handle_plan(self, user_id: int, event: str, language_code: str | None,
@@ -225,3 +242,42 @@ class Conversations:
             language = self.language_of(user_id, language_code)
         dispatch = model.new_schedule is not None and model.new_schedule["kind"] == "now"
         return Outcome(screens, language, assessment_id, others, dispatch)
+
+    async def _handle_stats(self, user_id: int, event: str, language_code: str | None,
+                            kwargs: dict[str, Any]) -> Outcome:
+        model = stats_flow.StatsModel(self.content, is_admin=user_id in self.admin_ids)
+        await stats_flow.fire(model, event, **{k: v for k, v in kwargs.items() if k == "period"})
+        screens, files = list(model.screens), {}
+        if model.period is not None:
+            screens += self.statistics(model.period)
+        if model.export:
+            if not self.pseudonym_secret:
+                screens.append(Screen("csv_no_secret"))
+            else:
+                out = io.StringIO()
+                count = self.export_csv(out)
+                screens.append(Screen("csv_export", {"count": count}, attachment="results_csv"))
+                files["results_csv"] = ("regiecoach-results.csv", out.getvalue().encode("utf-8"))
+        return Outcome(screens, self.language_of(user_id, language_code), None, files=files)
+
+    def statistics(self, period: str) -> list[Screen]:
+        """The admin figures for ``period`` (a key of ``stats.PERIODS``), small groups withheld."""
+        days = stats_flow.PERIODS[period]
+        since = iso(self.clock() - timedelta(days=days)) if days else None
+        rules = self.content.scoring
+        targets = {q.id: (rules.targets[q.id], rules.min_gap) for q in self.content.competencies}
+        figures = self.stats.figures(since, targets)
+        return stats_flow.stats_screens(self.content, figures, self.min_group, period)
+
+    def export_csv(self, out: Any) -> int:
+        return self.stats.write_csv(out, [q.id for q in self.content.questions], self.pseudonym_secret or "")
+
+    def backfill_results(self) -> int:
+        """Result rows for completed assessments that have none (e.g. from before statistics)."""
+        missing = self.stats.completed_without_result()
+        for row in missing:
+            answers = self.stats.answers(row["id"])
+            self.stats.save_result(result_row(answers, row["language"], self.content) | {
+                "assessment_id": row["id"], "user_id": row["user_id"],
+                "started_at": row["started_at"], "completed_at": row["completed_at"]})
+        return len(missing)

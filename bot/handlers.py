@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
@@ -69,6 +69,10 @@ async def deliver(bot: Bot, chat_id: int, outcome: Outcome, content: Content,
             continue
         text = screen_text(screen, outcome.language, content)
         markup = keyboard(screen, outcome, content)
+        if screen.attachment is not None:
+            filename, data = outcome.files[screen.attachment]
+            await bot.send_document(chat_id, InputFile(data, filename=filename), caption=text, **send)
+            continue
         if screen.chart is not None:
             png = await asyncio.to_thread(chart_png, screen.chart, outcome.language, content)
             await bot.send_photo(chat_id, png, caption=text, reply_markup=markup, **send)

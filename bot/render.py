@@ -8,7 +8,8 @@ from typing import Any
 
 from bot.content import Content
 from bot.charts import Series, render_radar
-from bot.flows.screens import Chart, Choice, Items, Screen
+from bot.flows.screens import BarChart, Chart, Choice, Items, Screen
+from bot.stat_charts import render_bars
 
 MESSAGE_LIMIT = 4096  # Telegram's limit on one message's text
 NOTICE_LIMIT = 200  # Telegram's limit on an answerCallbackQuery text
@@ -91,8 +92,11 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return [part for part in parts if part] or [""]
 
 
-def chart_png(chart: Chart, language: str, content: Content) -> bytes:
+def chart_png(chart: Chart | BarChart, language: str, content: Content, title: str = "") -> bytes:
     """The chart as PNG bytes (slow: call it off the event loop)."""
+    if isinstance(chart, BarChart):
+        labels = [label[language] if isinstance(label, dict) else label for label in chart.labels]
+        return render_bars(chart.kind, labels, chart.values, chart.targets, title=title)
     labels = [content.by_id(axis).name[language] for axis in chart.axes]  # type: ignore[index]
     series = [Series(content.text(s.label, language), s.values, s.style) for s in chart.series]
     return render_radar(labels, series, title=content.text("chart_title", language))

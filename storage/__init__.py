@@ -8,6 +8,7 @@ from sqlite_utils import Database
 from storage.coaching import CoachRecord, CoachStore, CoacheeStatus, Delivery, Relation, Schedule
 from storage.database import open_database
 from storage.plans import CheckinRecord, DueCheckin, PlanRecord, PlanStore
+from storage.stats import Figures, StatsStore, pseudonym
 from storage.sessions import (
     AnswerRecord,
     AssessmentRecord,
@@ -28,12 +29,15 @@ __all__ = [
     "Relation",
     "Schedule",
     "DueCheckin",
+    "Figures",
     "PlanRecord",
     "PlanStore",
     "CompletedRecord",
     "Database",
     "SessionRecord",
     "SessionStore",
+    "StatsStore",
     "UserRecord",
     "open_database",
+    "pseudonym",
 ]

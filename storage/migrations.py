@@ -174,3 +174,43 @@ def m003_coaching(db: Database) -> None:
         not_null={"delivery_id", "coach_id", "coachee_id", "text", "created_at"},
     )
     db.table("prompt_replies").create_index(["coach_id", "coachee_id"])
+
+
+# The questions as of this migration; a question added to the content later needs a new
+# migration that adds its column (tests/test_stats.py checks every question has one).
+QUESTION_IDS_M004 = (
+    "leider_visie", "manager_inrichten", "leider_mensen", "manager_visie_ander", "leider_ondersteunend",
+    "manager_structuur", "leider_emotie", "manager_harde_kant", "leider_opstaan", "manager_ervaring",
+    "manager_bepaalt", "manager_procedures", "richten", "inrichten", "verrichten", "bedrijfsstrategie",
+    "business_requirements", "processtrategie", "kwaliteitsstandaarden", "verandermanagement",
+    "uitrol_systemen", "organisatiesensitiviteit", "applicatieontwerp", "it_infrastructuur",
+    "systeemmanagement", "technische_problemen", "aandacht_voor_detail", "analytisch_vermogen",
+    "besluitvaardigheid", "communiceren_face_to_face", "communiceren_schriftelijk",
+    "communiceren_presentaties", "klantgerichtheid", "leiderschap", "plannen_organiseren",
+    "problemen_oplossen", "relaties_onderhouden", "werken_in_team", "streven_naar_voortreffelijkheid",
+    "ethisch_handelen", "samenwerken", "mensen_meekrijgen", "resultaatgericht_sturen",
+)
+
+
+@MIGRATIONS()
+def m004_results(db: Database) -> None:
+    """One wide row per completed assessment, so statistics and exports need no joins."""
+    columns: dict = {
+        "assessment_id": int,
+        "user_id": int,
+        "started_at": str,
+        "completed_at": str,
+        "language": str,
+        "archetype": str,
+        "levels": str,  # the highest rated level(s), joined with "+"
+        "leider": float,
+        "manager": float,
+    }
+    columns |= {f"q_{question_id}": int for question_id in QUESTION_IDS_M004}
+    db.table("results").create(
+        columns, pk="assessment_id",
+        foreign_keys=[("assessment_id", "assessments", "id"), ("user_id", "users", "id")],
+        not_null={"user_id", "started_at", "completed_at", "language", "archetype", "levels"},
+    )
+    db.table("results").create_index(["completed_at"])
+    db.table("assessments").create_index(["started_at"])

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from storage.stats import StatsStore
+
 HISTORY = 2  # completed assessments loaded with a session: the latest and the one before
 
 
@@ -110,10 +112,10 @@ class SessionStore:
         session: SessionRecord,
         changed_answers: dict[str, int | None],
         now: str,
+        result: dict | None = None,
     ) -> None:
-        """Write the user, the assessment and the changed answers in one transaction.
-
-        A new assessment (``id is None``) gets its id here.
+        """Write the user, the assessment, the changed answers and (when it was completed) its
+        result row in one transaction. A new assessment (``id is None``) gets its id here.
         """
         user = session.user
         with self.db.atomic():
@@ -148,6 +150,10 @@ class SessionStore:
                         ],
                         pk=("assessment_id", "question_id"),
                     )
+                if result is not None:
+                    StatsStore(self.db).save_result(result | {
+                        "assessment_id": assessment.id, "user_id": user.id,
+                        "started_at": assessment.started_at, "completed_at": assessment.completed_at})
         session.is_new = False
 
     def ensure_user(self, user_id: int, language: str, now: str) -> None:

@@ -38,6 +38,19 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class BarChart:
+    """Bars for statistics: ``bars`` (vertical), ``horizontal`` (with ``targets``) or ``funnel``.
+
+    Labels are plain text or ``{language: text}``; a value of None is left out.
+    """
+
+    kind: str
+    labels: tuple
+    values: tuple[float | None, ...]
+    targets: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
 class Items:
     """A list parameter: each item a small screen, joined with ``separator`` when shown."""
 
@@ -66,4 +79,5 @@ class Screen:
     in_place: bool = False
     echo: bool = False
     notice: bool = False
-    chart: Chart | None = None  # shown as a picture, the text as its caption
+    chart: Chart | BarChart | None = None  # shown as a picture, the text as its caption
+    attachment: str | None = None  # a file the caller attaches (e.g. "results_csv")
