@@ -8,18 +8,25 @@ import logging
 import sys
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure
 
 
-def _run(settings: Settings) -> int:
-    from telegram import Update
-
+def _run(settings: Settings, webhook: bool) -> int:
     from bot.app import build_application, default_rate_limiter
+    from bot.runner import serve
     from storage import open_database
+    from storage.lock import AlreadyRunning, single_instance
 
     settings.require_token()
-    db = open_database(settings.db_path)
-    application = build_application(settings, db, rate_limiter=default_rate_limiter())
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    endpoint = settings.webhook() if webhook else None
+    try:
+        with single_instance(settings.db_path):
+            db = open_database(settings.db_path)
+            application = build_application(settings, db, rate_limiter=default_rate_limiter())
+            asyncio.run(serve(application, webhook=endpoint))
+    except AlreadyRunning as error:
+        print(f"regiecoach: {error}", file=sys.stderr)
+        return 3
     return 0
 
 
@@ -63,22 +70,19 @@ def _stats(settings: Settings, days: int | None, csv_path: str | None) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="regiecoach", description="Coaching bot for the IT Regisseur.")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="serve Telegram (long polling)")
+    run = commands.add_parser("run", help="serve Telegram (long polling, or --webhook)")
+    run.add_argument("--webhook", action="store_true", help="receive updates on a webhook behind a reverse proxy")
     commands.add_parser("chat", help="try the bot in this terminal, no token needed")
     stats = commands.add_parser("stats", help="print the admin statistics (small groups withheld)")
     stats.add_argument("--days", type=int, choices=[30], help="only the last 30 days")
     stats.add_argument("--csv", metavar="FILE", help="write the pseudonymous CSV export to FILE")
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.command == "run" else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("transitions").setLevel(logging.ERROR)  # an ignored stale button is not a warning
     try:
         settings = load_settings()
+        configure(logging.INFO if args.command == "run" else logging.WARNING,
+                  json_lines=args.command == "run" and settings.log_format == "json")
         if args.command == "run":
-            return _run(settings)
+            return _run(settings, args.webhook)
         if args.command == "stats":
             return _stats(settings, args.days, args.csv)
         return _chat(settings)

@@ -43,6 +43,7 @@ def build_application(
         .base_file_url(settings.base_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(_post_init)
+        .updater(None)  # updates come through bot.runner's durable inbox instead
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
@@ -50,7 +51,7 @@ def build_application(
         builder = builder.rate_limiter(rate_limiter)
     application = builder.build()
     conversations = Conversations(db, content, clock, settings.timezone, settings.admin_ids,
-                                  settings.min_group, settings.pseudonym_secret)
+                                  settings.min_group, settings.pseudonym_secret, settings.retention_days)
     conversations.backfill_results()
     application.bot_data["conversations"] = conversations
     application.bot_data["decoder"] = Decoder(content)

@@ -71,6 +71,8 @@ def specs(total_questions: int = 43, total_competencies: int = 28, time_slots: i
         "checkin_rating": Spec("k", "checkin_id", arg="rating", parse=_rating),
         "checkin_skip_note": Spec("q", "checkin_id"),
         "stats": Spec("S", arg="period", parse=_choice({"all": "all", "30": "30"})),
+        "delete_confirmed": Spec("E"),
+        "delete_cancelled": Spec("F"),
         "offer_accept": Spec("Y"),
         "offer_decline": Spec("Z"),
         "coach_revoke": Spec("V"),

@@ -9,6 +9,9 @@ MENU_COMMANDS: dict[str, str] = {
     "retake": "retake",
     "plan": "plan",
     "mycoach": "mycoach",
+    "privacy": "privacy",
+    "export": "export",
+    "delete": "delete",
     "language": "ask_language",
     "help": "help",
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +27,22 @@ class Settings:
     timezone: str = "Europe/Amsterdam"
     min_group: int = 5  # figures over fewer people are withheld
     pseudonym_secret: str | None = None  # key of the pseudonymous ids in the CSV export
+    retention_days: int | None = None  # erase users inactive for longer; None = keep
+    webhook_url: str | None = None  # public https URL Telegram posts updates to (webhook mode)
+    webhook_secret: str | None = None
+    webhook_listen: str = "127.0.0.1:8080"
+    log_format: str = "json"  # json | text
+
+    def webhook(self) -> tuple[str, str, str, int]:
+        """(url, secret, host, port) for ``regiecoach run --webhook``."""
+        if not self.webhook_url or not self.webhook_secret:
+            raise ConfigError("webhook mode needs REGIECOACH_WEBHOOK_URL and REGIECOACH_WEBHOOK_SECRET")
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", self.webhook_secret):
+            raise ConfigError("REGIECOACH_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1-256 characters)")
+        host, _, port = self.webhook_listen.rpartition(":")
+        if not host or not port.isdigit():
+            raise ConfigError(f"REGIECOACH_WEBHOOK_LISTEN must be host:port, got {self.webhook_listen!r}")
+        return self.webhook_url, self.webhook_secret, host, int(port)
 
     @property
     def base_url(self) -> str:
@@ -77,4 +94,17 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         timezone=timezone,
         min_group=int(min_group),
         pseudonym_secret=env.get("REGIECOACH_PSEUDONYM_SECRET") or None,
+        retention_days=_retention(env.get("REGIECOACH_RETENTION_DAYS", "")),
+        webhook_url=env.get("REGIECOACH_WEBHOOK_URL") or None,
+        webhook_secret=env.get("REGIECOACH_WEBHOOK_SECRET") or None,
+        webhook_listen=env.get("REGIECOACH_WEBHOOK_LISTEN") or "127.0.0.1:8080",
+        log_format=(env.get("REGIECOACH_LOG_FORMAT") or "json").lower(),
     )
+
+
+def _retention(raw: str) -> int | None:
+    if not raw.strip() or raw.strip() == "0":
+        return None
+    if not raw.strip().isdigit():
+        raise ConfigError(f"REGIECOACH_RETENTION_DAYS must be a number of days (0 = keep), got {raw!r}")
+    return int(raw)

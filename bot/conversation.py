@@ -8,19 +8,35 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from bot.content import DEFAULT_LANGUAGE, LANGUAGES, Content
 from bot.flows import coach as coach_flow
 from bot.flows import plan as plan_flow
+from bot.flows import privacy as privacy_flow
 from bot.flows import stats as stats_flow
 from bot.flows.assessment import AssessmentModel, fire
 from bot.flows.screens import Screen
 from bot.flows.scoring import score
-from storage import AssessmentRecord, CoachStore, Database, PlanStore, SessionStore, StatsStore
+from storage import (
+    AssessmentRecord,
+    CoachStore,
+    Database,
+    InboxStore,
+    PlanStore,
+    PrivacyStore,
+    SessionStore,
+    StatsStore,
+)
 
 Clock = Callable[[], datetime]
+# The inbox update being handled, per asyncio task (users are handled concurrently).
+_UPDATE_ID: ContextVar[int | None] = ContextVar("update_id", default=None)
 NAME_LIMIT = 64  # characters of a Telegram first name kept for a coach or coachee
 # Events a user makes as a coachee (or anybody), as opposed to as a coach
 COACHEE_EVENTS = frozenset({"deep_link", "offer_accept", "offer_decline", "mycoach", "coach_revoke",
@@ -67,13 +83,17 @@ class Conversations:
 
     def __init__(self, db: Database, content: Content, clock: Clock = utc_now,
                  zone: str = "Europe/Amsterdam", admin_ids: frozenset[int] = frozenset(),
-                 min_group: int = 5, pseudonym_secret: str | None = None) -> None:
+                 min_group: int = 5, pseudonym_secret: str | None = None,
+                 retention_days: int | None = None) -> None:
         self.db = db
         self.store = SessionStore(db)
         self.plans = PlanStore(db)
         self.coaching = CoachStore(db)
         self.stats = StatsStore(db)
+        self.inbox = InboxStore(db)
+        self.privacy = PrivacyStore(db)
         self.pseudonym_secret = pseudonym_secret
+        self.retention_days = retention_days
         self.content = content
         self.clock = clock
         self.zone = zone
@@ -82,8 +102,12 @@ class Conversations:
         self.bot_username = "regiecoach_bot"  # replaced by the real one once Telegram told us
 
     async def handle(
-        self, user_id: int, event: str, *, language_code: str | None = None, **kwargs: Any
+        self, user_id: int, event: str, *, language_code: str | None = None, update_id: int | None = None,
+        **kwargs: Any
     ) -> Outcome:
+        """Fire ``event`` for ``user_id``. With ``update_id`` (from the inbox), that update is
+        marked done in the same transaction as the change it caused."""
+        _UPDATE_ID.set(update_id)
         if event == "text":
             event, kwargs = self._text_event(user_id, kwargs)
         if event in plan_flow.EVENTS:
@@ -92,7 +116,21 @@ class Conversations:
             return await self._handle_coach(user_id, event, language_code, kwargs)
         if event in stats_flow.EVENTS:
             return await self._handle_stats(user_id, event, language_code, kwargs)
+        if event in privacy_flow.EVENTS:
+            return await self._handle_privacy(user_id, event, language_code, kwargs)
         return await self._handle_assessment(user_id, event, language_code, kwargs)
+
+    @contextmanager
+    def _saving(self, user_id: int | None = None) -> Iterator[None]:
+        """One transaction for an event's writes, the user's last activity and its update's
+        'done' mark."""
+        now = iso(self.clock())
+        with self.db.atomic():
+            yield
+            if user_id is not None:
+                self.privacy.touch(user_id, now)
+            if (update_id := _UPDATE_ID.get()) is not None:
+                self.inbox.mark_done(update_id, now)
 
     def _text_event(self, user_id: int, kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """Free text is a note, a reply or a prompt when one is awaited; otherwise unexpected."""
@@ -139,7 +177,8 @@ class Conversations:
             if model.completed:
                 assessment.status, assessment.completed_at = "completed", now
                 result = result_row(model.answers, model.language, self.content)
-        self.store.save(record, model.changed, now, result)
+        with self._saving():
+            self.store.save(record, model.changed, now, result)
         return Outcome(model.screens, model.language, assessment.id if assessment else None)
 
     async def _handle_plan(self, user_id: int, event: str, language_code: str | None,
@@ -164,13 +203,14 @@ class Conversations:
         elif not model.is_active:
             plan.next_due_at = None
         changed = (plan.step, plan.focus, plan.weekday, plan.time, plan.active, plan.next_due_at) != before
-        self.plans.save_outcome(
-            user_id,
-            plan if changed and not record.is_new else None,
-            checkin if model.checkin_changed else None,
-            model.awaiting if model.awaiting is not False else False,
-            iso(now),
-        )
+        with self._saving(user_id):
+            self.plans.save_outcome(
+                user_id,
+                plan if changed and not record.is_new else None,
+                checkin if model.checkin_changed else None,
+                model.awaiting if model.awaiting is not False else False,
+                iso(now),
+            )
         return Outcome(model.screens, record.user.language, None)
 
     def language_of(self, user_id: int, language_code: str | None = None) -> str:
@@ -210,7 +250,7 @@ class Conversations:
         await coach_flow.fire(model, event, **kwargs)
 
         stamp = iso(now)
-        with self.db.atomic():
+        with self._saving(user_id):
             if model.new_coach_invite:
                 coaches.create_coach_invite(model.new_coach_invite, user_id, stamp)
             if model.redeem_code:
@@ -247,6 +287,8 @@ class Conversations:
                             kwargs: dict[str, Any]) -> Outcome:
         model = stats_flow.StatsModel(self.content, is_admin=user_id in self.admin_ids)
         await stats_flow.fire(model, event, **{k: v for k, v in kwargs.items() if k == "period"})
+        with self._saving():
+            pass
         screens, files = list(model.screens), {}
         if model.period is not None:
             screens += self.statistics(model.period)
@@ -281,3 +323,27 @@ class Conversations:
                 "assessment_id": row["id"], "user_id": row["user_id"],
                 "started_at": row["started_at"], "completed_at": row["completed_at"]})
         return len(missing)
+
+    async def _handle_privacy(self, user_id: int, event: str, language_code: str | None,
+                              kwargs: dict[str, Any]) -> Outcome:
+        language = self.language_of(user_id, language_code)
+        model = privacy_flow.PrivacyModel(self.retention_days)
+        await privacy_flow.fire(model, event)
+        files = {}
+        if model.export:
+            data = json.dumps(self.privacy.export(user_id), ensure_ascii=False, indent=2, default=str)
+            files["my_data"] = ("regiecoach-my-data.json", data.encode("utf-8"))
+        with self._saving():
+            if model.erase_all:
+                self.privacy.erase(user_id)
+        return Outcome(model.screens, language, None, files=files)
+
+    def erase_inactive(self) -> int:
+        """Erase everybody inactive for longer than the retention period; returns how many."""
+        if not self.retention_days:
+            return 0
+        before = iso(self.clock() - timedelta(days=self.retention_days))
+        users = self.privacy.inactive_since(before)
+        for user_id in users:
+            self.privacy.erase(user_id)
+        return len(users)

@@ -100,7 +100,8 @@ async def fire(update: Update, context: ContextTypes.DEFAULT_TYPE, event: str, *
     user = update.effective_user
     convs = conversations(context)
     convs.bot_username = context.bot.username
-    outcome = await convs.handle(user.id, event, language_code=user.language_code, name=user.first_name, **kwargs)
+    outcome = await convs.handle(user.id, event, language_code=user.language_code, name=user.first_name,
+                                 update_id=update.update_id, **kwargs)
     await show(update, context, outcome)
     for other, language, screen in outcome.others:
         try:

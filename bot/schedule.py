@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 import asyncio
+from datetime import timedelta
 
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
@@ -26,6 +27,9 @@ from storage import Schedule
 log = logging.getLogger(__name__)
 CHECKIN_JOB = "checkins"
 PROMPT_JOB = "prompts"
+HOUSEKEEPING_JOB = "housekeeping"
+HOUSEKEEPING_SECONDS = 3600
+DONE_UPDATES_KEPT = timedelta(days=1)  # handled raw updates are deleted after this
 
 
 async def send_due_checkins(application: Application) -> int:
@@ -113,7 +117,23 @@ async def _prompt_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_due_prompts(context.application)
 
 
+def housekeeping(application: Application) -> tuple[int, int]:
+    """Erase users inactive past the retention period and raw updates handled over a day ago."""
+    conversations: Conversations = application.bot_data["conversations"]
+    erased = conversations.erase_inactive()
+    purged = conversations.inbox.purge_done(iso(conversations.clock() - DONE_UPDATES_KEPT))
+    if erased or purged:
+        log.info("housekeeping: %s inactive users erased, %s handled updates purged", erased, purged)
+    return erased, purged
+
+
+async def _housekeeping_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    housekeeping(context.application)
+
+
 def schedule_jobs(application: Application, interval: float) -> None:
     """(Re)create the repeating jobs; their state is in SQLite, so this is all a restart needs."""
     application.job_queue.run_repeating(_checkin_job, interval=interval, first=0, name=CHECKIN_JOB)
     application.job_queue.run_repeating(_prompt_job, interval=interval, first=0, name=PROMPT_JOB)
+    application.job_queue.run_repeating(_housekeeping_job, interval=HOUSEKEEPING_SECONDS, first=60,
+                                        name=HOUSEKEEPING_JOB)

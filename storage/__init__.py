@@ -7,7 +7,9 @@ from sqlite_utils import Database
 
 from storage.coaching import CoachRecord, CoachStore, CoacheeStatus, Delivery, Relation, Schedule
 from storage.database import open_database
+from storage.inbox import InboxItem, InboxStore
 from storage.plans import CheckinRecord, DueCheckin, PlanRecord, PlanStore
+from storage.privacy import USER_COLUMNS, PrivacyStore
 from storage.stats import Figures, StatsStore, pseudonym
 from storage.sessions import (
     AnswerRecord,
@@ -30,6 +32,10 @@ __all__ = [
     "Schedule",
     "DueCheckin",
     "Figures",
+    "InboxItem",
+    "InboxStore",
+    "PrivacyStore",
+    "USER_COLUMNS",
     "PlanRecord",
     "PlanStore",
     "CompletedRecord",

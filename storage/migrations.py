@@ -214,3 +214,24 @@ def m004_results(db: Database) -> None:
     )
     db.table("results").create_index(["completed_at"])
     db.table("assessments").create_index(["started_at"])
+
+
+@MIGRATIONS()
+def m005_inbox(db: Database) -> None:
+    """Updates are committed here before Telegram is told they arrived, and marked done in
+    the same transaction as the state change they caused."""
+    db.table("inbox").create(
+        {
+            "update_id": int,
+            "user_id": int,  # the sender, for ordering per user and for erasure
+            "payload": str,  # the update as Telegram sent it (JSON)
+            "status": str,  # pending | done
+            "received_at": str,
+            "done_at": str,
+        },
+        pk="update_id",
+        not_null={"payload", "status", "received_at"},
+    )
+    db.table("inbox").create_index(["status", "update_id"])
+    db.table("inbox").create_index(["user_id"])
+    db.table("meta").create({"key": str, "value": str}, pk="key")
