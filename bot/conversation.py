@@ -167,10 +167,18 @@ class Conversations:
         if model.consent_given:
             record.user.consented_at = now
         if model.started:
-            record.abandon_id = assessment.id if assessment else None
+            if assessment is not None:
+                record.abandon_id = assessment.id
+                if assessment.completed_at:  # a reopened result stands as it now is
+                    record.restore_result = result_row(record.answers, record.user.language, self.content) | {
+                        "assessment_id": assessment.id, "user_id": user_id,
+                        "started_at": assessment.started_at, "completed_at": assessment.completed_at}
             record.assessment = assessment = AssessmentRecord(None, "in_progress", 0, now)
         elif model.reopened:
-            record.assessment = assessment = AssessmentRecord(record.history[0].id, "in_progress", model.cursor, now)
+            latest = record.history[0]
+            started = self.store.started_at(latest.id)
+            record.assessment = assessment = AssessmentRecord(latest.id, "in_progress", model.cursor, started,
+                                                              latest.completed_at)
         result = None
         if assessment is not None:
             assessment.cursor = model.cursor

@@ -52,7 +52,8 @@ class SessionRecord:
     assessment: AssessmentRecord | None = None  # the open one
     answers: dict[str, int | None] = field(default_factory=dict)
     history: list[CompletedRecord] = field(default_factory=list)  # the last completed ones, latest first
-    abandon_id: int | None = None  # an open assessment to close as abandoned on save
+    abandon_id: int | None = None  # an open assessment to close on save: abandoned, or completed
+    restore_result: dict | None = None  # again if it had been completed before (then its result row)
 
 
 class SessionStore:
@@ -78,7 +79,8 @@ class SessionStore:
         )
         if open_row is not None:
             session.assessment = AssessmentRecord(
-                open_row["id"], open_row["status"], open_row["cursor"], open_row["started_at"]
+                open_row["id"], open_row["status"], open_row["cursor"], open_row["started_at"],
+                open_row["completed_at"],
             )
             session.answers = {
                 r["question_id"]: r["value"]
@@ -127,7 +129,11 @@ class SessionStore:
                 [user.id, user.language, user.flow_state, user.consented_at, now, now],
             )
             if session.abandon_id is not None:
-                self.db.table("assessments").update(session.abandon_id, {"status": "abandoned"})
+                # an assessment reopened to complete missing answers goes back to completed
+                self.db.execute("update assessments set status = case when completed_at is null "
+                                "then 'abandoned' else 'completed' end where id = ?", [session.abandon_id])
+                if session.restore_result is not None:
+                    StatsStore(self.db).save_result(session.restore_result)
             assessment = session.assessment
             if assessment is not None:
                 values = {
@@ -161,6 +167,9 @@ class SessionStore:
         self.db.execute(
             "insert into users (id, language, flow_state, created_at, updated_at) values (?, ?, 'new', ?, ?) "
             "on conflict(id) do nothing", [user_id, language, now, now])
+
+    def started_at(self, assessment_id: int) -> str:
+        return next(self.db.query("select started_at from assessments where id = ?", [assessment_id]))["started_at"]
 
     def language_of(self, user_id: int) -> str | None:
         row = next(self.db.query("select language from users where id = ?", [user_id]), None)
