@@ -157,7 +157,8 @@ class Conversations:
             assessment_id=assessment.id if assessment else None,
             cursor=assessment.cursor if assessment else 0,
             answers=record.answers,
-            history=[done.answers for done in record.history],
+            history=([record.answers] if assessment and assessment.completed_at else [])  # reopened: still the latest
+            + [done.answers for done in record.history],
         )
         await fire(model, event, **kwargs)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ChatType
@@ -27,6 +29,7 @@ from bot.render import MESSAGE_LIMIT, chart_png, choice_label, notice_text, scre
 
 log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
+CHART_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")
 
 
 def conversations(context: ContextTypes.DEFAULT_TYPE) -> Conversations:
@@ -54,10 +57,20 @@ def keyboard(screen: Screen, outcome: Outcome, content: Content) -> InlineKeyboa
     return InlineKeyboardMarkup(rows)
 
 
+async def send_chart(bot: Bot, chat_id: int, screen: Screen, language: str, content: Content,
+                     markup: InlineKeyboardMarkup | None, send: dict) -> None:
+    """Render off the event loop, one chart at a time (so charts never take both cores), send."""
+    png = await asyncio.get_running_loop().run_in_executor(
+        CHART_POOL, chart_png, screen.chart, language, content)
+    await bot.send_photo(chat_id, png, caption=screen_text(screen, language, content), reply_markup=markup, **send)
+
+
 async def deliver(bot: Bot, chat_id: int, outcome: Outcome, content: Content,
-                  query: CallbackQuery | None = None, rate_limit_args: object = None) -> None:
+                  query: CallbackQuery | None = None, rate_limit_args: object = None,
+                  spawn: Callable[[Coroutine], object] | None = None) -> None:
     """Show ``outcome`` in ``chat_id``: notices answer the button press, in-place screens edit
-    its message, charts are rendered off the event loop and sent as photos."""
+    its message. Charts are rendered off the event loop; with ``spawn`` they are sent in the
+    background, so the texts come at once and the update is done without waiting."""
     limited = rate_limit_args is not None and getattr(bot, "rate_limiter", None) is not None
     send = {"rate_limit_args": rate_limit_args} if limited else {}
     toast = next((s for s in outcome.screens if s.notice), None) if query is not None else None
@@ -74,8 +87,11 @@ async def deliver(bot: Bot, chat_id: int, outcome: Outcome, content: Content,
             await bot.send_document(chat_id, InputFile(data, filename=filename), caption=text, **send)
             continue
         if screen.chart is not None:
-            png = await asyncio.to_thread(chart_png, screen.chart, outcome.language, content)
-            await bot.send_photo(chat_id, png, caption=text, reply_markup=markup, **send)
+            sending = send_chart(bot, chat_id, screen, outcome.language, content, markup, send)
+            if spawn is not None:
+                spawn(sending)
+            else:
+                await sending
             continue
         if screen.in_place and origin is not None and len(text) <= MESSAGE_LIMIT:
             try:
@@ -93,7 +109,8 @@ async def deliver(bot: Bot, chat_id: int, outcome: Outcome, content: Content,
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outcome) -> None:
     # A button on an inline message has no chat: the private chat id is the user id.
     chat_id = update.effective_chat.id if update.effective_chat else update.effective_user.id
-    await deliver(context.bot, chat_id, outcome, content_of(context), update.callback_query)
+    spawn = context.application.create_task if context.application.running else None
+    await deliver(context.bot, chat_id, outcome, content_of(context), update.callback_query, spawn=spawn)
 
 
 async def fire(update: Update, context: ContextTypes.DEFAULT_TYPE, event: str, **kwargs: object) -> None:

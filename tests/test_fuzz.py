@@ -2,7 +2,8 @@
 
 1. A stateful model of :class:`Conversations`: several users fire random (valid, stale and
    forged) assessment events against a real SQLite file; the database is checked after
-   every step, and every transition is compared with what the event may change.
+   every step, and every transition is compared with what the event may change. Two
+   reproductions of what it found follow it.
 2. The callback-data parser on arbitrary and mutated input.
 3. Every text handler of the real Application with hostile text, in every state.
 4. Message splitting.
@@ -19,8 +20,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import event as hyp_event
-from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -95,9 +96,6 @@ class Snapshot:
         rows = [row for row in self.assessments.values() if row[1] == user and row[2] == "in_progress"]
         return max(rows) if rows else None
 
-    def answers_of_user(self, user: int) -> dict:
-        return {key: value for key, value in self.answers.items() if self.owner(key[0]) == user}
-
     def rows_of_user(self, user: int) -> tuple:
         mine = self.of_user(user)
         return (self.users.get(user), mine,
@@ -123,7 +121,6 @@ class ConversationMachine(RuleBasedStateMachine):
         self.furthest: dict[int, int] = {}  # assessment id -> the furthest cursor seen
         self.ever_completed: set[int] = set()
         self.sent: list[tuple[int, str, dict]] = []  # every event fired, for stale replays
-        self.calls = 0
 
     # --- plumbing -----------------------------------------------------------------------
     def clock(self) -> datetime:
@@ -148,12 +145,14 @@ class ConversationMachine(RuleBasedStateMachine):
              f"open {before.open_of(user)!r})")
         outcome = self.loop.run_until_complete(
             self.convs.handle(user, event, language_code=language_code, **kwargs))
-        self.calls += 1
         after = self.snapshot()
         self.sent.append((user, event, dict(kwargs)))
         self.check_transition(user, event, kwargs, before, after)
         self.check_screens(user, outcome, after)
         hyp_event(f"{event}: {before.state(user)} -> {after.state(user)}")
+        self.after_step(after)
+
+    def after_step(self, after: Snapshot) -> None:
         for row in after.assessments.values():
             self.furthest[row[0]] = max(self.furthest.get(row[0], 0), row[3])
             if row[2] == "completed":
@@ -188,10 +187,11 @@ class ConversationMachine(RuleBasedStateMachine):
         }[relation]
 
     # --- checks -------------------------------------------------------------------------
-    def check_transition(self, user: int, event: str, kwargs: dict, before: Snapshot, after: Snapshot) -> None:
+    def check_transition(self, user: int, event: str, kwargs: dict, before: Snapshot, after: Snapshot,
+                         actors: tuple[int, ...] = ()) -> None:
         # Nothing of the other users changes, ever.
         for other in USERS:
-            if other != user:
+            if other not in (user, *actors):
                 assert before.rows_of_user(other) == after.rows_of_user(other), (
                     f"event {event} {kwargs} of user {user} changed rows of user {other}")
         # Nothing is ever deleted.
@@ -207,7 +207,7 @@ class ConversationMachine(RuleBasedStateMachine):
         # Answers: only answer/skip change them, one at a time, on the user's open assessment,
         # at the current question or an earlier one, to exactly the value sent.
         changed = {key: value for key, value in after.answers.items()
-                   if before.answers.get(key, MISSING) != value}
+                   if after.owner(key[0]) == user and before.answers.get(key, MISSING) != value}
         if changed:
             assert event in ("answer", "skip"), f"{event} {kwargs} changed answers {changed}"
             assert len(changed) == 1, changed
@@ -225,15 +225,20 @@ class ConversationMachine(RuleBasedStateMachine):
                 assert (row[2], row[3]) == ("in_progress", 0), row
                 assert not any(key[0] == aid for key in after.answers), row
                 continue
+            reopened = old[2] == "in_progress" and old[5] is not None  # a result being completed
             if old[2] != row[2]:
                 allowed = {
-                    ("in_progress", "completed"): ("answer", "skip"),
-                    ("in_progress", "abandoned"): ("retake", "retake_confirmed"),
+                    # a reopened result given up for a retake stands as it is
+                    ("in_progress", "completed"): ("answer", "skip") + (
+                        ("retake", "retake_confirmed") if reopened else ()),
+                    ("in_progress", "abandoned"): () if reopened else ("retake", "retake_confirmed"),
                     ("completed", "in_progress"): ("complete_missing",),
                 }.get((old[2], row[2]), ())
                 assert event in allowed, f"{event} {kwargs} moved assessment {aid} {old[2]} -> {row[2]}"
             if row[2] == "completed":
-                assert row[3] == TOTAL and row[5] is not None, row
+                assert row[5] is not None, row
+                if old[2] == "in_progress" and event in ("answer", "skip"):
+                    assert row[3] == TOTAL, row
             if old[2] == row[2] == "in_progress" and old[3] != row[3]:
                 if event == "back":
                     assert targets_open and question == old[3] and row[3] == old[3] - 1, (kwargs, old, row)
@@ -244,6 +249,7 @@ class ConversationMachine(RuleBasedStateMachine):
                 answers = after.answers
                 missing = [i for i in ROLE if answers.get((aid, CONTENT.question(i).id)) is None]
                 assert missing and row[3] == missing[0], (row, missing)
+                assert after.state(user) == "completing" and row[5] is not None, row
         new = set(after.of_user(user)) - set(before.of_user(user))
         assert len(new) <= 1, new
 
@@ -261,8 +267,8 @@ class ConversationMachine(RuleBasedStateMachine):
             if event == "back" and cursor > 0:
                 assert (now[3], after.state(user)) == (cursor - 1, "answering"), now
         if state in ("answering", "paused", "completing") and event == "retake_confirmed":
-            assert len(new) == 1 and before.assessments.get(opened[0]) and \
-                after.assessments[opened[0]][2] == "abandoned"
+            assert len(new) == 1, new
+            assert after.assessments[opened[0]][2] == ("completed" if state == "completing" else "abandoned")
 
     def check_screens(self, user: int, outcome, after: Snapshot) -> None:
         opened = after.open_of(user)
@@ -304,9 +310,9 @@ class ConversationMachine(RuleBasedStateMachine):
             assert value is None or (type(value) is int and 1 <= value <= 5), value
             owner = snap.owner(aid)
             assert owner is not None and snap.users[owner][3] is not None, (aid, owner)
-            assert INDEX[qid] < self.furthest.get(aid, 0) or (
-                snap.assessments[aid][2] == "in_progress" and INDEX[qid] <= snap.assessments[aid][3]), (
-                aid, qid, snap.assessments[aid], self.furthest.get(aid))
+            # answered only where the user has been: before the furthest question reached
+            # (Back moves the cursor before answered questions; the answers stay)
+            assert INDEX[qid] < self.furthest.get(aid, 0), (aid, qid, snap.assessments[aid], self.furthest)
         for user, row in snap.users.items():
             state, consented = row[2], row[3]
             mine = snap.of_user(user)
@@ -320,10 +326,15 @@ class ConversationMachine(RuleBasedStateMachine):
             else:
                 assert consented is not None, row
             assert (state in IN_PROGRESS) == bool(open_rows), (row, open_rows)
+            # a result being completed (reopened) is the open one, and only then
+            assert (state == "completing") == any(a[5] is not None for a in open_rows), (row, open_rows)
             if user in self.ever_completed:  # a result once reached is never lost
                 assert state == "completing" or any(a[2] == "completed" for a in mine.values()), (row, mine)
-        for aid in snap.results:
-            assert snap.assessments[aid][2] != "abandoned", ("result of an abandoned assessment", aid)
+        for aid, row in snap.assessments.items():  # statistics count completed assessments only
+            if row[2] == "completed":
+                assert aid in snap.results, row
+            elif aid in snap.results:
+                assert row[2] == "in_progress" and row[5] is not None, ("result of", row)
 
     # --- rules --------------------------------------------------------------------------
     users = st.sampled_from(USERS)
@@ -375,7 +386,8 @@ class ConversationMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: any(self.snapshot().open_of(u) for u in USERS))
     @rule(user=users, count=st.sampled_from([1, 2, 3, 5, 10, 20, TOTAL, TOTAL]), skip_roles=st.booleans(),
-          value=st.integers(1, 5), then=st.sampled_from([None, "complete_missing", "retake", "result"]))
+          value=st.integers(1, 5), then=st.lists(st.sampled_from(
+              ["complete_missing", "retake", "retake_confirmed", "result", "pause", "start"]), max_size=3))
     def answer_many(self, user, count, skip_roles, value, then):
         """Answer (or skip) straight on, to reach the end, the results, the missing ones."""
         for _ in range(count):
@@ -387,8 +399,23 @@ class ConversationMachine(RuleBasedStateMachine):
                 self.fire(user, "skip", **kwargs)
             else:
                 self.fire(user, "answer", value=value, **kwargs)
-        if then is not None:
-            self.fire(user, then)
+        for event in then:
+            self.fire(user, event)
+
+    @precondition(lambda self: any(self.snapshot().state(u) in ("completed", "completing") for u in USERS))
+    @rule(user=users, events=st.lists(st.sampled_from(
+        ["retake_confirmed", "answer", "retake", "result", "skip", "pause", "resume", "start", "back",
+         "complete_missing", "more_tips", "full_list"]), min_size=1, max_size=5))
+    def after_the_result(self, user, events):
+        """Reopen a result without archetype and wander: finish, give up, retake."""
+        self.fire(user, "complete_missing")
+        for event in events:
+            opened = self.snapshot().open_of(user)
+            if event in ("answer", "skip", "back"):
+                kwargs = {"assessment_id": opened[0], "question": opened[3]} if opened else {}
+                self.fire(user, event, **kwargs, **({"value": 2} if event == "answer" else {}))
+            else:
+                self.fire(user, event)
 
     @rule(user=users, kind=st.sampled_from(["text", "media", "", "sticker"]))
     def unexpected(self, user, kind):
@@ -410,6 +437,37 @@ class ConversationMachine(RuleBasedStateMachine):
         _, event, kwargs = self.sent[pick % len(self.sent)]
         self.fire(user, event, **kwargs)
 
+    @rule(pair=st.permutations(USERS).map(lambda users: users[:2]),
+          events=st.tuples(*[st.sampled_from(["answer", "skip", "back", "start", "retake_confirmed", "pause",
+                                               "result", "complete_missing", "text"])] * 2))
+    def concurrently(self, pair, events):
+        """Two users' updates handled at the same time (the Application handles users
+        concurrently): each may change only its own rows."""
+        before = self.snapshot()
+        calls = []
+        for user, event in zip(pair, events):
+            opened = before.open_of(user)
+            kwargs = {"assessment_id": opened[0], "question": opened[3]} if opened else {}
+            kwargs = kwargs if event in ("answer", "skip", "back") else {"text": "hoi"} if event == "text" else {}
+            if event == "answer":
+                kwargs["value"] = 3
+            calls.append((user, event, kwargs))
+        note(f"concurrently: {calls!r}")
+
+        async def both():
+            return await asyncio.gather(*(self.convs.handle(user, event, language_code="en", **kwargs)
+                                          for user, event, kwargs in calls))
+
+        outcomes = self.loop.run_until_complete(both())
+        after = self.snapshot()
+        hyp_event("concurrently: " + " | ".join(f"{event}: {before.state(user)} -> {after.state(user)}"
+                                                for user, event, _ in calls))
+        for (user, event, kwargs), outcome in zip(calls, outcomes):
+            self.sent.append((user, event, dict(kwargs)))
+            self.check_transition(user, event, kwargs, before, after, actors=pair)
+            self.check_screens(user, outcome, after)
+        self.after_step(after)
+
     @rule()
     def restart(self):
         """A new process on the same file: nothing survives but the database."""
@@ -421,5 +479,298 @@ class ConversationMachine(RuleBasedStateMachine):
 def test_conversations_state_machine():
     run_state_machine_as_test(
         ConversationMachine,
-        settings=fuzz_settings(60, stateful_step_count=40),
+        settings=fuzz_settings(100, stateful_step_count=50),
     )
+
+
+async def test_a_reopened_result_survives_starting_over(tmp_path):
+    convs = Conversations(open_database(tmp_path / "reopen.db"), CONTENT)
+    user = 7100
+    for event, kwargs in [("start", {}), ("next", {}), ("set_language", {"language": "en"}),
+                          ("consent", {"accepted": True})]:
+        await convs.handle(user, event, language_code="en", **kwargs)
+    first = (await convs.handle(user, "resume", language_code="en")).assessment_id
+    for index in range(TOTAL):  # every role statement skipped: a result without archetype
+        if index in ROLE:
+            await convs.handle(user, "skip", assessment_id=first, question=index)
+        else:
+            await convs.handle(user, "answer", assessment_id=first, question=index, value=4)
+    assert [s.key for s in (await convs.handle(user, "result")).screens][1] == "result_insufficient"
+    await convs.handle(user, "complete_missing")  # reopens the completed assessment
+    await convs.handle(user, "retake")
+    await convs.handle(user, "retake_confirmed")  # start over instead
+    with sqlite3.connect(tmp_path / "reopen.db") as conn:
+        statuses = dict(conn.execute("select id, status from assessments"))
+        with_result = [row[0] for row in conn.execute("select assessment_id from results")]
+    shown = [s.key for s in (await convs.handle(user, "result")).screens]
+    assert "no_result_yet" not in shown, shown
+    assert all(statuses[aid] == "completed" for aid in with_result), (statuses, with_result)
+
+
+async def finish_assessment(convs: Conversations, user: int, value: int, skip_roles: bool) -> None:
+    assessment = (await convs.handle(user, "resume", language_code="en")).assessment_id
+    for index in range(TOTAL):
+        if skip_roles and index in ROLE:
+            await convs.handle(user, "skip", assessment_id=assessment, question=index)
+        else:
+            await convs.handle(user, "answer", assessment_id=assessment, question=index, value=value)
+
+
+async def test_the_result_shown_while_completing_missing_answers_is_the_latest(tmp_path):
+    convs = Conversations(open_database(tmp_path / "completing.db"), CONTENT)
+    user = 7200
+    for event, kwargs in [("start", {}), ("next", {}), ("set_language", {"language": "en"}),
+                          ("consent", {"accepted": True})]:
+        await convs.handle(user, event, language_code="en", **kwargs)
+    await finish_assessment(convs, user, 5, skip_roles=False)  # earlier: IT Regisseur, all 5
+    await convs.handle(user, "retake")
+    await finish_assessment(convs, user, 2, skip_roles=True)  # latest: no archetype, all 2
+    latest = [s.key for s in (await convs.handle(user, "result")).screens]
+    assert "result_insufficient" in latest, latest
+    await convs.handle(user, "complete_missing")  # nothing answered yet
+    shown = [s.key for s in (await convs.handle(user, "result")).screens]
+    # actual: ['result_chart', 'result_summary', 'result_no_gaps'], the earlier "IT Regisseur"
+    assert "result_insufficient" in shown, shown
+
+
+# ---------------------------------------------------------------------------------------
+# 2. The callback-data parser
+# ---------------------------------------------------------------------------------------
+
+SPECS = callbacks.specs(TOTAL, len(CONTENT.competencies), len(CONTENT.scoring.checkin_times))
+IDS = ("assessment_id", "checkin_id", "relation_id", "schedule_id")
+ARG_RANGES = {
+    "value": range(1, 6), "rating": range(1, 6), "index": range(len(CONTENT.competencies)),
+    "day": range(7), "slot": range(len(CONTENT.scoring.checkin_times)),
+    "choice": range(len(CONTENT.competencies) * 10),
+}
+
+
+def check_action(data: object, action: callbacks.Action | None) -> None:
+    if not isinstance(data, str) or len(data.encode("utf-8", "replace")) > callbacks.MAX_BYTES:
+        assert action is None, (data, action)
+    if action is None:
+        return
+    assert isinstance(data, str) and data.isascii() and len(data.encode()) <= callbacks.MAX_BYTES, data
+    spec = SPECS[action.event]
+    assert set(action.kwargs) == {k for k in (spec.ref, spec.index, spec.arg) if k}, (data, action)
+    for key, value in action.kwargs.items():
+        if key in IDS:
+            assert type(value) is int and 0 <= value < 10**15, (data, action)
+        elif key == "question":
+            assert type(value) is int and 0 <= value < TOTAL, (data, action)
+        elif key in ARG_RANGES:
+            assert type(value) is int and value in ARG_RANGES[key], (data, action)
+        elif key == "language":
+            assert value in LANGUAGES, (data, action)
+        elif key == "accepted":
+            assert type(value) is bool, (data, action)
+        elif key == "period":
+            assert value in ("all", "30"), (data, action)
+        else:  # a keyword added since: at least a plain value
+            assert type(value) in (int, str, bool), (data, action)
+    # What was accepted survives being built again, and is read back the same.
+    arg = action.kwargs.get(spec.arg) if spec.arg else None
+    arg = {True: "yes", False: "no"}.get(arg, arg) if spec.arg == "accepted" else arg
+    again = callbacks.encode(action.event, arg, ref=action.kwargs.get(spec.ref) if spec.ref else None,
+                             index=action.kwargs.get(spec.index) if spec.index else None)
+    assert DECODE(again) == action, (data, again)
+
+
+@fuzz_settings(300)
+@given(data=st.one_of(
+    st.text(),
+    st.text(alphabet="1:0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", max_size=70),
+    st.binary().map(lambda b: b.decode("latin-1")),
+    st.none(), st.integers(), st.binary(), st.floats(), st.lists(st.text(max_size=3), max_size=3),
+))
+def test_decoder_on_arbitrary_input(data):
+    check_action(data, DECODE(data))
+
+
+MUTANTS = st.one_of(
+    st.just(""), st.integers(0, 10**20).map(str), st.integers(-5, 60).map(str), st.sampled_from(
+        ["0", "00", "007", "5", "6", "43", "42", "27", "28", "99", "yes", "no", "nl", "en", "all", "30",
+         "de", " 3", "3 ", "+3", "-0", "３", "١", "3\n", "\x00", "x" * 9, "12345678", "a1", "Yes"]),
+    st.text(max_size=10),
+)
+
+
+VALID_ARGS = {"value": ["1", "5"], "rating": ["3"], "language": list(LANGUAGES), "accepted": ["yes", "no"],
+              "period": ["all", "30"], "index": ["0", str(len(CONTENT.competencies) - 1)], "day": ["0", "6"],
+              "slot": ["0", str(len(CONTENT.scoring.checkin_times) - 1)],
+              "choice": ["0", str(len(CONTENT.competencies) * 10 - 1)]}
+# Events whose buttons this file knows how to build (a new kind of argument needs an entry above).
+BUILDABLE = sorted(event for event, spec in SPECS.items() if spec.arg is None or spec.arg in VALID_ARGS)
+
+
+def valid_fields(event: str, draw) -> list[str]:
+    """The five fields of a well-formed button for ``event``."""
+    spec = SPECS[event]
+    arg = draw(st.sampled_from(VALID_ARGS[spec.arg])) if spec.arg else ""
+    return ["1", spec.code, "7" if spec.ref else "", str(TOTAL - 1) if spec.index else "", arg]
+
+
+@fuzz_settings(400)
+@given(event=st.sampled_from(BUILDABLE), data=st.data(),
+       mutate=st.lists(st.integers(0, 4), max_size=2, unique=True),
+       separator=st.sampled_from([":"] * 8 + [";", "::", ""]),
+       extra=st.sampled_from([""] * 8 + [":", ":1", "\n", " " * 60, "\x00"]))
+def test_decoder_on_mutated_valid_data(event, data, mutate, separator, extra):
+    fields = valid_fields(event, data.draw)
+    for position in mutate:
+        fields[position] = data.draw(
+            st.one_of(MUTANTS, st.sampled_from([spec.code for spec in SPECS.values()]), st.characters())
+            if position == 1 else MUTANTS, label=f"field {position}")
+    built = separator.join(fields) + extra
+    action = DECODE(built)
+    check_action(built, action)
+    if not mutate and separator == ":" and not extra:
+        assert action is not None and action.event == event, built
+
+
+@fuzz_settings(200)
+@given(event=st.sampled_from(BUILDABLE), ref=st.integers(0, 10**15 - 1), index=st.integers(0, TOTAL - 1),
+       data=st.data())
+def test_decoder_reads_back_every_valid_button(event, ref, index, data):
+    spec = SPECS[event]
+    arg = data.draw(st.sampled_from(VALID_ARGS[spec.arg]), label="arg") if spec.arg else None
+    built = callbacks.encode(event, arg, ref=ref if spec.ref else None, index=index if spec.index else None)
+    action = DECODE(built)
+    assert action is not None and action.event == event, built
+    check_action(built, action)
+
+
+# ---------------------------------------------------------------------------------------
+# 3. Every text handler of the real Application, in every state
+# ---------------------------------------------------------------------------------------
+
+HOSTILE = st.sampled_from([
+    "\u202e", "\u202d", "\u200f", "\u200d", "\u200b", "\ufeff", "\u2028", "\u00a0", "\x00", "\x01", "\x08",
+    "\x1b", "\x1f", "\x7f", "\t", "\n", "\r", "👩‍👩‍👧‍👦", "🙂", "🏳️‍🌈", "🇳🇱", "e\u0301", "<b>", "</i>",
+    "<a href='x'>", "&amp;", "&", "<", ">", "{0}", "{name}", "%s", "\\", "'", '"', "`", "１", "٣", "ﷺ",
+])
+PIECES = st.one_of(st.characters(codec="utf-8"), HOSTILE)  # any code point but surrogates, and worse
+
+
+def hostile_text(min_size: int = 0, max_size: int = 40) -> st.SearchStrategy[str]:
+    return st.lists(PIECES, min_size=min_size, max_size=max_size).map("".join)
+
+
+SUFFIX = hostile_text()
+COMMAND_NAME = st.text("abcdefghijklmnopqrstuvwxyz_0123456789", min_size=1, max_size=12)
+TEXTS = st.one_of(
+    hostile_text(1, 300),
+    hostile_text(1, 6).map(lambda unit: (unit * 10_000)[:10_000]),
+    SUFFIX.map(lambda suffix: "/start " + suffix),
+    st.sampled_from(["/start@regiecoach_test_bot", "/start@other_bot", "/START", "/start@", "/xyz", "/",
+                     "/help@regiecoach_test_bot now", "/start " + "k" * 300, "/start c", "/start k",
+                     "3", "1", "5", "Skip", "Overslaan", "stop"]),
+    st.tuples(COMMAND_NAME, SUFFIX).map(lambda parts: f"/{parts[0]} {parts[1]}".rstrip()),
+    st.tuples(COMMAND_NAME, SUFFIX).map(lambda parts: f"/{parts[0]}@regiecoach_test_bot {parts[1]}".rstrip()),
+)
+STATES = ["new", "intro", "language", "consent", "declined", "answering", "paused", "completed", "completing"]
+TEXT_USER_IDS = itertools.count(500_000)
+
+
+async def reach(user, state: str, answered: int) -> None:
+    """Take a new Telegram user to ``state`` through the real Application."""
+    if state == "new":
+        return
+    await user.send("/start")
+    steps = [("intro", "next", None), ("language", "set_language", "en"), ("consent", None, None)]
+    for name, event, arg in steps:
+        if state == name:
+            return
+        if event:
+            await user.press(callbacks.encode(event, arg), user.last())
+    await user.press(callbacks.encode("consent", "no" if state == "declined" else "yes"), user.last())
+    if state == "declined":
+        return
+    skip = CONTENT.text("btn_skip", "en")
+    count = TOTAL if state in ("completed", "completing") else answered
+    for index in range(count):
+        await user.tap(skip if state == "completing" and index in ROLE else str(index % 5 + 1))
+    if state == "completing":
+        await user.press(callbacks.encode("complete_missing"), user.last())
+    if state == "paused":
+        await user.send("/pause")
+
+
+def answers_and_state(db_path, user_id: int) -> tuple:
+    with sqlite3.connect(db_path) as conn:
+        answers = conn.execute(
+            "select x.assessment_id, x.question_id, x.value, x.answered_at from answers x "
+            "join assessments a on a.id = x.assessment_id where a.user_id = ? order by 1, 2", [user_id]).fetchall()
+        state = conn.execute("select flow_state from users where id = ?", [user_id]).fetchone()
+    return answers, state[0] if state else "new"
+
+
+@pytest.mark.parametrize("state", STATES)
+@fuzz_settings(10)
+@given(answered=st.integers(0, 5),
+       language_code=st.sampled_from(["en", "nl", None, "de"]),
+       messages=st.lists(st.tuples(TEXTS, st.booleans()), min_size=1, max_size=4))
+async def test_hostile_text_in_every_state(harness, state, answered, language_code, messages):
+    user = harness.user(next(TEXT_USER_IDS), language_code=language_code)
+    await reach(user, state, answered)
+    assert harness.errors == []
+    before = answers_and_state(harness.db_path, user.id)
+    first_call = len(harness.api.calls)
+    for text, edited in messages:
+        sent = len(harness.api.calls_to("sendMessage"))
+        await user.send(text, edited=edited)
+        assert harness.errors == [], (text, edited, harness.errors)
+        assert len(harness.api.calls_to("sendMessage")) > sent, f"no reply to {text[:80]!r}"
+    for call in harness.api.calls[first_call:]:
+        if call.method == "answerCallbackQuery":
+            assert len(call.params.get("text", "")) <= NOTICE_LIMIT
+        elif "text" in call.params:
+            assert 0 < len(call.params["text"]) <= MESSAGE_LIMIT, call
+            parse_html(call.params["text"])
+    answers, flow_state = answers_and_state(harness.db_path, user.id)
+    assert answers == before[0], "text changed stored answers"
+    if not any(text.startswith("/") for text, edited in messages if not edited):
+        assert flow_state == before[1], "free text changed the conversation's state"
+
+
+# ---------------------------------------------------------------------------------------
+# 4. Message splitting
+# ---------------------------------------------------------------------------------------
+
+SPLIT_TEXT = st.one_of(
+    st.text(),
+    st.text(alphabet=st.sampled_from("ab \n\n\t.<>&é🙂\u00a0\u2028"), max_size=400),
+    st.lists(st.text("abcdefgh ", min_size=0, max_size=60), max_size=30).map("\n".join),
+    st.lists(st.text("abcdefgh \n", min_size=0, max_size=60), max_size=30).map("\n\n".join),
+)
+
+
+def visible(text: str) -> str:
+    return "".join(c for c in text if not c.isspace())
+
+
+@fuzz_settings(500)
+@given(text=SPLIT_TEXT, limit=st.one_of(st.integers(1, 80), st.just(MESSAGE_LIMIT)))
+def test_split_message_keeps_every_character_within_the_limit(text, limit):
+    parts = split_message(text, limit)
+    assert parts, text
+    assert all(len(part) <= limit for part in parts), (parts, limit)
+    assert visible("".join(parts)) == visible(text)  # nothing lost, nothing added, same order
+    if visible(text):
+        assert all(parts), parts
+    else:
+        assert all(part.isspace() for part in parts) or parts == [""], parts
+    if len(text) <= limit:
+        assert parts == [text] or (not text and parts == [""]), (parts, text)
+
+
+@fuzz_settings(200)
+@given(paragraphs=st.lists(st.text("abcdefgh éï🙂", min_size=1, max_size=300).filter(str.strip),
+                           min_size=1, max_size=40))
+def test_split_message_cuts_a_long_text_at_paragraph_or_line_ends(paragraphs):
+    text = "\n\n".join(p.strip() for p in paragraphs)
+    parts = split_message(text)
+    assert all(0 < len(part) <= MESSAGE_LIMIT for part in parts)
+    # no paragraph (each far shorter than the limit) is cut in two
+    assert set("\n\n".join(parts).split("\n\n")) == {p.strip() for p in paragraphs}

@@ -198,8 +198,7 @@ class AssessmentModel:
 
     def reopen_missing(self, event: EventData) -> None:
         self.reopened = True
-        self.answers = dict(self.history[0])
-        self.history = self.history[1:]
+        self.answers = dict(self.history[0])  # it stays the latest result while it is completed
         self.cursor = self._next_missing(-1) or 0
 
     def record_and_advance_missing(self, event: EventData) -> None:
@@ -223,6 +222,8 @@ class AssessmentModel:
         self.completed = True
         self.cursor = self.content.total
         self.screens.append(self._completed_screen())
+        if event.transition.source == "completing":  # the latest result itself, now complete
+            self.history = self.history[1:]
         previous = score(self.history[0], self.content) if self.history else None
         self.history = [self.answers] + self.history
         self.screens.extend(results.result_screens(self.content, score(self.answers, self.content), previous))
