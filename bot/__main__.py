@@ -21,7 +21,7 @@ def _run(settings: Settings, webhook: bool) -> int:
     endpoint = settings.webhook() if webhook else None
     try:
         with single_instance(settings.db_path):
-            db = open_database(settings.db_path)
+            db = open_database(settings.db_path, settings.synchronous)
             application = build_application(settings, db, rate_limiter=default_rate_limiter())
             asyncio.run(serve(application, webhook=endpoint))
     except AlreadyRunning as error:

@@ -32,6 +32,7 @@ class Settings:
     webhook_secret: str | None = None
     webhook_listen: str = "127.0.0.1:8080"
     log_format: str = "json"  # json | text
+    synchronous: str = "FULL"  # SQLite: FULL survives power loss, NORMAL only a process crash
 
     def webhook(self) -> tuple[str, str, str, int]:
         """(url, secret, host, port) for ``regiecoach run --webhook``."""
@@ -99,7 +100,14 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         webhook_secret=env.get("REGIECOACH_WEBHOOK_SECRET") or None,
         webhook_listen=env.get("REGIECOACH_WEBHOOK_LISTEN") or "127.0.0.1:8080",
         log_format=(env.get("REGIECOACH_LOG_FORMAT") or "json").lower(),
+        synchronous=_synchronous(env.get("REGIECOACH_SYNCHRONOUS") or "FULL"),
     )
+
+
+def _synchronous(raw: str) -> str:
+    if raw.upper() not in ("FULL", "NORMAL"):
+        raise ConfigError(f"REGIECOACH_SYNCHRONOUS must be full or normal, got {raw!r}")
+    return raw.upper()
 
 
 def _retention(raw: str) -> int | None:

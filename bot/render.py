@@ -89,7 +89,7 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
         parts.append(text[:cut].rstrip())
         text = text[cut:].lstrip("\n ")
     parts.append(text)
-    return [part for part in parts if part] or [""]
+    return [part for part in parts if part.strip()] or [text]
 
 
 def chart_png(chart: Chart | BarChart, language: str, content: Content, title: str = "") -> bytes:

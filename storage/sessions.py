@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
@@ -62,15 +63,21 @@ class SessionStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    def _query(self, sql: str, params: list) -> Iterator[dict]:
+        """Rows as dicts, without sqlite-utils' per-query savepoint (this runs on every update)."""
+        cursor = self.db.execute(sql, params)
+        columns = [d[0] for d in cursor.description]
+        return (dict(zip(columns, row)) for row in cursor.fetchall())
+
     def load(self, user_id: int, default_language: str, default_state: str) -> SessionRecord:
-        row = next(self.db.query("select * from users where id = ?", [user_id]), None)
+        row = next(self._query("select * from users where id = ?", [user_id]), None)
         if row is None:
             user = UserRecord(user_id, default_language, default_state)
             return SessionRecord(user=user, is_new=True)
         user = UserRecord(row["id"], row["language"], row["flow_state"], row["consented_at"])
         session = SessionRecord(user=user, is_new=False)
         open_row = next(
-            self.db.query(
+            self._query(
                 "select * from assessments where user_id = ? and status = 'in_progress' "
                 "order by id desc limit 1",
                 [user_id],
@@ -84,7 +91,7 @@ class SessionStore:
             )
             session.answers = {
                 r["question_id"]: r["value"]
-                for r in self.db.query(
+                for r in self._query(
                     "select question_id, value from answers where assessment_id = ?",
                     [open_row["id"]],
                 )
@@ -94,7 +101,7 @@ class SessionStore:
 
     def completed(self, user_id: int, limit: int | None = None) -> list[CompletedRecord]:
         """The user's completed assessments with their answers, latest first."""
-        rows = list(self.db.query(
+        rows = list(self._query(
             "select id, completed_at from assessments where user_id = ? and status = 'completed' "
             "order by completed_at desc, id desc" + (" limit ?" if limit else ""),
             [user_id, limit] if limit else [user_id],
@@ -102,7 +109,7 @@ class SessionStore:
         records = {row["id"]: CompletedRecord(row["id"], row["completed_at"], {}) for row in rows}
         if records:
             marks = ",".join("?" * len(records))
-            for row in self.db.query(
+            for row in self._query(
                 f"select assessment_id, question_id, value from answers where assessment_id in ({marks})",
                 list(records),
             ):
@@ -136,26 +143,23 @@ class SessionStore:
                     StatsStore(self.db).save_result(session.restore_result)
             assessment = session.assessment
             if assessment is not None:
-                values = {
-                    "status": assessment.status,
-                    "cursor": assessment.cursor,
-                    "completed_at": assessment.completed_at,
-                }
-                assessments = self.db.table("assessments")
+                # plain statements: this runs on every answer (sqlite-utils' table helpers
+                # introspect the schema on each call)
                 if assessment.id is None:
-                    values |= {"user_id": user.id, "started_at": assessment.started_at}
-                    assessment.id = assessments.insert(values).last_pk
+                    assessment.id = self.db.execute(
+                        "insert into assessments (user_id, status, cursor, started_at, completed_at) "
+                        "values (?, ?, ?, ?, ?)",
+                        [user.id, assessment.status, assessment.cursor, assessment.started_at,
+                         assessment.completed_at]).lastrowid
                 else:
-                    assessments.update(assessment.id, values)
-                if changed_answers:
-                    self.db.table("answers").upsert_all(
-                        [
-                            {"assessment_id": assessment.id, "question_id": qid,
-                             "value": value, "answered_at": now}
-                            for qid, value in changed_answers.items()
-                        ],
-                        pk=("assessment_id", "question_id"),
-                    )
+                    self.db.execute(
+                        "update assessments set status = ?, cursor = ?, completed_at = ? where id = ?",
+                        [assessment.status, assessment.cursor, assessment.completed_at, assessment.id])
+                for question_id, value in changed_answers.items():
+                    self.db.execute(
+                        "insert into answers (assessment_id, question_id, value, answered_at) values (?, ?, ?, ?) "
+                        "on conflict(assessment_id, question_id) do update set value = excluded.value, "
+                        "answered_at = excluded.answered_at", [assessment.id, question_id, value, now])
                 if result is not None:
                     StatsStore(self.db).save_result(result | {
                         "assessment_id": assessment.id, "user_id": user.id,
@@ -169,16 +173,16 @@ class SessionStore:
             "on conflict(id) do nothing", [user_id, language, now, now])
 
     def started_at(self, assessment_id: int) -> str:
-        return next(self.db.query("select started_at from assessments where id = ?", [assessment_id]))["started_at"]
+        return next(self._query("select started_at from assessments where id = ?", [assessment_id]))["started_at"]
 
     def language_of(self, user_id: int) -> str | None:
-        row = next(self.db.query("select language from users where id = ?", [user_id]), None)
+        row = next(self._query("select language from users where id = ?", [user_id]), None)
         return row["language"] if row else None
 
     def answers_of(self, assessment_id: int) -> list[AnswerRecord]:
         return [
             AnswerRecord(r["question_id"], r["value"], r["answered_at"])
-            for r in self.db.query(
+            for r in self._query(
                 "select question_id, value, answered_at from answers where assessment_id = ? "
                 "order by rowid",
                 [assessment_id],
@@ -187,5 +191,5 @@ class SessionStore:
 
     def assessments_of(self, user_id: int) -> list[dict]:
         return list(
-            self.db.query("select * from assessments where user_id = ? order by id", [user_id])
+            self._query("select * from assessments where user_id = ? order by id", [user_id])
         )

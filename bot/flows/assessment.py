@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from transitions import EventData
-from transitions.extensions.asyncio import AsyncMachine
+from transitions import Machine
 
 from bot.content import LANGUAGES, Content
 from bot.flows import results
@@ -366,7 +366,7 @@ class AssessmentModel:
                                     "total": self.content.total})
 
 
-MACHINE = AsyncMachine(
+MACHINE = Machine(
     model=None,
     states=STATES,
     transitions=TRANSITIONS,
@@ -380,7 +380,7 @@ EVENTS = frozenset(MACHINE.events)
 
 async def fire(model: AssessmentModel, event: str, **kwargs: Any) -> AssessmentModel:
     """Fire ``event`` on ``model``; an event that fits no transition shows a 'stale' notice."""
-    handled = event in MACHINE.events and await MACHINE.events[event].trigger(model, **kwargs)
+    handled = event in MACHINE.events and MACHINE.events[event].trigger(model, **kwargs)
     if not handled and not model.screens:
         model.screens.append(Screen("stale_button", notice=True))
     return model

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from transitions import EventData
-from transitions.extensions.asyncio import AsyncMachine
+from transitions import Machine
 
 from bot.content import Content
 from bot.flows import results
@@ -485,7 +485,7 @@ def delivery_screen(content: Content, schedule: Any, coach_name: str, language: 
     return Screen("prompt_delivery", {"coach": coach_name, "prompt": prompt})
 
 
-MACHINE = AsyncMachine(model=None, states=STEPS, transitions=TRANSITIONS, initial="idle",
+MACHINE = Machine(model=None, states=STEPS, transitions=TRANSITIONS, initial="idle",
                        auto_transitions=False, send_event=True, ignore_invalid_triggers=True)
 
 
@@ -493,7 +493,7 @@ COACH_COMMANDS = frozenset({"invite", "coachees", "prompt", "schedules"})
 
 
 async def fire(model: CoachModel, event: str, **kwargs: Any) -> CoachModel:
-    handled = event in MACHINE.events and await MACHINE.events[event].trigger(model, **kwargs)
+    handled = event in MACHINE.events and MACHINE.events[event].trigger(model, **kwargs)
     if not handled and not model.screens:
         unknown = event in COACH_COMMANDS and model.coach is None
         model.screens.append(Screen("unknown_command") if unknown else Screen("stale_button", notice=True))

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from transitions import EventData
-from transitions.extensions.asyncio import AsyncMachine
+from transitions import Machine
 
 from bot.content import Content
 from bot.flows.screens import Choice, Items, Screen
@@ -252,13 +252,13 @@ class PlanModel:
         self.screens.append(Screen("plan_stopped"))
 
 
-MACHINE = AsyncMachine(model=None, states=STATES, transitions=TRANSITIONS, initial="idle",
+MACHINE = Machine(model=None, states=STATES, transitions=TRANSITIONS, initial="idle",
                        auto_transitions=False, send_event=True, ignore_invalid_triggers=True)
 
 
 async def fire(model: PlanModel, event: str, **kwargs: Any) -> PlanModel:
     event = "plan" if event == "start_plan" else event
-    handled = event in MACHINE.events and await MACHINE.events[event].trigger(model, **kwargs)
+    handled = event in MACHINE.events and MACHINE.events[event].trigger(model, **kwargs)
     if not handled and not model.screens:
         model.screens.append(Screen("stale_button", notice=True))
     return model

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from transitions import EventData
-from transitions.extensions.asyncio import AsyncMachine
+from transitions import Machine
 
 from bot.flows.screens import Choice, Items, Screen
 
@@ -47,11 +47,11 @@ class PrivacyModel:
         self.screens.append(Screen("delete_kept", in_place=True))
 
 
-MACHINE = AsyncMachine(model=None, states=["ready"], initial="ready", transitions=TRANSITIONS,
+MACHINE = Machine(model=None, states=["ready"], initial="ready", transitions=TRANSITIONS,
                        auto_transitions=False, send_event=True, ignore_invalid_triggers=True)
 EVENTS = frozenset(MACHINE.events)
 
 
 async def fire(model: PrivacyModel, event: str, **kwargs: Any) -> PrivacyModel:
-    await MACHINE.events[event].trigger(model, **kwargs)
+    MACHINE.events[event].trigger(model, **kwargs)
     return model

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from transitions import EventData
-from transitions.extensions.asyncio import AsyncMachine
+from transitions import Machine
 
 from bot.content import Content
 from bot.flows.screens import BarChart, Choice, Items, Screen
@@ -133,7 +133,7 @@ class StatsModel:
         self.export = True
 
 
-MACHINE = AsyncMachine(model=None, states=["ready"], initial="ready", auto_transitions=False,
+MACHINE = Machine(model=None, states=["ready"], initial="ready", auto_transitions=False,
                        send_event=True, ignore_invalid_triggers=True, transitions=[
                            {"trigger": "stats", "source": "ready", "dest": None,
                             "conditions": ["is_admin", "known_period"], "after": "ask_figures"},
@@ -144,7 +144,7 @@ EVENTS = frozenset(MACHINE.events)
 
 
 async def fire(model: StatsModel, event: str, **kwargs: Any) -> StatsModel:
-    handled = await MACHINE.events[event].trigger(model, **kwargs)
+    handled = MACHINE.events[event].trigger(model, **kwargs)
     if not handled:  # not an admin: the ordinary unknown-command reply, nothing about stats
         model.screens.append(Screen("unknown_command"))
     return model

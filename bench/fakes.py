@@ -1,0 +1,63 @@
+"""A minimal offline Bot API for benchmarks: canned answers, no parsing, last keyboard per chat."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+BOT = {"id": 999000, "is_bot": True, "first_name": "Regiecoach", "username": "regiecoach_bench_bot"}
+
+
+class CannedRequest(BaseRequest):
+    def __init__(self) -> None:
+        self.ids = itertools.count(1)
+        self.keyboards: dict[int, Any] = {}
+        self.calls = 0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
+                         pool_timeout: Any = None) -> tuple[int, bytes]:
+        self.calls += 1
+        name = url.rsplit("/", 1)[-1]
+        if name == "getMe":
+            result: Any = BOT
+        elif name in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"):
+            params = request_data.parameters if request_data else {}
+            chat_id = int(params.get("chat_id", 0))
+            markup = params.get("reply_markup")
+            if markup:
+                self.keyboards[chat_id] = markup if isinstance(markup, dict) else json.loads(markup)
+            result = {"message_id": int(params.get("message_id", 0)) or next(self.ids), "date": 1,
+                      "chat": {"id": chat_id, "type": "private"}, "text": "x"}
+        else:
+            result = True
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+def message(update_id: int, user_id: int, text: str) -> dict:
+    payload: dict = {"message_id": update_id, "date": 1, "text": text,
+                     "chat": {"id": user_id, "type": "private"},
+                     "from": {"id": user_id, "is_bot": False, "first_name": "U", "language_code": "en"}}
+    if text.startswith("/"):
+        payload["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"update_id": update_id, "message": payload}
+
+
+def callback(update_id: int, user_id: int, data: str) -> dict:
+    return {"update_id": update_id, "callback_query": {
+        "id": str(update_id), "chat_instance": "c", "data": data,
+        "from": {"id": user_id, "is_bot": False, "first_name": "U", "language_code": "en"},
+        "message": {"message_id": 1, "date": 1, "chat": {"id": user_id, "type": "private"}, "text": "x"}}}
