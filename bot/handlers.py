@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ChatType
@@ -25,11 +26,11 @@ from bot.content import Content
 from bot.conversation import Conversations, Outcome, pick_language
 from bot.flows.screens import Screen
 from bot.ratelimit import PROACTIVE
-from bot.render import MESSAGE_LIMIT, chart_png, choice_label, notice_text, screen_text, split_message
+from bot.render import MESSAGE_LIMIT, chart_job, choice_label, notice_text, run_job, screen_text, split_message
 
 log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
-CHART_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")
+_chart_pool: ProcessPoolExecutor | None = None
 
 
 def conversations(context: ContextTypes.DEFAULT_TYPE) -> Conversations:
@@ -57,11 +58,20 @@ def keyboard(screen: Screen, outcome: Outcome, content: Content) -> InlineKeyboa
     return InlineKeyboardMarkup(rows)
 
 
+def chart_pool() -> ProcessPoolExecutor:
+    """One worker process renders charts, one at a time: matplotlib holds the GIL for most of
+    a render, so a thread would still slow every other user's updates; a process does not."""
+    global _chart_pool
+    if _chart_pool is None:
+        _chart_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    return _chart_pool
+
+
 async def send_chart(bot: Bot, chat_id: int, screen: Screen, language: str, content: Content,
                      markup: InlineKeyboardMarkup | None, send: dict) -> None:
-    """Render off the event loop, one chart at a time (so charts never take both cores), send."""
+    """Render in the chart process, then send."""
     png = await asyncio.get_running_loop().run_in_executor(
-        CHART_POOL, chart_png, screen.chart, language, content)
+        chart_pool(), run_job, chart_job(screen.chart, language, content))
     await bot.send_photo(chat_id, png, caption=screen_text(screen, language, content), reply_markup=markup, **send)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 from bot.content import Content
@@ -92,11 +93,22 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return [part for part in parts if part.strip()] or [text]
 
 
-def chart_png(chart: Chart | BarChart, language: str, content: Content, title: str = "") -> bytes:
-    """The chart as PNG bytes (slow: call it off the event loop)."""
+def chart_job(chart: Chart | BarChart, language: str, content: Content) -> tuple[Callable[..., bytes], tuple, dict]:
+    """The rendering call for ``chart`` as (function, args, kwargs) of plain, picklable values,
+    so it can run in another process."""
     if isinstance(chart, BarChart):
         labels = [label[language] if isinstance(label, dict) else label for label in chart.labels]
-        return render_bars(chart.kind, labels, chart.values, chart.targets, title=title)
+        return render_bars, (chart.kind, labels, chart.values, chart.targets), {}
     labels = [content.by_id(axis).name[language] for axis in chart.axes]  # type: ignore[index]
     series = [Series(content.text(s.label, language), s.values, s.style) for s in chart.series]
-    return render_radar(labels, series, title=content.text("chart_title", language))
+    return render_radar, (labels, series), {"title": content.text("chart_title", language)}
+
+
+def run_job(job: tuple[Callable[..., bytes], tuple, dict]) -> bytes:
+    function, args, kwargs = job
+    return function(*args, **kwargs)
+
+
+def chart_png(chart: Chart | BarChart, language: str, content: Content) -> bytes:
+    """The chart as PNG bytes, here and now (slow: not on the event loop)."""
+    return run_job(chart_job(chart, language, content))
