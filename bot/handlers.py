@@ -79,15 +79,19 @@ async def deliver(bot: Bot, chat_id: int, outcome: Outcome, content: Content,
                   query: CallbackQuery | None = None, rate_limit_args: object = None,
                   spawn: Callable[[Coroutine], object] | None = None) -> None:
     """Show ``outcome`` in ``chat_id``: notices answer the button press, in-place screens edit
-    its message. Charts are rendered off the event loop; with ``spawn`` they are sent in the
-    background, so the texts come at once and the update is done without waiting."""
+    its message (after the new messages are out). Charts are rendered off the event loop; with
+    ``spawn`` they are sent in the background, so the texts come at once and the update is
+    done without waiting."""
     limited = rate_limit_args is not None and getattr(bot, "rate_limiter", None) is not None
     send = {"rate_limit_args": rate_limit_args} if limited else {}
     toast = next((s for s in outcome.screens if s.notice), None) if query is not None else None
     if query is not None:
         await query.answer(notice_text(screen_text(toast, outcome.language, content)) if toast else None)
     origin = query.message if query is not None and isinstance(query.message, Message) else None
-    for screen in outcome.screens:
+    # New messages before edits of older ones: what the user waits for comes first (every
+    # message is paced, so the edit of the answered question follows ~35 ms later).
+    ordered = sorted(outcome.screens, key=lambda s: bool(s.in_place and origin is not None))
+    for screen in ordered:
         if screen is toast:
             continue
         text = screen_text(screen, outcome.language, content)
