@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from telegram import BotCommand, LinkPreviewOptions
+import logging
+from collections.abc import Iterable
+
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, Defaults
 from telegram.request import BaseRequest
 
 from bot import handlers
 from bot.callbacks import Decoder
-from bot.commands import MENU_COMMANDS
+from bot.commands import ADMIN_COMMANDS, COACH_COMMANDS, MENU_COMMANDS
 from bot.config import Settings
 from bot.content import DEFAULT_LANGUAGE, LANGUAGES, Content, load_content
 from bot.conversation import Clock, Conversations, utc_now
@@ -17,6 +21,7 @@ from bot.ratelimit import StrictRateLimiter
 from bot.schedule import schedule_jobs
 from storage import Database
 
+log = logging.getLogger(__name__)
 JOB_INTERVAL_SECONDS = 30.0  # how often due check-ins and prompts are looked for
 
 
@@ -61,13 +66,24 @@ def build_application(
     return application
 
 
-def bot_commands(content: Content, language: str) -> list[BotCommand]:
-    return [BotCommand(name, content.text(f"cmd_{name}", language)) for name in MENU_COMMANDS]
+def bot_commands(content: Content, language: str, names: Iterable[str] = MENU_COMMANDS) -> list[BotCommand]:
+    return [BotCommand(name, content.text(f"cmd_{name}", language)) for name in names]
 
 
 async def _post_init(application: Application) -> None:
-    """Register the command menu in every language (the default one without a code)."""
-    content = application.bot_data["conversations"].content
-    await application.bot.set_my_commands(bot_commands(content, DEFAULT_LANGUAGE))
+    """Register the command menu in every language (the default one without a code), and the
+    fuller menus of admins and coaches in their own chats."""
+    conversations = application.bot_data["conversations"]
+    content, bot = conversations.content, application.bot
+    await bot.set_my_commands(bot_commands(content, DEFAULT_LANGUAGE))
     for language in LANGUAGES:
-        await application.bot.set_my_commands(bot_commands(content, language), language_code=language)
+        await bot.set_my_commands(bot_commands(content, language), language_code=language)
+    coaches = set(conversations.coaching.coach_ids())
+    for user_id in sorted(coaches | conversations.admin_ids):
+        names = [*MENU_COMMANDS, *(COACH_COMMANDS if user_id in coaches else ()),
+                 *(ADMIN_COMMANDS if user_id in conversations.admin_ids else ())]
+        language = conversations.language_of(user_id)
+        try:
+            await bot.set_my_commands(bot_commands(content, language, names), scope=BotCommandScopeChat(user_id))
+        except TelegramError as error:  # e.g. an admin who never opened the bot: no chat yet
+            log.info("no command menu for %s: %s", user_id, error)

@@ -16,15 +16,18 @@ MENU_COMMANDS: dict[str, str] = {
     "help": "help",
 }
 
-# Not advertised: coaches learn theirs when they become one; admins know theirs. For anybody
-# else these get the ordinary unknown-command reply.
+# Not in the public menu: coaches learn theirs when they become one (and get them in their own
+# menu at the next start); admins get theirs in their own menu. For anybody else these get the
+# ordinary unknown-command reply.
 COACH_COMMANDS: dict[str, str] = {
     "invite": "invite",
     "coachees": "coachees",
     "prompt": "prompt",
     "schedules": "schedules",
-    "invitecoach": "invitecoach",
+}
+ADMIN_COMMANDS: dict[str, str] = {
     "stats": "stats",
     "exportcsv": "exportcsv",
+    "invitecoach": "invitecoach",
 }
-COMMAND_EVENTS: dict[str, str] = MENU_COMMANDS | COACH_COMMANDS
+COMMAND_EVENTS: dict[str, str] = MENU_COMMANDS | COACH_COMMANDS | ADMIN_COMMANDS

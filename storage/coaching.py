@@ -95,6 +95,9 @@ class CoachStore:
         row = next(self.db.query("select * from coaches where user_id = ?", [user_id]), None)
         return _coach(row) if row else None
 
+    def coach_ids(self) -> list[int]:
+        return [row["user_id"] for row in self.db.query("select user_id from coaches")]
+
     def coach_by_code(self, code: str) -> CoachRecord | None:
         row = next(self.db.query("select * from coaches where invite_code = ?", [code]), None)
         return _coach(row) if row else None

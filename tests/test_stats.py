@@ -184,3 +184,15 @@ def test_regiecoach_stats_in_the_terminal_with_two_completed(tmp_path):
     assert written.returncode == 0 and len(out.read_text().splitlines()) == 3
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from results").fetchone() == (2,)
+
+
+async def test_admin_commands_are_in_the_admins_menu_only(make_harness, db_path):
+    harness = make_harness(Settings(token=TOKEN, db_path=db_path, admin_ids=frozenset({ADMIN})))
+    async with harness.application:
+        await harness.application.post_init(harness.application)
+    menus = harness.api.calls_to("setMyCommands")
+    public = [c for c in menus if "scope" not in c.params]
+    scoped = [c for c in menus if "scope" in c.params]
+    assert all("stats" not in [cmd["command"] for cmd in c.params["commands"]] for c in public)
+    assert len(scoped) == 1 and scoped[0].params["scope"] == {"type": "chat", "chat_id": ADMIN}
+    assert {"stats", "exportcsv", "invitecoach"} <= {cmd["command"] for cmd in scoped[0].params["commands"]}
