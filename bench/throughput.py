@@ -8,7 +8,6 @@ Charts are sent in the background (on one worker thread), as in production.
 from __future__ import annotations
 
 import asyncio
-import statistics
 import tempfile
 import time
 from pathlib import Path

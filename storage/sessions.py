@@ -188,8 +188,3 @@ class SessionStore:
                 [assessment_id],
             )
         ]
-
-    def assessments_of(self, user_id: int) -> list[dict]:
-        return list(
-            self._query("select * from assessments where user_id = ? order by id", [user_id])
-        )

@@ -14,7 +14,6 @@ from tests.conftest import TOKEN
 from tests.telegram_double import TelegramUser, parse_html
 from tests.test_plan import FakeClock
 from tests.test_results import answer_all
-from tests.test_telegram import onboard
 
 ADMIN, COACH, COACHEE, STRANGER = 9001, 9002, 9003, 9004
 LINK = re.compile(r"https://t\.me/regiecoach_test_bot\?start=([A-Za-z0-9_-]+)")

@@ -79,7 +79,6 @@ TRANSITIONS: list[dict[str, Any]] = [
      "after": ["schedule_later", "show_scheduled"]},
 ]
 EVENTS = frozenset(t["trigger"] for t in TRANSITIONS)
-TEXT_STEPS = {"own_text"}
 
 
 def invite_link(bot_username: str, kind: str, code: str) -> str:
