@@ -1,4 +1,5 @@
-"""A minimal offline Bot API for benchmarks: canned answers, no parsing, last keyboard per chat."""
+"""A minimal offline Bot API for benchmarks: canned answers, no parsing; per chat it keeps only
+the first button's callback data of the last keyboard (the users need the assessment id)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ BOT = {"id": 999000, "is_bot": True, "first_name": "Regiecoach", "username": "re
 class CannedRequest(BaseRequest):
     def __init__(self) -> None:
         self.ids = itertools.count(1)
-        self.keyboards: dict[int, Any] = {}
+        self.first_button: dict[int, str] = {}
         self.calls = 0
 
     async def initialize(self) -> None:
@@ -39,7 +40,8 @@ class CannedRequest(BaseRequest):
             chat_id = int(params.get("chat_id", 0))
             markup = params.get("reply_markup")
             if markup:
-                self.keyboards[chat_id] = markup if isinstance(markup, dict) else json.loads(markup)
+                keyboard = markup if isinstance(markup, dict) else json.loads(markup)
+                self.first_button[chat_id] = keyboard["inline_keyboard"][0][0].get("callback_data", "")
             result = {"message_id": int(params.get("message_id", 0)) or next(self.ids), "date": 1,
                       "chat": {"id": chat_id, "type": "private"}, "text": "x"}
         else:

@@ -53,7 +53,7 @@ async def _others_while_charts(completing: int = 20, others: int = 20) -> tuple[
                 await feed(app, message(next(ids), user, "/start"), [])
                 for data in ("1:n:::", "1:l:::en", "1:c:::yes"):
                     await feed(app, callback(next(ids), user, data), [])
-                return request.keyboards[user]["inline_keyboard"][0][0]["callback_data"].split(":")[2]
+                return request.first_button[user].split(":")[2]
 
             finishers = {u: await onboard(u) for u in range(1, completing + 1)}
             for user, assessment in finishers.items():

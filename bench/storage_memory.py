@@ -41,7 +41,7 @@ async def _storage(users: int) -> tuple[float, list[float]]:
             app.job_queue.scheduler.pause()
 
             def assessment_of(user_id: int) -> str:
-                return request.keyboards[user_id]["inline_keyboard"][0][0]["callback_data"].split(":")[2]
+                return request.first_button[user_id].split(":")[2]
 
             await interleaved(app, users, stream(content.total, assessment_of), [])
             await app.stop()
@@ -72,7 +72,7 @@ def _memory_child(users: int, answers: int) -> None:
                 baseline = peak_rss_kb()
 
                 def assessment_of(user_id: int) -> str:
-                    return request.keyboards[user_id]["inline_keyboard"][0][0]["callback_data"].split(":")[2]
+                    return request.first_button[user_id].split(":")[2]
 
                 await interleaved(app, users, stream(answers, assessment_of), [])
             peak = peak_rss_kb()

@@ -63,7 +63,7 @@ async def ours(users: int, synchronous: str = "FULL") -> tuple[float, list[float
         latencies: list[float] = []
 
         def assessment_of(user_id: int) -> str:
-            return request.keyboards[user_id]["inline_keyboard"][0][0]["callback_data"].split(":")[2]
+            return request.first_button[user_id].split(":")[2]
 
         async with app:
             await app.start()
