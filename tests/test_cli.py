@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -73,3 +74,13 @@ async def test_terminal_numbers_back_skip_and_commands(terminal):
     # 3 answered question 1, 7 skipped question 2, 6 went back to question 2
     assert [a.value for a in chat.conversations.store.answers_of(1)] == [3, None]
     assert any(line.startswith("2/43") for line in lines[-12:])
+
+
+def test_every_setting_is_in_env_example_and_readme():
+    root = Path(__file__).resolve().parent.parent
+    names = set(re.findall(r'env\.get\("([A-Z_]+)"', (root / "bot/config.py").read_text()))
+    assert len(names) >= 12
+    example, readme = (root / ".env.example").read_text(), (root / "README.md").read_text()
+    for name in names:
+        assert f"\n{name}=" in example, name
+        assert name in readme or name.rsplit("_", 1)[0] + "_" in readme, name
