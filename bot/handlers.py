@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Coroutine
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ChatType
@@ -69,9 +70,15 @@ def chart_pool() -> ProcessPoolExecutor:
 
 async def send_chart(bot: Bot, chat_id: int, screen: Screen, language: str, content: Content,
                      markup: InlineKeyboardMarkup | None, send: dict) -> None:
-    """Render in the chart process, then send."""
-    png = await asyncio.get_running_loop().run_in_executor(
-        chart_pool(), run_job, chart_job(screen.chart, language, content))
+    """Render in the chart process, then send. A chart process that died is replaced once."""
+    global _chart_pool
+    job = chart_job(screen.chart, language, content)
+    try:
+        png = await asyncio.get_running_loop().run_in_executor(chart_pool(), run_job, job)
+    except BrokenProcessPool:
+        log.warning("the chart process died; starting a new one")
+        _chart_pool = None
+        png = await asyncio.get_running_loop().run_in_executor(chart_pool(), run_job, job)
     await bot.send_photo(chat_id, png, caption=screen_text(screen, language, content), reply_markup=markup, **send)
 
 
