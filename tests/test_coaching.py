@@ -285,3 +285,20 @@ async def test_a_prompt_to_200_coachees_is_paced_within_telegrams_limits(make_ha
     dutch = next(c for c in delivered if int(c.params["chat_id"]) == 20_001)
     english = next(c for c in delivered if int(c.params["chat_id"]) == 20_000)
     assert "Reflectievraag" in dutch.params["text"] and "Reflection prompt" in english.params["text"]
+
+
+async def test_a_reply_over_the_limit_is_refused_not_cut(coaching, content):
+    coach = await make_coach(coaching, content)
+    coachee = await make_coachee(coaching, content, coach)
+    await coach.send("/prompt")
+    await coach.tap("Kees")
+    await coach.tap(content.text("btn_own_text", "en"))
+    await coach.send("How did the week go?")
+    await coach.tap(content.text("btn_send_now", "en"))
+    limit = content.scoring.reply_limit
+    await coachee.send("y" * (limit + 1))
+    assert coachee.last().text == say(content, "reply_too_long", limit=limit, length=limit + 1)
+    assert rows(coaching.db_path, "select count(*) from prompt_replies") == [(0,)]
+    await coachee.send("Shorter: it went well.")
+    assert rows(coaching.db_path, "select text from prompt_replies") == [("Shorter: it went well.",)]
+    assert "Shorter: it went well." in coach.last().text

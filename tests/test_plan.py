@@ -7,7 +7,7 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from bot.flows.plan import NOTE_LIMIT, next_occurrence
+from bot.flows.plan import next_occurrence
 from bot.schedule import CHECKIN_JOB, send_due_checkins
 from tests.telegram_double import parse_html
 from tests.test_results import answer_all
@@ -142,8 +142,9 @@ async def test_answering_a_check_in_with_a_rating_and_a_note(make_harness, conte
         await send_due_checkins(harness.application)
         await user.tap("4")
         assert user.last().text == say(content, "checkin_rated", rating=4)
-        await user.send("x" * (NOTE_LIMIT + 1))
-        assert user.last().text == say(content, "note_too_long", limit=NOTE_LIMIT, length=NOTE_LIMIT + 1)
+        limit = content.scoring.note_limit
+        await user.send("x" * (limit + 1))
+        assert user.last().text == say(content, "note_too_long", limit=limit, length=limit + 1)
         await user.send("Had the talk with finance 🙂 — went well")
         assert user.last().text == say(content, "checkin_thanks")
         await user.send("another text is no longer a note")

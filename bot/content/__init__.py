@@ -72,6 +72,9 @@ class Scoring:
     tips_shown: int
     max_focus: int
     checkin_times: tuple[str, ...]
+    note_limit: int
+    own_prompt_limit: int
+    reply_limit: int
 
 
 @dataclass(frozen=True)
@@ -292,7 +295,7 @@ def _load_coaching(directory: Path, questions: tuple[Question, ...]) -> tuple[
 
 def _load_scoring(directory: Path, questions: tuple[Question, ...]) -> Scoring:
     reader = _Reader(directory, "scoring.yaml")
-    top = {"archetype", "targets", "development", "result", "plan"}
+    top = {"archetype", "targets", "development", "result", "limits", "plan"}
     data = reader.mapping(reader.data, "(top)", top, top)
     archetype = reader.mapping(data["archetype"], "archetype", {"threshold", "min_answers"},
                                {"threshold", "min_answers"})
@@ -308,6 +311,11 @@ def _load_scoring(directory: Path, questions: tuple[Question, ...]) -> Scoring:
     result = reader.mapping(data["result"], "result", {"strengths", "development_points", "tips_shown"},
                             {"strengths", "development_points", "tips_shown"})
     plan = reader.mapping(data["plan"], "plan", {"max_focus", "checkin_times"}, {"max_focus", "checkin_times"})
+    limit_keys = {"checkin_note", "own_prompt", "reply"}
+    limits = reader.mapping(data["limits"], "limits", limit_keys, limit_keys)
+    for key in sorted(limit_keys):
+        if not isinstance(limits[key], int) or not 1 <= limits[key] <= 4000:
+            raise reader.fail(f"limits.{key}", "expected a whole number from 1 to 4000")
     for index, time in enumerate(plan["checkin_times"]):
         if not isinstance(time, str) or not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", time):
             raise reader.fail(f"plan.checkin_times[{index}]", "expected HH:MM")
@@ -322,6 +330,9 @@ def _load_scoring(directory: Path, questions: tuple[Question, ...]) -> Scoring:
         tips_shown=int(result["tips_shown"]),
         max_focus=int(plan["max_focus"]),
         checkin_times=tuple(plan["checkin_times"]),
+        note_limit=limits["checkin_note"],
+        own_prompt_limit=limits["own_prompt"],
+        reply_limit=limits["reply"],
     )
 
 

@@ -25,8 +25,6 @@ from bot.flows.scoring import Result, score
 
 CODE_BYTES = 16  # 22 URL-safe characters
 PAYLOAD = re.compile(r"([ck])([A-Za-z0-9_-]{22})")
-OWN_TEXT_LIMIT = 1000  # characters in a coach's own prompt
-REPLY_LIMIT = 2000  # characters in a coachee's reply
 SUGGESTED_COMPETENCIES = 3
 DAYS_AHEAD = 7
 
@@ -157,7 +155,7 @@ class CoachModel:
                 and prompt < len(self.content.coaching[self.content.competencies[competency].id].prompts))
 
     def text_fits(self, event: EventData) -> bool:
-        return 0 < len(event.kwargs.get("text", "").strip()) <= OWN_TEXT_LIMIT
+        return 0 < len(event.kwargs.get("text", "").strip()) <= self.content.scoring.own_prompt_limit
 
     def known_day(self, event: EventData) -> bool:
         return event.kwargs.get("day") in range(7)
@@ -228,8 +226,9 @@ class CoachModel:
     def take_reply(self, event: EventData) -> None:
         text = event.kwargs.get("text", "")
         delivery = event.kwargs.get("delivery_id")
-        if len(text) > REPLY_LIMIT:
-            self.screens.append(Screen("reply_too_long", {"limit": REPLY_LIMIT, "length": len(text)}))
+        limit = self.content.scoring.reply_limit
+        if len(text) > limit:
+            self.screens.append(Screen("reply_too_long", {"limit": limit, "length": len(text)}))
             return
         if self.own_relation is None:
             self.set_awaiting = None
@@ -389,7 +388,8 @@ class CoachModel:
 
     def ask_own_text(self, event: EventData) -> None:
         self.set_awaiting = "coach_text"
-        self.screens.append(Screen("prompt_own_text", {"limit": OWN_TEXT_LIMIT}, in_place=True))
+        self.screens.append(Screen("prompt_own_text", {"limit": self.content.scoring.own_prompt_limit},
+                                   in_place=True))
 
     def set_own_text(self, event: EventData) -> None:
         self.set_awaiting = None
@@ -397,7 +397,8 @@ class CoachModel:
 
     def show_text_too_long(self, event: EventData) -> None:
         text = event.kwargs.get("text", "")
-        self.screens.append(Screen("prompt_text_too_long", {"limit": OWN_TEXT_LIMIT, "length": len(text)}))
+        self.screens.append(Screen("prompt_text_too_long", {"limit": self.content.scoring.own_prompt_limit,
+                                                            "length": len(text)}))
 
     def show_when(self, event: EventData) -> None:
         self.screens.append(Screen("prompt_when", choices=(

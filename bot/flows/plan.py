@@ -20,7 +20,6 @@ from bot.flows.screens import Choice, Items, Screen
 RATINGS = (1, 2, 3, 4, 5)
 WEEKDAYS = range(7)  # 0 = Monday
 SUGGESTED = 6  # development points offered first in the focus picker
-NOTE_LIMIT = 1000  # characters in a check-in note
 
 STATES = ["idle", "focus", "day", "time"]
 TRANSITIONS: list[dict[str, Any]] = [
@@ -172,8 +171,9 @@ class PlanModel:
 
     def take_note(self, event: EventData) -> None:
         text = event.kwargs.get("text", "")
-        if len(text) > NOTE_LIMIT:
-            self.screens.append(Screen("note_too_long", {"limit": NOTE_LIMIT, "length": len(text)}))
+        limit = self.content.scoring.note_limit
+        if len(text) > limit:
+            self.screens.append(Screen("note_too_long", {"limit": limit, "length": len(text)}))
             return
         self.checkin.note = text
         self.checkin_changed = True
