@@ -38,6 +38,7 @@ Clock = Callable[[], datetime]
 # The inbox update being handled, per asyncio task (users are handled concurrently).
 _UPDATE_ID: ContextVar[int | None] = ContextVar("update_id", default=None)
 NAME_LIMIT = 64  # characters of a Telegram first name kept for a coach or coachee
+SCHEDULE_EVENTS = frozenset({"schedules", "schedule_cancel"})  # the only ones that need the coach's schedules
 # Events a user makes as a coachee (or anybody), as opposed to as a coach
 COACHEE_EVENTS = frozenset({"deep_link", "offer_accept", "offer_decline", "mycoach", "coach_revoke",
                             "reply_text", "invitecoach"})
@@ -124,13 +125,16 @@ class Conversations:
     def _saving(self, user_id: int | None = None) -> Iterator[None]:
         """One transaction for an event's writes, the user's last activity and its update's
         'done' mark."""
-        now = iso(self.clock())
         with self.db.atomic():
             yield
             if user_id is not None:
-                self.privacy.touch(user_id, now)
-            if (update_id := _UPDATE_ID.get()) is not None:
-                self.inbox.mark_done(update_id, now)
+                self.privacy.touch(user_id, iso(self.clock()))
+            self._mark_done()
+
+    def _mark_done(self) -> None:
+        """Mark the inbox update being handled (if any) as done."""
+        if (update_id := _UPDATE_ID.get()) is not None:
+            self.inbox.mark_done(update_id, iso(self.clock()))
 
     def _text_event(self, user_id: int, kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """Free text is a note, a reply or a prompt when one is awaited; otherwise unexpected."""
@@ -252,7 +256,7 @@ class Conversations:
             bot_username=self.bot_username, now=now, zone=self.zone, min_group=self.min_group,
             coachees=coachees, relation=relation, offer=offer, invite_unused=invite_unused,
             own_relation=coaches.active_relation_of_coachee(user_id) if event in COACHEE_EVENTS else None,
-            schedules=coaches.schedules_of(user_id) if is_coach_event else [],
+            schedules=coaches.schedules_of(user_id) if is_coach_event and event in SCHEDULE_EVENTS else [],
             replies=coaches.replies(user_id, relation.coachee_id) if relation else [],
             focus=coaches.focus_of(relation.coachee_id) if relation else [],
         )
@@ -296,8 +300,7 @@ class Conversations:
                             kwargs: dict[str, Any]) -> Outcome:
         model = stats_flow.StatsModel(self.content, is_admin=user_id in self.admin_ids)
         await stats_flow.fire(model, event, **{k: v for k, v in kwargs.items() if k == "period"})
-        with self._saving():
-            pass
+        self._mark_done()  # nothing to save: statistics only read
         screens, files = list(model.screens), {}
         if model.period is not None:
             screens += self.statistics(model.period)

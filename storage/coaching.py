@@ -164,9 +164,6 @@ class CoachStore:
             statuses.append(self._status(relation))
         return statuses
 
-    def coachee_status(self, relation: Relation) -> CoacheeStatus:
-        return self._status(relation)
-
     def _status(self, relation: Relation) -> CoacheeStatus:
         open_row = next(self.db.query(
             "select cursor from assessments where user_id = ? and status = 'in_progress' order by id desc limit 1",

@@ -83,7 +83,7 @@ class PlanStore:
                 self.db.table("checkins").update(
                     checkin.id, {"rating": checkin.rating, "note": checkin.note, "answered_at": now})
             if awaiting is not False:
-                self.db.execute("update users set awaiting = ? where id = ?", [awaiting, user_id])
+                self.set_awaiting(user_id, awaiting)
 
     def set_awaiting(self, user_id: int, awaiting: str | None) -> None:
         self.db.execute("update users set awaiting = ? where id = ?", [awaiting, user_id])

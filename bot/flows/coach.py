@@ -307,14 +307,16 @@ class CoachModel:
                              for c, n in _most_common(counts, 5, self.content)))
         self.screens.append(Screen("group_view", {"count": len(done), "means": means, "gaps": common}))
 
-    def show_schedules(self, event: EventData) -> None:
+    def _schedules_screen(self, in_place: bool) -> Screen:
         if not self.schedules:
-            self.screens.append(Screen("no_schedules"))
-            return
+            return Screen("no_schedules", in_place=in_place)
         items = Items(tuple(self._schedule_line(n, s) for n, s in enumerate(self.schedules, start=1)))
-        self.screens.append(Screen("schedules", {"items": items}, choices=tuple(
+        return Screen("schedules", {"items": items}, choices=tuple(
             Choice("schedule_cancel", {"nl": f"✖ {n}", "en": f"✖ {n}"}, ref=s.id)
-            for n, s in enumerate(self.schedules, start=1))))
+            for n, s in enumerate(self.schedules, start=1)), in_place=in_place)
+
+    def show_schedules(self, event: EventData) -> None:
+        self.screens.append(self._schedules_screen(in_place=False))
 
     def _schedule_line(self, number: int, schedule: Any) -> Screen:
         names = {s.relation.coachee_id: s.relation.coachee_name for s in self.coachees}
@@ -328,9 +330,7 @@ class CoachModel:
         self.cancelled = event.kwargs["schedule_id"]
         self.schedules = [s for s in self.schedules if s.id != self.cancelled]
         self.screens.append(Screen("schedule_cancelled", notice=True))
-        self.show_schedules(event)
-        self.screens[-1] = Screen(self.screens[-1].key, self.screens[-1].params, self.screens[-1].choices,
-                                  in_place=True)
+        self.screens.append(self._schedules_screen(in_place=True))
 
     # --- coach: composing a prompt ----------------------------------------------------------
     def show_targets(self, event: EventData) -> None:
