@@ -19,7 +19,7 @@ from bot.content import load_content
 from bot.ratelimit import StrictRateLimiter
 from bot.schedule import send_due_prompts
 from storage import CoachStore, SessionStore, open_database
-from tests.botapi_server import BotApiServer
+from telegram_doubles.server import BotApiServer
 
 ROOT = Path(__file__).resolve().parent.parent
 COACH = 42

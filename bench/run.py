@@ -90,7 +90,7 @@ NOTES = """## Notes
   process (about 75 MB of its own once the first chart is drawn).
 - **Broadcast** goes through the strict rate limiter (one send per 1/29 s overall, one per second
   per chat for messages the bot sends on its own, 429 → wait `retry_after`) over real HTTP to
-  the loopback stand-in (`tests/botapi_server.py`).
+  the loopback stand-in (`telegram_doubles/server.py`).
 - **Round trip** is the real `regiecoach run` subprocess against the stand-in: from a tap to the
   next question arriving, with a quarter second between taps. New messages go out before edits
   of older ones, since every message is paced at 1/29 s; a user tapping faster than that waits

@@ -13,7 +13,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.content import Content, load_content
 from storage import open_database
-from tests.telegram_double import FakeBotApi, TelegramUser
+from telegram_doubles.fake_api import FakeBotApi, TelegramUser
 
 TOKEN = "123456:TEST-TOKEN"
 

@@ -15,7 +15,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden, InvalidToken, RetryAfter
 
-from tests.botapi_server import BotApiServer
+from telegram_doubles.server import BotApiServer
 
 TOKEN = "123456:TEST-TOKEN"
 USER = 4242

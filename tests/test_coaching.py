@@ -11,7 +11,7 @@ import pytest
 from bot.config import Settings
 from bot.schedule import PROMPT_JOB, send_due_prompts
 from tests.conftest import TOKEN
-from tests.telegram_double import TelegramUser, parse_html
+from telegram_doubles.fake_api import TelegramUser, parse_html
 from tests.test_plan import FakeClock
 from tests.test_results import answer_all
 

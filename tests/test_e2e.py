@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot.content import load_content
-from tests.botapi_server import BotApiServer
+from telegram_doubles.server import BotApiServer
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = load_content()

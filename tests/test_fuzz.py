@@ -38,7 +38,7 @@ from bot.conversation import Conversations
 from bot.flows.assessment import IN_PROGRESS, ONBOARDING
 from bot.render import MESSAGE_LIMIT, NOTICE_LIMIT, choice_label, notice_text, screen_text, split_message
 from storage import open_database
-from tests.telegram_double import parse_html
+from telegram_doubles.fake_api import parse_html
 
 CONTENT = load_content()
 TOTAL = CONTENT.total

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.flows.plan import next_occurrence
 from bot.schedule import CHECKIN_JOB, send_due_checkins
-from tests.telegram_double import parse_html
+from telegram_doubles.fake_api import parse_html
 from tests.test_results import answer_all
 from tests.test_telegram import onboard
 

@@ -10,7 +10,7 @@ from bot.config import Settings
 from bot.schedule import housekeeping, send_due_checkins
 from storage import USER_COLUMNS
 from tests.conftest import TOKEN
-from tests.telegram_double import parse_html
+from telegram_doubles.fake_api import parse_html
 from tests.test_coaching import ADMIN, link_payload
 from tests.test_plan import FakeClock, make_plan
 from tests.test_results import answer_all

@@ -8,7 +8,7 @@ import struct
 import pytest
 
 from bot.flows.scoring import score
-from tests.telegram_double import TelegramUser, parse_html
+from telegram_doubles.fake_api import TelegramUser, parse_html
 from tests.test_telegram import onboard
 
 

@@ -16,7 +16,7 @@ from bot.render import plain_text, screen_text
 from storage import open_database, pseudonym
 from storage.migrations import QUESTION_IDS_M004
 from tests.conftest import TOKEN
-from tests.telegram_double import parse_html
+from telegram_doubles.fake_api import parse_html
 from tests.test_plan import FakeClock
 
 ADMIN = 7001

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from bot import callbacks
-from tests.telegram_double import TelegramUser, parse_html
+from telegram_doubles.fake_api import TelegramUser, parse_html
 
 
 def stored_answers(db_path) -> list[tuple]:

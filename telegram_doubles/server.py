@@ -3,7 +3,7 @@
 :class:`BotApiServer` serves ``POST/GET {base_url}/bot<token>/<method>`` the way Telegram
 does, so ``regiecoach run`` (or any python-telegram-bot ``Bot``) can be pointed at it with
 ``TELEGRAM_API_BASE_URL=server.base_url``. The method semantics are those of
-:class:`tests.telegram_double.FakeBotApi` (limits, "message is not modified", 403 for a
+:class:`telegram_doubles.fake_api.FakeBotApi` (limits, "message is not modified", 403 for a
 user who blocked the bot, 429 floods, HTML parsing), reached by composition: every HTTP
 request becomes ``(method, params)`` and goes to the same ``api_<method>`` handler, and is
 recorded in ``server.api.calls``. On top of that the server has what only a real server
@@ -37,7 +37,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from tests.telegram_double import BOT_USER, ApiCall, ApiError, ChatMessage, FakeBotApi
+from telegram_doubles.fake_api import BOT_USER, ApiCall, ApiError, ChatMessage, FakeBotApi
 
 DEFAULT_TOKEN = "123456:TEST-TOKEN"
 MAX_POLL_TIMEOUT = 50  # Telegram's own ceiling for getUpdates' timeout
@@ -149,6 +149,7 @@ def envelope_error(code: int, description: str, **parameters: Any) -> dict:
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 1024  # Python's default listen backlog of 5 resets connections under load
     owner: BotApiServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:

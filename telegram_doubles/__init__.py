@@ -1,0 +1,7 @@
+"""Bot API doubles shared by the tests and the benchmarks (no network beyond loopback).
+
+- :mod:`telegram_doubles.fake_api`: ``FakeBotApi``, an offline ``BaseRequest`` with Telegram's
+  semantics, and ``TelegramUser``, a person who talks to the real Application;
+- :mod:`telegram_doubles.server`: ``BotApiServer``, the same methods over real HTTP on
+  127.0.0.1, for end-to-end runs of ``regiecoach run``.
+"""
