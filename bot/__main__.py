@@ -13,6 +13,7 @@ from bot.logs import configure
 
 def _run(settings: Settings, webhook: bool) -> int:
     from bot.app import build_application, default_rate_limiter
+    from bot.health import Health, status_path
     from bot.runner import serve
     from storage import open_database
     from storage.lock import AlreadyRunning, single_instance
@@ -21,13 +22,40 @@ def _run(settings: Settings, webhook: bool) -> int:
     endpoint = settings.webhook() if webhook else None
     try:
         with single_instance(settings.db_path):
-            db = open_database(settings.db_path, settings.synchronous)
-            application = build_application(settings, db, rate_limiter=default_rate_limiter())
-            asyncio.run(serve(application, webhook=endpoint))
+            db = _open_when_possible(settings)
+            health = Health(status_path(settings.db_path))
+            application = build_application(settings, db, rate_limiter=default_rate_limiter(), health=health)
+            return asyncio.run(serve(application, webhook=endpoint))
     except AlreadyRunning as error:
         print(f"regiecoach: {error}", file=sys.stderr)
         return 3
-    return 0
+
+
+def _open_when_possible(settings: Settings):  # noqa: ANN202 - a storage Database
+    """Open the database, waiting out a lock held by someone else (e.g. a backup) at start-up."""
+    import time
+
+    from bot.faults import Backoff, database_busy
+    from storage import DatabaseError, open_database
+
+    backoff = Backoff()
+    while True:
+        try:
+            return open_database(settings.db_path, settings.synchronous)
+        except DatabaseError as error:
+            if not database_busy(error):
+                raise
+            delay = backoff.next()
+            logging.getLogger("bot").warning("the database is locked (%s); trying again in %.1f s", error, delay)
+            time.sleep(delay)
+
+
+def _status(settings: Settings) -> int:
+    from bot.status import report
+
+    result = report(settings.db_path)
+    print("\n".join(result.lines))
+    return 0 if result.healthy else 1
 
 
 def _chat(settings: Settings) -> int:
@@ -76,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     stats = commands.add_parser("stats", help="print the admin statistics (small groups withheld)")
     stats.add_argument("--days", type=int, choices=[30], help="only the last 30 days")
     stats.add_argument("--csv", metavar="FILE", help="write the pseudonymous CSV export to FILE")
+    commands.add_parser("status", help="is the bot serving? faults, waiting and failed work (exit 1 when unhealthy)")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -85,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run(settings, args.webhook)
         if args.command == "stats":
             return _stats(settings, args.days, args.csv)
+        if args.command == "status":
+            return _status(settings)
         return _chat(settings)
     except ConfigError as error:
         print(f"regiecoach: {error}", file=sys.stderr)

@@ -9,7 +9,7 @@ from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import handlers
 from bot.callbacks import Decoder
@@ -17,6 +17,7 @@ from bot.commands import ADMIN_COMMANDS, COACH_COMMANDS, MENU_COMMANDS
 from bot.config import Settings
 from bot.content import DEFAULT_LANGUAGE, LANGUAGES, Content, load_content
 from bot.conversation import Clock, Conversations, utc_now
+from bot.health import Health, ObservedRequest
 from bot.ratelimit import StrictRateLimiter
 from bot.schedule import schedule_jobs
 from storage import Database
@@ -38,9 +39,17 @@ def build_application(
     rate_limiter: BaseRateLimiter | None = None,
     clock: Clock = utc_now,
     job_interval: float = JOB_INTERVAL_SECONDS,
+    health: Health | None = None,
 ) -> Application:
-    """Build the bot. Tests pass their own offline ``request`` and no rate limiter."""
+    """Build the bot. Tests pass their own offline ``request`` and no rate limiter.
+
+    Both HTTP clients are wrapped so that ``health`` notes every successful send; the runner
+    polls ``getUpdates`` itself with ``bot_data["updates_request"]`` (raw, unparsed).
+    """
     content = load_content()
+    health = health or Health()
+    api_request = ObservedRequest(request or HTTPXRequest(connection_pool_size=256), health)
+    updates_request = ObservedRequest(get_updates_request or request or HTTPXRequest(connection_pool_size=1), health)
     builder = (
         ApplicationBuilder()
         .token(settings.require_token())
@@ -50,8 +59,7 @@ def build_application(
         .post_init(_post_init)
         .updater(None)  # updates come through bot.runner's durable inbox instead
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    builder = builder.request(api_request).get_updates_request(updates_request)
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
     application = builder.build()
@@ -59,6 +67,8 @@ def build_application(
                                   settings.min_group, settings.pseudonym_secret, settings.retention_days)
     conversations.backfill_results()
     application.bot_data["conversations"] = conversations
+    application.bot_data["updates_request"] = updates_request
+    application.bot_data["health"] = health
     application.bot_data["decoder"] = Decoder(content)
     handlers.register(application)
     application.add_error_handler(handlers.on_error)

@@ -5,6 +5,7 @@ Each event is one SQLite transaction, committed before anything is shown to the 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 import io
@@ -101,6 +102,8 @@ class Conversations:
         self.admin_ids = admin_ids
         self.min_group = min_group
         self.bot_username = "regiecoach_bot"  # replaced by the real one once Telegram told us
+        self.sending_lock = asyncio.Lock()  # one sender of scheduled check-ins and prompts at a time
+        self.interrupted_resolved = False  # sends cut off by the last stop are settled before new ones
 
     async def handle(
         self, user_id: int, event: str, *, language_code: str | None = None, update_id: int | None = None,
@@ -204,18 +207,20 @@ class Conversations:
         model = plan_flow.PlanModel(
             self.content, step=plan.step, focus=plan.focus, weekday=plan.weekday, at=plan.time,
             active=plan.active, has_result=latest is not None, zone=self.zone, now=now, checkin=checkin,
-            suggestions=[c for c, _ in latest.development_points] if latest else [],
+            suggestions=[c for c, _ in latest.development_points] if latest else [], draft=plan.draft_focus,
         )
         await plan_flow.fire(model, event, **kwargs)
 
-        before = (plan.step, plan.focus, plan.weekday, plan.time, plan.active, plan.next_due_at)
+        before = (plan.step, plan.focus, plan.draft_focus, plan.weekday, plan.time, plan.active, plan.next_due_at)
         plan.step, plan.focus, plan.weekday, plan.time = model.state, model.focus, model.weekday, model.at
+        plan.draft_focus = model.draft
         plan.active = model.is_active
         if model.next_due is not None:
             plan.next_due_at = iso(model.next_due)
         elif not model.is_active:
             plan.next_due_at = None
-        changed = (plan.step, plan.focus, plan.weekday, plan.time, plan.active, plan.next_due_at) != before
+        changed = (plan.step, plan.focus, plan.draft_focus, plan.weekday, plan.time, plan.active,
+                   plan.next_due_at) != before
         with self._saving(user_id):
             self.plans.save_outcome(
                 user_id,

@@ -2,36 +2,35 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Coroutine
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden
+from telegram.error import Forbidden
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from bot.callbacks import Decoder, choice_data
+from bot.callbacks import Decoder
 from bot.commands import COMMAND_EVENTS
 from bot.content import Content
 from bot.conversation import Conversations, Outcome, pick_language
+from bot.delivery import deliver
+from bot.faults import current_attempt, database_busy, describe, network_transient
 from bot.flows.screens import Screen
-from bot.ratelimit import PROACTIVE
-from bot.render import MESSAGE_LIMIT, chart_job, choice_label, notice_text, run_job, screen_text, split_message
 
 log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
-_chart_pool: ProcessPoolExecutor | None = None
+# Updates the bot takes no part in: posts and edits in channels, and messages of a business
+# account's chats (the bot is not their recipient). They get no reply at all.
+NOT_FOR_US = filters.UpdateType.CHANNEL_POSTS | filters.UpdateType.BUSINESS_MESSAGES
 
 
 def conversations(context: ContextTypes.DEFAULT_TYPE) -> Conversations:
@@ -42,96 +41,12 @@ def content_of(context: ContextTypes.DEFAULT_TYPE) -> Content:
     return conversations(context).content
 
 
-def keyboard(screen: Screen, outcome: Outcome, content: Content) -> InlineKeyboardMarkup | None:
-    if not screen.choices:
-        return None
-    buttons = [
-        InlineKeyboardButton(choice_label(choice, screen, outcome.language, content),
-                             callback_data=choice_data(choice, screen, outcome.assessment_id))
-        for choice in screen.choices
-    ]
-    if screen.question is not None:  # ratings on one row, Back/Skip below
-        rows = [buttons[:5], buttons[5:]]
-    elif all(choice.literal for choice in screen.choices):  # ratings, times: one row of short labels
-        rows = [buttons[i:i + 5] for i in range(0, len(buttons), 5)]
-    else:
-        rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    return InlineKeyboardMarkup(rows)
-
-
-def chart_pool() -> ProcessPoolExecutor:
-    """One worker process renders charts, one at a time: matplotlib holds the GIL for most of
-    a render, so a thread would still slow every other user's updates; a process does not."""
-    global _chart_pool
-    if _chart_pool is None:
-        _chart_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    return _chart_pool
-
-
-async def send_chart(bot: Bot, chat_id: int, screen: Screen, language: str, content: Content,
-                     markup: InlineKeyboardMarkup | None, send: dict) -> None:
-    """Render in the chart process, then send. A chart process that died is replaced once."""
-    global _chart_pool
-    job = chart_job(screen.chart, language, content)
-    try:
-        png = await asyncio.get_running_loop().run_in_executor(chart_pool(), run_job, job)
-    except BrokenProcessPool:
-        log.warning("the chart process died; starting a new one")
-        _chart_pool = None
-        png = await asyncio.get_running_loop().run_in_executor(chart_pool(), run_job, job)
-    await bot.send_photo(chat_id, png, caption=screen_text(screen, language, content), reply_markup=markup, **send)
-
-
-async def deliver(bot: Bot, chat_id: int, outcome: Outcome, content: Content,
-                  query: CallbackQuery | None = None, rate_limit_args: object = None,
-                  spawn: Callable[[Coroutine], object] | None = None) -> None:
-    """Show ``outcome`` in ``chat_id``: notices answer the button press, in-place screens edit
-    its message (after the new messages are out). Charts are rendered off the event loop; with
-    ``spawn`` they are sent in the background, so the texts come at once and the update is
-    done without waiting."""
-    limited = rate_limit_args is not None and getattr(bot, "rate_limiter", None) is not None
-    send = {"rate_limit_args": rate_limit_args} if limited else {}
-    toast = next((s for s in outcome.screens if s.notice), None) if query is not None else None
-    if query is not None:
-        await query.answer(notice_text(screen_text(toast, outcome.language, content)) if toast else None)
-    origin = query.message if query is not None and isinstance(query.message, Message) else None
-    # New messages before edits of older ones: what the user waits for comes first (every
-    # message is paced, so the edit of the answered question follows ~35 ms later).
-    ordered = sorted(outcome.screens, key=lambda s: bool(s.in_place and origin is not None))
-    for screen in ordered:
-        if screen is toast:
-            continue
-        text = screen_text(screen, outcome.language, content)
-        markup = keyboard(screen, outcome, content)
-        if screen.attachment is not None:
-            filename, data = outcome.files[screen.attachment]
-            await bot.send_document(chat_id, InputFile(data, filename=filename), caption=text, **send)
-            continue
-        if screen.chart is not None:
-            sending = send_chart(bot, chat_id, screen, outcome.language, content, markup, send)
-            if spawn is not None:
-                spawn(sending)
-            else:
-                await sending
-            continue
-        if screen.in_place and origin is not None and len(text) <= MESSAGE_LIMIT:
-            try:
-                await origin.edit_text(text, reply_markup=markup)
-            except BadRequest as error:
-                if "not modified" not in str(error).lower():
-                    raise
-            continue
-        parts = split_message(text)
-        for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            await bot.send_message(chat_id, part, reply_markup=markup if last else None, **send)
-
-
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outcome) -> None:
     # A button on an inline message has no chat: the private chat id is the user id.
     chat_id = update.effective_chat.id if update.effective_chat else update.effective_user.id
     spawn = context.application.create_task if context.application.running else None
-    await deliver(context.bot, chat_id, outcome, content_of(context), update.callback_query, spawn=spawn)
+    await deliver(context.bot, chat_id, outcome.screens, outcome.language, content_of(context),
+                  ref=outcome.assessment_id, query=update.callback_query, spawn=spawn, files=outcome.files)
 
 
 async def fire(update: Update, context: ContextTypes.DEFAULT_TYPE, event: str, **kwargs: object) -> None:
@@ -143,8 +58,7 @@ async def fire(update: Update, context: ContextTypes.DEFAULT_TYPE, event: str, *
     await show(update, context, outcome)
     for other, language, screen in outcome.others:
         try:
-            await deliver(context.bot, other, Outcome([screen], language, None), convs.content,
-                          rate_limit_args=PROACTIVE)
+            await deliver(context.bot, other, [screen], language, convs.content, proactive=True)
         except Forbidden:
             log.info("could not notify user %s: blocked the bot", other)
     if outcome.dispatch:
@@ -154,6 +68,18 @@ async def fire(update: Update, context: ContextTypes.DEFAULT_TYPE, event: str, *
             context.application.create_task(send_due_prompts(context.application), update=update)
         else:
             await send_due_prompts(context.application)
+
+
+async def ignore(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop here: no handler after this one sees the update, nothing is sent."""
+    raise ApplicationHandlerStop
+
+
+async def on_anonymous(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A message without a person behind it (sent on behalf of a chat): nobody to answer."""
+    if update.effective_user is None:
+        log.info("update %s has no sender; ignored", update.update_id)
+        raise ApplicationHandlerStop
 
 
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -184,11 +110,8 @@ async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def reply_with(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
     """Reply with a fixed text in the user's language, without touching the conversation."""
     user = update.effective_user
-    language = (
-        conversations(context).language_of(user.id, user.language_code)
-        if user is not None else pick_language(None)
-    )
-    await context.bot.send_message(update.effective_chat.id, content_of(context).text(key, language))
+    language = conversations(context).language_of(user.id, user.language_code)
+    await deliver(context.bot, update.effective_chat.id, [Screen(key)], language, content_of(context))
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -203,31 +126,44 @@ async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = pick_language(update.effective_user.language_code if update.effective_user else None)
     try:
         await context.bot.send_message(update.effective_chat.id, content_of(context).text("private_only", language))
-    except Forbidden:  # e.g. a channel where the bot may not post
+    except Forbidden:  # e.g. a group where the bot may not post
         log.info("cannot post in chat %s", update.effective_chat.id)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the failure; tell the user briefly, never with a traceback."""
-    if isinstance(context.error, Forbidden):  # the user blocked the bot: nobody to tell
-        log.info("user blocked the bot: %s", context.error)
+    """Log the failure; tell the user briefly, never with a traceback. A locked database is
+    not the user's problem: the runner keeps the update and tries it again shortly."""
+    error = context.error
+    if isinstance(error, Forbidden):  # the user blocked the bot: nobody to tell
+        log.info("user blocked the bot: %s", error)
         return
-    log.error("update failed", exc_info=context.error)
+    attempt = current_attempt()
+    if database_busy(error) and attempt is not None:
+        attempt.transient = describe(error)
+        return
+    log.error("update failed: %s", describe(error), exc_info=error)
+    if attempt is not None:
+        attempt.failed = describe(error)
+    health = context.application.bot_data.get("health")
+    if health is not None:
+        health.error(describe(error))
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != ChatType.PRIVATE:
         return
     user = update.effective_user
-    language = pick_language(user.language_code if user else None)
+    language = conversations(context).language_of(user.id, user.language_code) if user else pick_language(None)
+    key = "send_failed" if network_transient(error) else "error_apology"  # the change itself was saved
     try:
-        await context.bot.send_message(update.effective_chat.id, content_of(context).text("error_apology", language))
+        await context.bot.send_message(update.effective_chat.id, content_of(context).text(key, language))
     except Exception:  # the apology itself failed: logging is all that is left
         log.warning("could not send the apology", exc_info=True)
 
 
 def register(application: Application) -> None:
-    groups_and_channels = filters.ChatType.GROUPS | filters.ChatType.CHANNEL
-    application.add_handler(MessageHandler(groups_and_channels, on_group))
+    application.add_handler(MessageHandler(NOT_FOR_US, ignore), group=-1)
+    application.add_handler(TypeHandler(Update, on_anonymous), group=-1)
+    application.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.UpdateType.MESSAGE, on_group))
     application.add_handler(CommandHandler(list(COMMAND_EVENTS), on_command, filters=PRIVATE & filters.UpdateType.MESSAGE))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(PRIVATE & filters.UpdateType.EDITED, on_edited))

@@ -78,15 +78,43 @@ def notice_text(text: str) -> str:
     return text if len(text) <= NOTICE_LIMIT else text[: NOTICE_LIMIT - 1] + "…"
 
 
+_TOKEN = re.compile(r"<[^>]*>|&[#a-zA-Z0-9]+;")
+
+
+def _safe_cuts(text: str, limit: int) -> list[int]:
+    """Positions up to ``limit`` where Telegram HTML may be cut: outside every tag pair, tag
+    and character entity (``&amp;`` stays whole)."""
+    cuts, depth, position = [], 0, 0
+    for token in _TOKEN.finditer(text):
+        if token.start() > limit:
+            break
+        if depth == 0:
+            cuts.extend(range(position, token.start() + 1))
+        piece = token.group()
+        if piece.startswith("</"):
+            depth = max(depth - 1, 0)
+        elif piece.startswith("<") and not piece.endswith("/>"):
+            depth += 1
+        position = token.end()
+    if depth == 0:
+        cuts.extend(range(position, min(len(text), limit) + 1))
+    return [cut for cut in cuts if 0 < cut <= limit]
+
+
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Split ``text`` into parts of at most ``limit`` characters, at paragraph or line ends."""
+    """Split Telegram HTML into parts of at most ``limit`` characters: at a paragraph end, else
+    a line end, else a space, else anywhere — but never inside a tag pair or an entity."""
     parts: list[str] = []
     while len(text) > limit:
-        cut = max(text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit))
-        if cut <= 0:
-            cut = text.rfind(" ", 0, limit)
-        if cut <= 0:
-            cut = limit
+        cuts = _safe_cuts(text, limit) or [limit]
+        allowed = set(cuts)
+        best = max(cuts)
+        for separator in ("\n\n", "\n", " "):
+            found = [i for i in cuts if text.startswith(separator, i)]
+            if found and max(found) > 0:
+                best = max(found)
+                break
+        cut = best if best in allowed and best > 0 else limit
         parts.append(text[:cut].rstrip())
         text = text[cut:].lstrip("\n ")
     parts.append(text)

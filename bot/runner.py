@@ -1,89 +1,144 @@
-"""Serving Telegram without losing updates.
+"""Serving Telegram without losing updates, and without ever going deaf.
 
 python-telegram-bot's Updater tells Telegram an update arrived (the next offset, or HTTP 200
-on a webhook) as soon as it is queued in memory, so a crash loses every queued update. Here
-each update is committed to the SQLite inbox *before* Telegram is told (the offset moves
-only after the commit; a webhook answers 200 only after it), and it is marked done in the
-same transaction as the change it caused. At start-up whatever is still pending is handled
-first. Users are handled concurrently, each user's updates strictly in order.
+on a webhook) as soon as it is queued in memory, and stops for good on an update it cannot
+parse. Here each update is committed raw to the SQLite inbox *before* Telegram is told, and
+parsed only when it is handled: one that cannot be parsed is marked so and passed over. It
+is marked done in the same transaction as the change it caused.
+
+Receiving and handling are supervised loops: any fault (a locked database, a network error,
+a failed ``deleteWebhook`` at start-up) is logged with its cause, shown in the heartbeat
+file and retried with capped, jittered backoff. An update whose handling met a locked
+database stays pending and is tried again. Each user's updates are handled in order; users
+take turns one update at a time, so one user's flood delays only that user.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
 import signal
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import InvalidToken, RetryAfter
 from telegram.ext import Application
+from telegram.request import BaseRequest
 
 from bot.conversation import Conversations, iso
+from bot.faults import Backoff, begin_attempt, database_busy, describe
+from bot.health import HEARTBEAT_SECONDS, Health
+from bot.webhook import WebhookServer
 from storage import InboxItem
 
 log = logging.getLogger(__name__)
 POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates call open
-CONCURRENT_USERS = 32
-MAX_BODY = 1_000_000  # bytes of a webhook request
+CONCURRENT_USERS = 32  # updates handled at the same time (each of another user)
+PER_USER_BATCH = 20  # pending updates of one user read at a time
+UPDATE_KINDS = list(Update.ALL_TYPES)
 
 
-def inbox_item(update: Update) -> InboxItem:
-    user = update.effective_user
-    chat = update.effective_chat
-    owner = user.id if user else (chat.id if chat else None)
-    return InboxItem(update.update_id, owner, json.dumps(update.to_dict(), ensure_ascii=False))
+def owner_of(raw: dict) -> int | None:
+    """The sender of a raw update (or its chat when it has no sender): orders and erases it.
+    Never raises: the update may be malformed."""
+    for key, value in raw.items():
+        if key == "update_id" or not isinstance(value, dict):
+            continue
+        for holder in (value, value.get("message") if isinstance(value.get("message"), dict) else None):
+            if not holder:
+                continue
+            for field in ("from", "user", "chat", "sender_chat"):
+                person = holder.get(field)
+                if isinstance(person, dict) and isinstance(person.get("id"), int):
+                    return person["id"]
+    return None
+
+
+def raw_item(raw: dict) -> InboxItem:
+    return InboxItem(raw["update_id"], owner_of(raw), json.dumps(raw, ensure_ascii=False))
+
+
+def valid_update(raw: Any) -> bool:
+    return isinstance(raw, dict) and type(raw.get("update_id")) is int
 
 
 class DurableRunner:
     def __init__(self, application: Application, *, poll_timeout: int = POLL_TIMEOUT,
-                 concurrency: int = CONCURRENT_USERS) -> None:
+                 concurrency: int = CONCURRENT_USERS, health: Health | None = None) -> None:
         self.application = application
         self.conversations: Conversations = application.bot_data["conversations"]
         self.inbox = self.conversations.inbox
         self.poll_timeout = poll_timeout
+        self.health = health or application.bot_data.get("health") or Health()
         self.wake = asyncio.Event()
         self.stopping = asyncio.Event()
-        self.slots = asyncio.Semaphore(concurrency)
-        self.busy: set[object] = set()  # users with a worker running
-        self.in_flight: set[int] = set()
+        self.slots = asyncio.Semaphore(concurrency)  # FIFO: users take turns
+        self.busy: set[int | None] = set()  # owners with a worker running
         self.workers: set[asyncio.Task] = set()
+        self.retry_at: dict[int | None, float] = {}  # owner -> loop time before which to wait
+        self.attempts: dict[int, int] = {}  # update_id -> transient faults met so far (in memory:
+        # during a lock nothing can be written)
 
     # --- receiving ------------------------------------------------------------------------
-    def receive(self, updates: list[Update]) -> int:
-        """Commit updates to the inbox; only after this may Telegram be told they arrived."""
-        added = self.inbox.add([inbox_item(u) for u in updates], iso(self.conversations.clock()))
-        if updates:
+    def receive(self, raw_updates: list[dict]) -> int:
+        """Commit raw updates to the inbox; only after this may Telegram be told they arrived.
+        Raises when the database cannot store them (then they are not acknowledged)."""
+        items = [raw_item(raw) for raw in raw_updates if valid_update(raw)]
+        added = self.inbox.add(items, iso(self.conversations.clock()))
+        if items:
+            self.health.received()
             self.wake.set()
         return added
 
-    async def poll(self) -> None:
-        """Long-poll getUpdates; the offset sent acknowledges only what the inbox holds."""
+    def receive_updates(self, updates: list[Update]) -> int:
+        """Tests: receive parsed updates as Telegram would have sent them."""
+        return self.receive([update.to_dict() for update in updates])
+
+    async def fetch(self, offset: int | None) -> list[dict]:
+        """One long poll, answered raw: nothing is parsed before it is stored."""
         bot = self.application.bot
-        await bot.delete_webhook()
-        backoff = 1.0
+        request: BaseRequest = self.application.bot_data["updates_request"]
+        parameters: dict[str, Any] = {"timeout": self.poll_timeout, "allowed_updates": json.dumps(UPDATE_KINDS)}
+        if offset is not None:
+            parameters["offset"] = offset
+        # The Bot API takes parameters in the query string as well as in the body.
+        url = f"{bot.base_url}/getUpdates?{urlencode(parameters)}"
+        result = await request.post(url, read_timeout=self.poll_timeout + 10)
+        if not isinstance(result, list):
+            raise ValueError(f"getUpdates answered {type(result).__name__}, not a list")
+        return result
+
+    async def poll(self) -> None:
+        """Long-poll until stopped; every fault is logged, reported and retried with backoff."""
+        backoff, webhook_deleted = Backoff(), False
         while not self.stopping.is_set():
             try:
-                updates = await bot.get_updates(offset=self.inbox.offset(), timeout=self.poll_timeout,
-                                                allowed_updates=Update.ALL_TYPES,
-                                                read_timeout=self.poll_timeout + 10)
-                backoff = 1.0
+                if not webhook_deleted:
+                    await self.application.bot.delete_webhook()
+                    webhook_deleted = True
+                offset = self.inbox.offset(self.conversations.clock())
+                raw_updates = await self.fetch(offset)
+                if offset is not None:
+                    self.inbox.acknowledged(offset)
+                self.receive(raw_updates)
+                self.health.ok("receiving")
+                backoff.reset()
             except RetryAfter as error:
-                await self._sleep(error.retry_after if isinstance(error.retry_after, (int, float))
-                                  else error.retry_after.total_seconds())
-                continue
+                await self._sleep(float(error.retry_after if isinstance(error.retry_after, (int, float))
+                                        else error.retry_after.total_seconds()))
             except InvalidToken:
-                log.error("Telegram refused the token; stopping")
+                log.error("Telegram refused the token (or TELEGRAM_API_BASE_URL is wrong); stopping")
+                self.health.fault("receiving", "the token was refused")
                 self.stopping.set()
-                return
-            except (NetworkError, TelegramError) as error:
-                log.warning("getUpdates failed (%s); retrying in %.0f s", error, backoff)
-                await self._sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
-                continue
-            self.receive(list(updates))
+                raise
+            except Exception as error:
+                delay = backoff.next()
+                log.warning("receiving failed: %s; trying again in %.1f s", describe(error), delay)
+                self.health.fault("receiving", describe(error))
+                await self._sleep(delay)
 
     async def _sleep(self, seconds: float) -> None:
         try:
@@ -91,15 +146,22 @@ class DurableRunner:
         except asyncio.TimeoutError:
             pass
 
-    # --- processing -----------------------------------------------------------------------
+    # --- handling -------------------------------------------------------------------------
     async def process(self) -> None:
         """Handle pending updates until stopped; on stop, finish the updates already started."""
-        while True:
-            self.dispatch()
-            if self.stopping.is_set():
-                break
+        backoff = Backoff()
+        while not self.stopping.is_set():
             try:
-                await asyncio.wait_for(self.wake.wait(), timeout=1.0)
+                self.dispatch()
+                self.health.ok("inbox")
+                backoff.reset()
+                timeout = 1.0
+            except Exception as error:  # e.g. the inbox cannot be read
+                timeout = backoff.next()
+                log.warning("reading the inbox failed: %s; trying again in %.1f s", describe(error), timeout)
+                self.health.fault("inbox", describe(error))
+            try:
+                await asyncio.wait_for(self.wake.wait(), timeout=timeout)
             except asyncio.TimeoutError:
                 pass
             self.wake.clear()
@@ -107,90 +169,114 @@ class DurableRunner:
             await asyncio.wait(self.workers, timeout=10)
 
     def dispatch(self) -> None:
-        """Start a worker for every user with pending updates and no worker yet."""
-        by_user: dict[object, list[InboxItem]] = {}
-        for item in self.inbox.pending():
-            if item.update_id not in self.in_flight:
-                by_user.setdefault(item.user_id if item.user_id is not None else f"u{item.update_id}", []).append(item)
-        for user, items in by_user.items():
-            if user in self.busy:
+        """Start a worker for every sender with pending updates and no worker yet."""
+        now = asyncio.get_running_loop().time()
+        for owner in self.inbox.pending_owners():
+            if owner in self.busy or self.retry_at.get(owner, 0) > now:
                 continue
-            self.busy.add(user)
-            self.in_flight.update(item.update_id for item in items)
-            task = asyncio.create_task(self._work(user, items))
+            self.busy.add(owner)
+            task = asyncio.create_task(self._work(owner))
             self.workers.add(task)
             task.add_done_callback(self.workers.discard)
 
-    async def _work(self, user: object, items: list[InboxItem]) -> None:
+    async def _work(self, owner: int | None) -> None:
+        """Handle one sender's pending updates in order, one slot per update (turns)."""
         try:
-            async with self.slots:
+            while not self.stopping.is_set():
+                items = self.inbox.pending_of(owner, PER_USER_BATCH)
+                if not items:
+                    break
                 for item in items:
-                    await self.handle(item)
+                    async with self.slots:
+                        if not await self.handle(item):
+                            return  # a transient fault: this sender waits, the others go on
+                    await asyncio.sleep(0)  # the others' turn, even when nothing above had to wait
+        except Exception as error:  # the inbox itself failed: dispatch tries again later
+            log.warning("handling updates of %s stopped: %s", owner, describe(error))
+            self._wait(owner)
         finally:
-            self.busy.discard(user)
-            self.in_flight.difference_update(item.update_id for item in items)
-            self.wake.set()  # this user may have more by now
+            self.busy.discard(owner)
+            self.wake.set()
 
-    async def handle(self, item: InboxItem) -> None:
+    def _wait(self, owner: int | None, attempts: int = 0) -> None:
+        delay = Backoff(failures=min(attempts, 5)).next()
+        self.retry_at[owner] = asyncio.get_running_loop().time() + delay
+        asyncio.get_running_loop().call_later(delay, self.wake.set)
+
+    async def handle(self, item: InboxItem) -> bool:
+        """Handle one update; False when it met a transient fault and stays pending."""
+        now = iso(self.conversations.clock())
         try:
             update = Update.de_json(json.loads(item.payload), self.application.bot)
+        except Exception as error:
+            log.warning("update %s cannot be parsed and is passed over: %s", item.update_id, describe(error))
+            self.inbox.mark_unparseable(item.update_id, describe(error), now)
+            return True
+        attempt = begin_attempt(item.update_id)
+        try:
             await self.application.process_update(update)
-        except Exception:  # a broken update must not stop the others; it is logged and skipped
-            log.exception("update %s could not be processed", item.update_id)
+        except Exception as error:  # process_update itself failed (not a handler)
+            if database_busy(error):
+                attempt.transient = describe(error)
+            else:
+                attempt.failed = describe(error)
+                log.error("update %s failed: %s", item.update_id, describe(error))
+        if attempt.transient and not self.inbox.is_done(item.update_id):
+            log.warning("update %s met a transient fault (%s); trying again soon", item.update_id,
+                        attempt.transient)
+            self.health.fault("database", attempt.transient)
+            self.attempts[item.update_id] = self.attempts.get(item.update_id, 0) + 1
+            self._wait(item.user_id, self.attempts[item.update_id])
+            return False
+        self.retry_at.pop(item.user_id, None)
+        self.attempts.pop(item.update_id, None)
+        self.health.ok("database")  # the update's change was written
         # Handlers that change state mark their update done in the same transaction; this
-        # covers the rest (and failures), so no update is handled twice.
-        self.inbox.mark_done(item.update_id, iso(self.conversations.clock()))
+        # covers the rest, so no update is handled twice.
+        if attempt.failed:
+            self.inbox.mark_failed(item.update_id, attempt.failed, now)
+        else:
+            self.inbox.mark_done(item.update_id, now)
+        return True
 
     async def drain(self) -> None:
-        """Handle everything pending now (tests and start-up)."""
-        self.dispatch()
-        while self.workers:
-            await asyncio.wait(set(self.workers))
+        """Handle everything pending now, waiting out transient faults (tests)."""
+        while True:
             self.dispatch()
+            if self.workers:
+                await asyncio.wait(set(self.workers))
+                continue
+            if not self.inbox.pending_owners():
+                return
+            await asyncio.sleep(0.05)  # someone waits for a retry
+
+    # --- heartbeat ----------------------------------------------------------------------------
+    async def beat(self) -> None:
+        while not self.stopping.is_set():
+            self.health.write()
+            await self._sleep(HEARTBEAT_SECONDS)
 
 
-class WebhookServer:
-    """A minimal HTTP endpoint for Telegram's webhook, behind a reverse proxy.
-
-    The secret token is checked (403 otherwise) and 200 is answered only after the update is
-    committed to the inbox.
-    """
-
-    def __init__(self, runner: DurableRunner, secret: str, path: str = "/telegram") -> None:
-        self.runner, self.secret, self.path = runner, secret, path
-
-    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        status = 400
+async def _start(application: Application, runner: DurableRunner) -> None:
+    """Initialise the application (getMe), retrying faults until it works or we are stopped."""
+    backoff = Backoff()
+    while not runner.stopping.is_set():
         try:
-            request = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=10)
-            lines = request.decode("latin-1").split("\r\n")
-            method, target, _ = (lines[0].split(" ") + ["", ""])[:3]
-            headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
-            length = int(headers.get("content-length", "0") or 0)
-            if method != "POST" or target != self.path:
-                status = 404
-            elif not hmac.compare_digest(headers.get("x-telegram-bot-api-secret-token", ""), self.secret):
-                status = 403
-            elif not 0 < length <= MAX_BODY:
-                status = 413 if length > MAX_BODY else 400
-            else:
-                body = await asyncio.wait_for(reader.readexactly(length), timeout=10)
-                update = Update.de_json(json.loads(body), self.runner.application.bot)
-                self.runner.receive([update])
-                status = 200
-        except (asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError, UnicodeDecodeError):
-            status = 400
-        reason = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 413: "Too Large"}[status]
-        writer.write(f"HTTP/1.1 {status} {reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode())
-        try:
-            await writer.drain()
-        finally:
-            writer.close()
+            await application.initialize()
+            runner.health.ok("starting")
+            return
+        except InvalidToken:
+            raise
+        except Exception as error:
+            delay = backoff.next()
+            log.warning("start-up failed: %s; trying again in %.1f s", describe(error), delay)
+            runner.health.fault("starting", describe(error))
+            await runner._sleep(delay)
 
 
 async def serve(application: Application, *, webhook: tuple[str, str, str, int] | None = None,
-                on_ready: Callable[[], None] | None = None) -> None:
-    """Run the bot until SIGTERM/SIGINT: initialise, finish pending updates, receive, stop cleanly.
+                on_ready: Callable[[], None] | None = None) -> int:
+    """Run the bot until SIGTERM/SIGINT; returns the process exit code.
 
     ``webhook`` is (public url, secret, listen host, listen port); without it, long polling.
     """
@@ -198,34 +284,76 @@ async def serve(application: Application, *, webhook: tuple[str, str, str, int] 
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, runner.stopping.set)
-    await application.initialize()
+    runner.health.write()
+    beating = asyncio.create_task(runner.beat())
+    server: WebhookServer | None = None
     try:
+        await _start(application, runner)
+        if runner.stopping.is_set():
+            return 0
         if application.post_init:
-            await application.post_init(application)
+            try:
+                await application.post_init(application)
+            except Exception as error:  # the command menus can wait for the next start
+                log.warning("start-up step failed: %s", describe(error))
         await application.start()
-        await runner.drain()  # what was left when we stopped last time
-        receiving: asyncio.Task | None = None
-        server: asyncio.base_events.Server | None = None
         if webhook is None:
             receiving = asyncio.create_task(runner.poll())
         else:
             url, secret, host, port = webhook
-            endpoint = WebhookServer(runner, secret)
-            server = await asyncio.start_server(endpoint.serve, host, port)
-            await application.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+            server = WebhookServer(runner.receive, secret)
+            await server.start(host, port)
+            receiving = asyncio.create_task(_register_webhook(application, runner, url, secret))
         log.info("regiecoach is running (%s)", "webhook" if webhook else "long polling")
         if on_ready:
             on_ready()
-        await runner.process()
-        if receiving is not None:
-            receiving.cancel()
-            await asyncio.gather(receiving, return_exceptions=True)
-        if server is not None:
-            server.close()
-            await server.wait_closed()
-        log.info("regiecoach stopped cleanly")
+        processing = asyncio.create_task(runner.process())
+        stopping = asyncio.create_task(runner.stopping.wait())
+        done, _ = await asyncio.wait({receiving, processing, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        code = 0
+        for task in done - {stopping}:
+            error = None if task.cancelled() else task.exception()
+            if error is None and not runner.stopping.is_set():
+                error = RuntimeError("a supervisor loop ended by itself")
+            if error is not None:
+                if not isinstance(error, InvalidToken):
+                    log.critical("a supervisor loop ended: %s; stopping so that the service restarts",
+                                 describe(error), exc_info=error)
+                code = 4 if isinstance(error, InvalidToken) else 1
+        runner.stopping.set()
+        receiving.cancel()  # a long poll in progress need not be waited for
+        await asyncio.gather(processing, receiving, stopping, return_exceptions=True)
+        if code == 0:
+            log.info("regiecoach stopped cleanly")
+        return code
+    except InvalidToken:
+        log.error("Telegram refused the token (or TELEGRAM_API_BASE_URL is wrong); stopping")
+        return 4
     finally:
+        runner.stopping.set()
+        if server is not None:
+            await server.stop()
+        beating.cancel()
+        await asyncio.gather(beating, return_exceptions=True)
         if application.running:
             await application.stop()
-        await application.shutdown()
+        try:
+            await application.shutdown()
+        except Exception as error:
+            log.warning("shutting down: %s", describe(error))
 
+
+async def _register_webhook(application: Application, runner: DurableRunner, url: str, secret: str) -> None:
+    """Tell Telegram where to post, retrying until it worked (the webhook keeps listening)."""
+    backoff = Backoff()
+    while not runner.stopping.is_set():
+        try:
+            await application.bot.set_webhook(url, secret_token=secret, allowed_updates=UPDATE_KINDS)
+            runner.health.ok("receiving")
+            break
+        except Exception as error:
+            delay = backoff.next()
+            log.warning("setWebhook failed: %s; trying again in %.1f s", describe(error), delay)
+            runner.health.fault("receiving", describe(error))
+            await runner._sleep(delay)
+    await runner.stopping.wait()

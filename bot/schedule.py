@@ -1,27 +1,34 @@
 """Scheduled work: check-ins and coach prompts that fall due are claimed in SQLite and sent.
 
-The schedule itself lives in the ``plans`` table (``next_due_at``); one repeating job looks
-for due rows. So nothing is lost or doubled across restarts: a check-in that fell due while
-the bot was down is found on the first run after start-up, claimed once (the claim moves the
-plan to its next due time in the same transaction) and sent once.
+Schedules live in SQLite (``plans.next_due_at``, ``prompt_schedules.next_due_at``); one
+repeating job looks for due rows. Work is done item by item in two steps, each its own
+transaction: *claim* (a due plan or schedule becomes a check-in or deliveries to send, and
+moves on to its next due time) and *send*. One item that fails is logged, isolated and
+tried again with backoff a bounded number of times, then marked failed with its reason;
+the others go on. So nothing is lost or doubled across restarts: what fell due while the
+bot was down is claimed once on the first run and sent once.
+
+An item that was being sent when the process stopped may or may not have arrived; before
+the first send after start-up it is marked ``unknown`` and never sent again (at most once),
+and for a coach's prompt the coach is told. One lock keeps senders from running at once.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
-import asyncio
-from datetime import timedelta
-
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden
 from telegram.ext import Application, ContextTypes
 
-from bot.conversation import Conversations, Outcome, iso
+from bot.conversation import Conversations, iso
+from bot.delivery import deliver
+from bot.faults import describe, network_transient
 from bot.flows.coach import delivery_screen
 from bot.flows.plan import checkin_screen, checkin_topic, next_occurrence
 from bot.flows.screens import Screen
-from bot.handlers import deliver
-from bot.ratelimit import PROACTIVE
+from bot.health import Health
 from storage import Schedule
 
 log = logging.getLogger(__name__)
@@ -30,47 +37,105 @@ PROMPT_JOB = "prompts"
 HOUSEKEEPING_JOB = "housekeeping"
 HOUSEKEEPING_SECONDS = 3600
 DONE_UPDATES_KEPT = timedelta(days=1)  # handled raw updates are deleted after this
+MAX_ATTEMPTS = 5  # sends (or claims) of one item before it is marked failed
+FIRST_RETRY = timedelta(seconds=30)  # then ×4 each time, at most an hour
+
+
+def retry_time(now: datetime, attempts: int) -> str:
+    return iso(now + min(FIRST_RETRY * 4 ** max(attempts - 1, 0), timedelta(hours=1)))
+
+
+def _health(application: Application) -> Health:
+    return application.bot_data.get("health") or Health()
 
 
 async def send_due_checkins(application: Application) -> int:
-    """Claim and send every check-in due now; returns how many were sent."""
+    """Claim every check-in due now, then send the claimed ones; returns how many were sent."""
     conversations: Conversations = application.bot_data["conversations"]
+    async with conversations.sending_lock:
+        await _resolve_interrupted_once(application)
+        return await _send_due_checkins(application, conversations)
+
+
+async def _send_due_checkins(application: Application, conversations: Conversations) -> int:
     content, plans = conversations.content, conversations.plans
     now = conversations.clock()
-    sent = 0
     for user_id in plans.due_user_ids(iso(now)):
-        due = plans.claim(
-            user_id, iso(now),
-            choose=lambda focus, count: checkin_topic(focus, count, content),
-            next_due=lambda weekday, at: iso(next_occurrence(weekday, at, conversations.zone, now)),
-        )
-        if due is None:
-            continue
-        screen = checkin_screen(content, due.checkin.id, due.checkin.competency, due.checkin.reflection)
         try:
-            await deliver(application.bot, user_id, Outcome([screen], due.language, None), content,
-                          rate_limit_args=PROACTIVE)
+            plans.claim(
+                user_id, iso(now),
+                choose=lambda focus, count: checkin_topic(focus, count, content),
+                next_due=lambda weekday, at: iso(next_occurrence(weekday, at, conversations.zone, now)),
+            )
+        except Exception as error:
+            _failed_claim(application, f"plan of user {user_id}", error)
+            plan_failures = plans.failures(user_id)
+            plans.claim_failed(user_id, describe(error), iso(now), retry_time(now, plan_failures + 1),
+                               give_up=plan_failures + 1 >= MAX_ATTEMPTS)
+    sent = 0
+    for due in plans.sendable_checkins(iso(now)):
+        checkin = due.checkin
+        if not plans.start_sending(checkin.id):
+            continue
+        screen = checkin_screen(content, checkin.id, checkin.competency, checkin.reflection)
+
+        async def send() -> int | None:
+            messages = await deliver(application.bot, checkin.user_id, [screen], due.language, content,
+                                     proactive=True)
+            return messages[-1].message_id if messages else None
+
+        outcome = await _send_item(application, f"check-in {checkin.id}", send, due.attempts + 1)
+        if isinstance(outcome, int) or outcome is None:
+            plans.checkin_sent(checkin.id, outcome, iso(now))
             sent += 1
-        except Forbidden:
-            log.info("user %s blocked the bot: plan check-ins stopped", user_id)
-            plans.stop(user_id, iso(now))
+        elif outcome == "blocked":
+            plans.checkin_ended(checkin.id, "unreachable", "the user blocked the bot")
+            plans.stop(checkin.user_id, iso(now))
+        elif outcome.startswith("retry:"):
+            plans.checkin_retry(checkin.id, outcome[6:], retry_time(now, due.attempts + 1))
+        else:
+            plans.checkin_ended(checkin.id, "failed", outcome[7:])
     return sent
 
 
-def _lock(application: Application) -> asyncio.Lock:
-    return application.bot_data.setdefault("prompt_lock", asyncio.Lock())
+def _failed_claim(application: Application, what: str, error: Exception) -> None:
+    log.error("%s could not be claimed: %s", what, describe(error))
+    _health(application).error(f"{what}: {describe(error)}")
+
+
+async def _send_item(application: Application, what: str, send: Callable[[], Awaitable[int | None]],
+                     attempts: int) -> int | None | str:
+    """Send one scheduled item; returns its message id, or ``blocked``, ``retry:<why>`` or
+    ``failed:<why>``. Never raises: one item's fault stays with that item."""
+    try:
+        return await send()
+    except Forbidden:
+        log.info("%s: the user blocked the bot", what)
+        return "blocked"
+    except Exception as error:
+        reason = describe(error)
+        if network_transient(error) and attempts < MAX_ATTEMPTS:
+            # A proactive send may be repeated: a rare second copy is better than a lost one,
+            # and both copies' buttons act on the same item.
+            log.warning("%s failed (attempt %s): %s; trying again later", what, attempts, reason)
+            return f"retry:{reason}"
+        log.error("%s failed for good: %s", what, reason)
+        _health(application).error(f"{what}: {reason}")
+        return f"failed:{reason}"
 
 
 async def send_due_prompts(application: Application) -> int:
     """Turn due prompt schedules into deliveries, then send every pending delivery once.
 
     A schedule is claimed once per due time (weekly ones move on a week); a delivery is taken
-    for sending by one sender only. A coachee who blocked the bot is marked unreachable, never
-    retried, and the coach is told. Returns how many prompts were sent.
+    for sending by one sender only, and only while the coachee still shares with the coach.
+    A coachee who blocked the bot is marked unreachable, never retried, and the coach is told.
+    Returns how many prompts were sent.
     """
     conversations: Conversations = application.bot_data["conversations"]
     content, coaches = conversations.content, conversations.coaching
-    async with _lock(application):
+    async with conversations.sending_lock:
+        await _resolve_interrupted_once(application)
         now = conversations.clock()
 
         def following(schedule: Schedule) -> str | None:
@@ -79,42 +144,90 @@ async def send_due_prompts(application: Application) -> int:
             return iso(next_occurrence(schedule.weekday, schedule.time, conversations.zone, now))
 
         for schedule_id in coaches.due_schedule_ids(iso(now)):
-            coaches.claim_schedule(schedule_id, iso(now), following)
+            try:
+                coaches.claim_schedule(schedule_id, iso(now), following)
+            except Exception as error:
+                _failed_claim(application, f"prompt schedule {schedule_id}", error)
+                failures = coaches.schedule_failures(schedule_id)
+                coaches.claim_failed(schedule_id, describe(error), retry_time(now, failures + 1),
+                                     give_up=failures + 1 >= MAX_ATTEMPTS)
         sent = 0
-        for delivery in coaches.pending_deliveries():
-            if not coaches.start_sending(delivery.id):
+        for delivery in coaches.sendable_deliveries(iso(now)):
+            if not coaches.start_sending(delivery):
                 continue
             screen = delivery_screen(content, delivery.schedule, delivery.coach_name, delivery.language)
-            try:
-                await deliver(application.bot, delivery.coachee_id,
-                              Outcome([screen], delivery.language, None), content, rate_limit_args=PROACTIVE)
-            except Forbidden:
-                log.info("coachee %s blocked the bot: marked unreachable", delivery.coachee_id)
-                coaches.mark_delivery(delivery.id, "unreachable", iso(now))
+
+            async def send() -> int | None:
+                messages = await deliver(application.bot, delivery.coachee_id, [screen], delivery.language,
+                                         content, proactive=True)
+                return messages[-1].message_id if messages else None
+
+            outcome = await _send_item(application, f"prompt delivery {delivery.id}", send, delivery.attempts + 1)
+            if isinstance(outcome, int) or outcome is None:
+                coaches.mark_sent(delivery, outcome, iso(now))
+                sent += 1
+            elif outcome == "blocked":
+                coaches.end_delivery(delivery.id, "unreachable", "the coachee blocked the bot", iso(now))
                 name = coaches.mark_unreachable(delivery.coachee_id, iso(now))
-                coach_language = conversations.language_of(delivery.schedule.coach_id)
-                notice = Screen("coachee_unreachable", {"name": name or "?"})
-                try:
-                    await deliver(application.bot, delivery.schedule.coach_id,
-                                  Outcome([notice], coach_language, None), content, rate_limit_args=PROACTIVE)
-                except TelegramError:
-                    log.info("could not tell coach %s", delivery.schedule.coach_id)
-                continue
-            except TelegramError:
-                log.exception("prompt delivery %s failed; not retried", delivery.id)
-                coaches.mark_delivery(delivery.id, "failed", iso(now))
-                continue
-            coaches.mark_sent(delivery, iso(now))
-            sent += 1
+                await tell_coach(application, delivery.schedule.coach_id, Screen("coachee_unreachable",
+                                                                                 {"name": name or "?"}))
+            elif outcome.startswith("retry:"):
+                coaches.retry_delivery(delivery.id, outcome[6:], retry_time(now, delivery.attempts + 1))
+            else:
+                coaches.end_delivery(delivery.id, "failed", outcome[7:], iso(now))
     return sent
 
 
+async def tell_coach(application: Application, coach_id: int, screen: Screen) -> None:
+    conversations: Conversations = application.bot_data["conversations"]
+    try:
+        await deliver(application.bot, coach_id, [screen], conversations.language_of(coach_id),
+                      conversations.content, proactive=True)
+    except Exception as error:
+        log.info("could not tell coach %s: %s", coach_id, describe(error))
+
+
+async def _resolve_interrupted_once(application: Application) -> None:
+    conversations: Conversations = application.bot_data["conversations"]
+    if not conversations.interrupted_resolved:
+        await resolve_interrupted(application)
+        conversations.interrupted_resolved = True
+
+
+async def resolve_interrupted(application: Application) -> int:
+    """At start-up: what was being sent when the process stopped is marked ``unknown`` (never
+    sent twice); a coach is told that a prompt may not have arrived. Returns how many."""
+    conversations: Conversations = application.bot_data["conversations"]
+    checkins = conversations.plans.interrupted_checkins()
+    deliveries = conversations.coaching.interrupted_deliveries()
+    for delivery in deliveries:
+        name = conversations.coaching.coachee_name(delivery.schedule.coach_id, delivery.coachee_id)
+        await tell_coach(application, delivery.schedule.coach_id,
+                         Screen("prompt_unknown", {"name": name or "?"}))
+    if checkins or deliveries:
+        log.warning("%s check-ins and %s prompts were interrupted while sending: marked unknown",
+                    checkins, len(deliveries))
+    return checkins + len(deliveries)
+
+
+async def _guarded(application: Application, area: str, work: Callable[[Application], Awaitable[object]]) -> None:
+    """Run one job; a fault (e.g. a locked database) is logged and reported, the job runs again
+    at its next interval."""
+    health = _health(application)
+    try:
+        await work(application)
+        health.ok(area)
+    except Exception as error:
+        log.warning("%s failed: %s; trying again at the next run", area, describe(error))
+        health.fault(area, describe(error))
+
+
 async def _checkin_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send_due_checkins(context.application)
+    await _guarded(context.application, "check-ins", send_due_checkins)
 
 
 async def _prompt_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send_due_prompts(context.application)
+    await _guarded(context.application, "prompts", send_due_prompts)
 
 
 def housekeeping(application: Application) -> tuple[int, int]:
@@ -127,8 +240,12 @@ def housekeeping(application: Application) -> tuple[int, int]:
     return erased, purged
 
 
+async def _housekeeping(application: Application) -> None:
+    housekeeping(application)
+
+
 async def _housekeeping_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    housekeeping(context.application)
+    await _guarded(context.application, "housekeeping", _housekeeping)
 
 
 def schedule_jobs(application: Application, interval: float) -> None:

@@ -6,9 +6,9 @@ Everything here returns plain dataclasses and dicts and imports nothing else of 
 from sqlite_utils import Database
 
 from storage.coaching import CoachRecord, CoachStore, CoacheeStatus, Delivery, Relation, Schedule
-from storage.database import open_database
-from storage.inbox import InboxItem, InboxStore
-from storage.plans import CheckinRecord, DueCheckin, PlanRecord, PlanStore
+from storage.database import DatabaseError, busy, open_database
+from storage.inbox import InboxCounts, InboxItem, InboxStore
+from storage.plans import CheckinRecord, DueCheckin, InvalidPlan, PlanRecord, PlanStore
 from storage.privacy import USER_COLUMNS, PrivacyStore
 from storage.stats import Figures, StatsStore, pseudonym
 from storage.sessions import (
@@ -21,6 +21,8 @@ from storage.sessions import (
 )
 
 __all__ = [
+    "DatabaseError",
+    "busy",
     "AnswerRecord",
     "AssessmentRecord",
     "CheckinRecord",
@@ -38,6 +40,8 @@ __all__ = [
     "USER_COLUMNS",
     "PlanRecord",
     "PlanStore",
+    "InvalidPlan",
+    "InboxCounts",
     "CompletedRecord",
     "Database",
     "SessionRecord",

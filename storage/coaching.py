@@ -60,6 +60,7 @@ class Delivery:
     coachee_id: int
     language: str
     coach_name: str
+    attempts: int = 0
 
 
 class CoachStore:
@@ -197,7 +198,8 @@ class CoachStore:
             [now, limit])]
 
     def claim_schedule(self, schedule_id: int, now: str, next_due: Callable[[Schedule], str | None]) -> int:
-        """Create the deliveries of a due schedule and move it on, atomically; returns how many."""
+        """Create the deliveries of a due schedule and move it on, atomically; returns how many.
+        Only coachees whose relation with the coach stands now get one (consent at claim)."""
         with self.db.atomic():
             row = next(self.db.query("select * from prompt_schedules where id = ? and active = 1 "
                                      "and next_due_at <= ?", [schedule_id, now]), None)
@@ -215,43 +217,87 @@ class CoachStore:
             created = 0
             for coachee_id in targets:
                 created += self.db.execute(
-                    "insert or ignore into prompt_deliveries (schedule_id, coach_id, coachee_id, due_at, status) "
-                    "values (?, ?, ?, ?, 'pending')",
-                    [schedule.id, schedule.coach_id, coachee_id, schedule.next_due_at]).rowcount
+                    "insert or ignore into prompt_deliveries (schedule_id, coach_id, coachee_id, due_at, status, "
+                    "next_attempt_at) values (?, ?, ?, ?, 'pending', ?)",
+                    [schedule.id, schedule.coach_id, coachee_id, schedule.next_due_at, now]).rowcount
             following = next_due(schedule)
-            self.db.execute("update prompt_schedules set next_due_at = ?, active = ? where id = ?",
-                            [following, int(following is not None), schedule.id])
+            self.db.execute("update prompt_schedules set next_due_at = ?, active = ?, failures = 0, last_error = null "
+                            "where id = ?", [following, int(following is not None), schedule.id])
         return created
 
-    def pending_deliveries(self, limit: int = 1000) -> list[Delivery]:
+    def schedule_failures(self, schedule_id: int) -> int:
+        row = self.db.execute("select failures from prompt_schedules where id = ?", [schedule_id]).fetchone()
+        return row[0] if row else 0
+
+    def claim_failed(self, schedule_id: int, error: str, retry_at: str, give_up: bool) -> None:
+        """The schedule could not be claimed: try again at ``retry_at``, or stop it (failed)."""
+        self.db.execute(
+            "update prompt_schedules set failures = failures + 1, last_error = ?, "
+            "next_due_at = case when ? then null else ? end, active = case when ? then 0 else active end "
+            "where id = ?", [error, give_up, retry_at, give_up, schedule_id])
+
+    def sendable_deliveries(self, now: str, limit: int = 1000) -> list[Delivery]:
+        """Deliveries waiting to be sent (or sent again after a transient fault), oldest first."""
         rows = self.db.query(
-            "select s.*, d.id as delivery_id, d.coachee_id as target_id, u.language, c.display_name "
+            "select s.*, d.id as delivery_id, d.coachee_id as target_id, d.attempts, u.language, c.display_name "
             "from prompt_deliveries d join prompt_schedules s on s.id = d.schedule_id "
             "join users u on u.id = d.coachee_id join coaches c on c.user_id = d.coach_id "
-            "where d.status = 'pending' order by d.id limit ?", [limit])
-        return [Delivery(row["delivery_id"], _schedule(row), row["target_id"], row["language"], row["display_name"])
-                for row in rows]
+            "where d.status = 'pending' and coalesce(d.next_attempt_at, '') <= ? order by d.id limit ?",
+            [now, limit])
+        return [Delivery(row["delivery_id"], _schedule(row), row["target_id"], row["language"], row["display_name"],
+                         row["attempts"]) for row in rows]
 
-    def start_sending(self, delivery_id: int) -> bool:
-        """Take a pending delivery for sending; only one sender wins, so it is never sent twice."""
-        return bool(self.db.execute("update prompt_deliveries set status = 'sending' where id = ? "
-                                    "and status = 'pending'", [delivery_id]).rowcount)
+    def start_sending(self, delivery: "Delivery") -> bool:
+        """Take a pending delivery for sending; only one sender wins, so it is never sent twice.
+        If the coachee no longer shares with this coach, it is cancelled instead (consent at send)."""
+        with self.db.atomic():
+            if not self.relation_stands(delivery.schedule.coach_id, delivery.coachee_id):
+                self.db.execute("update prompt_deliveries set status = 'cancelled', last_error = 'consent ended' "
+                                "where id = ? and status = 'pending'", [delivery.id])
+                return False
+            return bool(self.db.execute("update prompt_deliveries set status = 'sending', attempts = attempts + 1 "
+                                        "where id = ? and status = 'pending'", [delivery.id]).rowcount)
 
-    def mark_sent(self, delivery: "Delivery", now: str) -> None:
+    def relation_stands(self, coach_id: int, coachee_id: int) -> bool:
+        return next(self.db.query("select 1 from coach_relations where coach_id = ? and coachee_id = ? "
+                                  "and status = 'active'", [coach_id, coachee_id]), None) is not None
+
+    def mark_sent(self, delivery: "Delivery", message_id: int | None, now: str) -> None:
         """Sent: the coachee's next free text is the reply to it."""
         with self.db.atomic():
-            self.mark_delivery(delivery.id, "sent", now)
+            self.db.execute("update prompt_deliveries set status = 'sent', sent_at = ?, message_id = ?, "
+                            "last_error = null where id = ?", [now, message_id, delivery.id])
             self.db.execute("update users set awaiting = ? where id = ?",
                             [f"reply:{delivery.id}", delivery.coachee_id])
 
-    def mark_delivery(self, delivery_id: int, status: str, now: str) -> None:
-        self.db.execute("update prompt_deliveries set status = ?, sent_at = ? where id = ?",
-                        [status, now, delivery_id])
+    def retry_delivery(self, delivery_id: int, error: str, retry_at: str) -> None:
+        self.db.execute("update prompt_deliveries set status = 'pending', next_attempt_at = ?, last_error = ? "
+                        "where id = ?", [retry_at, error, delivery_id])
 
-    def latest_delivery_for(self, coachee_id: int) -> int | None:
-        row = next(self.db.query("select id from prompt_deliveries where coachee_id = ? and status = 'sent' "
-                                 "order by id desc limit 1", [coachee_id]), None)
-        return row["id"] if row else None
+    def end_delivery(self, delivery_id: int, status: str, error: str | None, now: str) -> None:
+        """Given up: ``failed`` (with its reason), ``unreachable`` (blocked) or ``unknown``."""
+        self.db.execute("update prompt_deliveries set status = ?, last_error = ?, sent_at = ? where id = ?",
+                        [status, error, now, delivery_id])
+
+    def interrupted_deliveries(self) -> list[Delivery]:
+        """Deliveries that were being sent when the process stopped are marked ``unknown``: they
+        may or may not have arrived, so they are never sent again (at most once). Returned so
+        that their coaches can be told."""
+        with self.db.atomic():
+            rows = list(self.db.query(
+                "select s.*, d.id as delivery_id, d.coachee_id as target_id, d.attempts, u.language, "
+                "c.display_name from prompt_deliveries d join prompt_schedules s on s.id = d.schedule_id "
+                "join users u on u.id = d.coachee_id join coaches c on c.user_id = d.coach_id "
+                "where d.status = 'sending'"))
+            self.db.execute("update prompt_deliveries set status = 'unknown', last_error = 'interrupted while sending' "
+                            "where status = 'sending'")
+        return [Delivery(row["delivery_id"], _schedule(row), row["target_id"], row["language"], row["display_name"],
+                         row["attempts"]) for row in rows]
+
+    def coachee_name(self, coach_id: int, coachee_id: int) -> str | None:
+        row = next(self.db.query("select coachee_name from coach_relations where coach_id = ? and coachee_id = ? "
+                                 "order by id desc limit 1", [coach_id, coachee_id]), None)
+        return row["coachee_name"] if row else None
 
     def add_reply(self, delivery_id: int, coachee_id: int, text: str, now: str) -> int | None:
         """Store a reply to a delivery of ``coachee_id``'s own; returns the coach to forward it to."""

@@ -11,24 +11,37 @@ from storage.migrations import MIGRATIONS
 
 
 SYNCHRONOUS = ("FULL", "NORMAL")
+DatabaseError = sqlite3.Error  # what the database raises; callers outside storage/ catch this
 
 
-def open_database(path: str | Path, synchronous: str = "FULL") -> Database:
+def busy(error: BaseException) -> bool:
+    """SQLite could not get a lock in time (another connection holds it): try again later."""
+    return isinstance(error, sqlite3.OperationalError) and any(
+        word in str(error).lower() for word in ("locked", "busy"))
+
+
+BUSY_TIMEOUT_MS = 2000
+
+
+def open_database(path: str | Path, synchronous: str = "FULL", busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """Open (and create or upgrade) the SQLite file at ``path`` in WAL mode.
 
     ``FULL`` keeps every committed answer across a process crash and a power loss; ``NORMAL``
-    (faster: no fsync per commit) across a process crash only.
+    (faster: no fsync per commit) across a process crash only. When another connection holds
+    the write lock (a backup, a ``sqlite3`` shell), a write waits ``busy_timeout_ms`` and then
+    fails with "database is locked"; callers keep the work and try again later. The wait
+    blocks the event loop, so it is short.
     """
     if synchronous.upper() not in SYNCHRONOUS:
         raise ValueError(f"synchronous must be one of {SYNCHRONOUS}")
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=5.0)
+    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=busy_timeout_ms / 1000)
     db = Database(conn)
     db.enable_wal()
     db.execute(f"PRAGMA synchronous={synchronous.upper()}")
     db.execute("PRAGMA foreign_keys=ON")
-    db.execute("PRAGMA busy_timeout=5000")
+    db.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     MIGRATIONS.apply(db)
     return db

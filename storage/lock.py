@@ -33,3 +33,17 @@ def single_instance(db_path: Path) -> Iterator[None]:
     finally:
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
+
+
+def held(db_path: Path) -> bool:
+    """Whether a ``regiecoach run`` holds the lock of this database now."""
+    lock_path = Path(db_path).with_name(Path(db_path).name + ".lock")
+    if not lock_path.exists():
+        return False
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False

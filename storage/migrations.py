@@ -235,3 +235,35 @@ def m005_inbox(db: Database) -> None:
     db.table("inbox").create_index(["status", "update_id"])
     db.table("inbox").create_index(["user_id"])
     db.table("meta").create({"key": str, "value": str}, pk="key")
+
+
+@MIGRATIONS()
+def m006_faults(db: Database) -> None:
+    """Work item by item: unparseable or failed updates keep their reason; scheduled sends
+    carry attempts, a next attempt time and their last error; a plan edits a draft focus."""
+    inbox = db.table("inbox")
+    inbox.add_column("error", str)  # why the update is unparseable or failed
+    db.table("inbox").create_index(["status", "user_id"])
+    plans = db.table("plans")
+    plans.add_column("draft_focus", str)  # JSON list while the focus is being changed, else NULL
+    plans.add_column("failures", int, not_null_default=0)  # check-ins that could not be claimed in a row
+    plans.add_column("last_error", str)
+    # An active plan without focus cannot make check-ins: stop it (it can no longer be saved).
+    db.execute("update plans set active = 0, next_due_at = null where active = 1 and focus = '[]'")
+    checkins = db.table("checkins")
+    checkins.add_column("status", str, not_null_default="sent")  # pending | sending | sent | failed | unknown | unreachable
+    checkins.add_column("attempts", int, not_null_default=0)
+    checkins.add_column("next_attempt_at", str)
+    checkins.add_column("last_error", str)
+    checkins.add_column("message_id", int)  # the Telegram message that asked it
+    checkins.create_index(["status", "next_attempt_at"])
+    deliveries = db.table("prompt_deliveries")
+    # status gains: failed (gave up, last_error says why), unknown (interrupted while sending:
+    # may or may not have arrived, never sent again), cancelled (the relation ended first)
+    deliveries.add_column("attempts", int, not_null_default=0)
+    deliveries.add_column("next_attempt_at", str)
+    deliveries.add_column("last_error", str)
+    deliveries.add_column("message_id", int)
+    schedules = db.table("prompt_schedules")
+    schedules.add_column("failures", int, not_null_default=0)  # claims that failed in a row
+    schedules.add_column("last_error", str)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from urllib.parse import parse_qsl
 from html.parser import HTMLParser
 import time
 from dataclasses import dataclass, field
@@ -95,7 +96,13 @@ class FakeBotApi(BaseRequest):
     blocked: set[int] = field(default_factory=set)
     floods: dict[int, int] = field(default_factory=dict)  # chat id -> 429 answers still to give
     retry_after: int = 1
+    # method -> what its next calls meet: an exception (a network fault) or (HTTP status, description)
+    failures: dict[str, list[Exception | tuple[int, str]]] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def fail(self, method: str, failure: Exception | tuple[int, str], times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` fail with ``failure`` (and do nothing else)."""
+        self.failures.setdefault(method, []).extend([failure] * times)
 
     async def initialize(self) -> None:
         return None
@@ -110,12 +117,20 @@ class FakeBotApi(BaseRequest):
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: Any = None, write_timeout: Any = None,
                          connect_timeout: Any = None, pool_timeout: Any = None) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
+        name, _, query = url.rsplit("/", 1)[-1].partition("?")
+        params = {key: json.loads(value) if value[:1] in "[{" else value for key, value in parse_qsl(query)}
+        params |= dict(request_data.parameters) if request_data else {}
         if request_data is not None and request_data.contains_files:
             params["files"] = {key: value[1] for key, value in request_data.multipart_data.items()}
         self.calls.append(ApiCall(name, params))
         handler = getattr(self, f"api_{name}", None)
+        failures = self.failures.get(name)
+        if failures:
+            failure = failures.pop(0)
+            if isinstance(failure, Exception):
+                raise failure  # as the HTTP client would: e.g. NetworkError("httpx.ReadError: …")
+            code, description = failure
+            return code, json.dumps({"ok": False, "error_code": code, "description": description}).encode()
         try:
             if handler is None:
                 raise ApiError(404, f"Not Found: method {name} is not served by FakeBotApi")

@@ -454,6 +454,12 @@ class BotApiServer:
             self.lock.notify_all()
             return update["update_id"]
 
+    def reset_update_ids(self, start: int) -> None:
+        """Telegram after a week without updates: the next update_id is chosen anew (here
+        ``start``, possibly lower than every earlier one)."""
+        with self.lock:
+            self._update_ids = itertools.count(start)
+
     def pending(self) -> list[dict]:
         """Updates not yet confirmed by an offset (delivered or not), oldest first."""
         with self.lock:
@@ -555,7 +561,7 @@ class BotApiServer:
         profile = self._profile(user_id)
         self.add_update({"my_chat_member": {
             "chat": self._private_chat(user_id), "from": profile, "date": int(time.time()),
-            "old_chat_member": {"status": old, "user": BOT_USER},
+            "old_chat_member": {"status": old, "user": BOT_USER, **({"until_date": 0} if old == "kicked" else {})},
             "new_chat_member": {"status": new, "user": BOT_USER, **({"until_date": 0} if new == "kicked" else {})},
         }})
 

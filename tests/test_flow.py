@@ -50,9 +50,9 @@ async def test_an_answer_is_recorded_and_the_next_question_shown(content):
     await fire(m, "answer", assessment_id=1, question=0, value=4)
     first = content.question(0).id
     assert m.changed == {first: 4} and m.cursor == 1
-    echo, nxt = m.screens
-    assert (echo.in_place, echo.echo, echo.chosen, echo.question) == (True, True, 4, 0)
-    assert (nxt.question, nxt.params["n"], nxt.params["total"]) == (1, 2, content.total)
+    saved, nxt = m.screens  # a toast confirms the choice; the pressed message becomes the next question
+    assert (saved.key, saved.notice, saved.params) == ("answer_saved", True, {"n": 1, "value": 4})
+    assert (nxt.question, nxt.params["n"], nxt.params["total"], nxt.in_place) == (1, 2, content.total, True)
 
 
 async def test_skip_records_no_value_and_back_returns(content):
@@ -75,16 +75,17 @@ async def test_an_earlier_question_changes_and_returns_to_where_the_user_was(con
     m = answering(content, cursor=3, answers={first: 2})
     await fire(m, "answer", assessment_id=1, question=0, value=5)
     assert m.changed == {first: 5} and m.cursor == 3
-    assert keys(m) == ["answer_changed", "question", "question"]
-    assert m.screens[1].question == 0 and m.screens[1].in_place
-    assert m.screens[2].question == 3 and not m.screens[2].in_place
+    assert keys(m) == ["answer_changed", "question"]
+    assert m.screens[1].question == 3 and m.screens[1].in_place  # the pressed message shows where the user is
 
 
 async def test_the_same_earlier_answer_changes_nothing(content):
     first = content.question(0).id
     m = answering(content, cursor=1, answers={first: 2})
     await fire(m, "answer", assessment_id=1, question=0, value=2)
-    assert m.changed == {} and keys(m) == ["answer_unchanged"]
+    assert m.changed == {} and keys(m) == ["answer_unchanged", "question"]
+    # the pressed message (whose edit may have failed) shows the current question again
+    assert m.screens[1].question == 1 and m.screens[1].in_place
 
 
 @pytest.mark.parametrize("kwargs", [
@@ -106,7 +107,8 @@ async def test_the_last_answer_completes(content):
     await fire(m, "answer", assessment_id=1, question=last, value=3)
     assert (m.state, m.completed, m.cursor) == ("completed", True, content.total)
     # only one answer: no archetype yet, one development point
-    assert keys(m) == ["question", "completed", "result_chart", "result_insufficient", "result_development"]
+    assert keys(m) == ["answer_saved", "completed", "result_chart", "result_insufficient", "result_development"]
+    assert m.screens[1].in_place  # the last question becomes "done"
     assert m.screens[2].chart is not None
 
 

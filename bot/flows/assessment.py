@@ -54,7 +54,7 @@ TRANSITIONS: list[dict[str, Any]] = [
              "conditions": ["is_current", "valid_value", "is_last"],
              "after": ["record_and_advance", "complete"]},
             {"trigger": trigger, "source": ANSWERING, "dest": "answering",
-             "conditions": ["is_current", "valid_value"], "after": ["record_and_advance", "show_current"]},
+             "conditions": ["is_current", "valid_value"], "after": ["record_and_advance", "show_current_in_place"]},
             {"trigger": trigger, "source": ANSWERING, "dest": None,
              "conditions": ["is_earlier", "valid_value"], "after": "change_earlier"},
         )
@@ -76,7 +76,8 @@ TRANSITIONS: list[dict[str, Any]] = [
              "conditions": ["is_current", "valid_value", "no_more_missing"],
              "after": ["record_and_advance_missing", "complete"]},
             {"trigger": trigger, "source": "completing", "dest": "=",
-             "conditions": ["is_current", "valid_value"], "after": ["record_and_advance_missing", "show_current"]},
+             "conditions": ["is_current", "valid_value"],
+             "after": ["record_and_advance_missing", "show_current_in_place"]},
             {"trigger": trigger, "source": "completing", "dest": None,
              "conditions": ["is_earlier", "valid_value"], "after": "change_earlier"},
         )
@@ -203,7 +204,7 @@ class AssessmentModel:
 
     def record_and_advance_missing(self, event: EventData) -> None:
         self._set_answer(self.cursor, event.kwargs.get("value"))
-        self.screens.append(self._question_screen(self.cursor, in_place=True, echo=True))
+        self.screens.append(self._saved_notice(self.cursor, event.kwargs.get("value")))
         following = self._next_missing(self.cursor)
         self.cursor = self.content.total if following is None else following
 
@@ -213,15 +214,16 @@ class AssessmentModel:
         self.changed[question_id] = value
 
     def record_and_advance(self, event: EventData) -> None:
+        """Store the answer; the pressed message becomes the next question (one send a tap)."""
         value = event.kwargs.get("value")
         self._set_answer(self.cursor, value)
-        self.screens.append(self._question_screen(self.cursor, in_place=True, echo=True))
+        self.screens.append(self._saved_notice(self.cursor, value))
         self.cursor += 1
 
     def complete(self, event: EventData) -> None:
         self.completed = True
         self.cursor = self.content.total
-        self.screens.append(self._completed_screen())
+        self.screens.append(self._completed_screen(in_place=True))
         if event.transition.source == "completing":  # the latest result itself, now complete
             self.history = self.history[1:]
         previous = score(self.history[0], self.content) if self.history else None
@@ -229,15 +231,17 @@ class AssessmentModel:
         self.screens.extend(results.result_screens(self.content, score(self.answers, self.content), previous))
 
     def change_earlier(self, event: EventData) -> None:
+        """A button of an earlier question (an older message, or a second tap): change that
+        answer if it differs, and let the pressed message show the current question again, so
+        a question whose sending failed comes back with the next tap."""
         index = event.kwargs["question"]
         value = event.kwargs.get("value")
         if self.answers.get(self.content.question(index).id, _UNANSWERED) == value:
-            self.screens.append(Screen("answer_unchanged", {"n": index + 1}, notice=True))
-            return
-        self._set_answer(index, value)
-        self.screens.append(Screen("answer_changed", {"n": index + 1}, notice=True))
-        self.screens.append(self._question_screen(index, in_place=True, echo=True))
-        self.screens.append(self._question_screen(self.cursor))
+            self.screens.append(Screen("answer_unchanged", {"n": index + 1}, notice=True, echo=True))
+        else:
+            self._set_answer(index, value)
+            self.screens.append(Screen("answer_changed", {"n": index + 1}, notice=True))
+        self.screens.append(self._question_screen(self.cursor, in_place=True))
 
     def step_back(self, event: EventData) -> None:
         self.cursor -= 1
@@ -263,6 +267,9 @@ class AssessmentModel:
 
     def show_declined(self, event: EventData) -> None:
         self.screens.append(Screen("declined", choices=(Choice("consent", "btn_agree_now", "yes"),)))
+
+    def show_current_in_place(self, event: EventData) -> None:
+        self.screens.append(self._question_screen(self.cursor, in_place=True))
 
     def show_current(self, event: EventData) -> None:
         """Show the screen of the state the user is in now."""
@@ -360,10 +367,16 @@ class AssessmentModel:
             echo=echo,
         )
 
-    def _completed_screen(self) -> Screen:
+    def _saved_notice(self, index: int, value: int | None) -> Screen:
+        """The answer confirmed as a toast (echo: the terminal shows the choice already)."""
+        if value is None:
+            return Screen("answer_skipped", {"n": index + 1}, notice=True, echo=True)
+        return Screen("answer_saved", {"n": index + 1, "value": value}, notice=True, echo=True)
+
+    def _completed_screen(self, in_place: bool = False) -> Screen:
         skipped = sum(1 for value in self.answers.values() if value is None)
         return Screen("completed", {"answered": len(self.answers) - skipped, "skipped": skipped,
-                                    "total": self.content.total})
+                                    "total": self.content.total}, in_place=in_place)
 
 
 MACHINE = Machine(

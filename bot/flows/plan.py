@@ -25,7 +25,7 @@ STATES = ["idle", "focus", "day", "time"]
 TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "plan", "source": "*", "dest": None, "unless": "has_result", "after": "show_needs_result"},
     {"trigger": "plan", "source": "idle", "dest": None, "conditions": "active", "after": "show_overview"},
-    {"trigger": "plan", "source": "idle", "dest": "focus", "after": "show_focus"},
+    {"trigger": "plan", "source": "idle", "dest": "focus", "after": ["begin_draft", "show_focus"]},
     {"trigger": "plan", "source": ["focus", "day", "time"], "dest": "=", "after": "show_step"},
     {"trigger": "plan_toggle", "source": "focus", "dest": "=", "conditions": "known_competency",
      "after": ["toggle", "show_focus_in_place"]},
@@ -33,10 +33,10 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "plan_focus_done", "source": "focus", "dest": None, "unless": "has_focus",
      "after": "show_need_focus"},
     {"trigger": "plan_focus_done", "source": "focus", "dest": "idle", "conditions": "active",
-     "after": ["show_saved", "show_overview_in_place"]},
-    {"trigger": "plan_focus_done", "source": "focus", "dest": "day", "after": "show_day_in_place"},
+     "after": ["confirm_focus", "show_saved", "show_overview_in_place"]},
+    {"trigger": "plan_focus_done", "source": "focus", "dest": "day", "after": ["confirm_focus", "show_day_in_place"]},
     {"trigger": "plan_change_focus", "source": "idle", "dest": "focus", "conditions": "active",
-     "after": "show_focus_in_place"},
+     "after": ["begin_draft", "show_focus_in_place"]},
     {"trigger": "plan_change_time", "source": "idle", "dest": "day", "conditions": "active",
      "after": "show_day_in_place"},
     {"trigger": "plan_day", "source": "day", "dest": "time", "conditions": "known_day",
@@ -68,6 +68,8 @@ def next_occurrence(weekday: int, at: str, zone: str, after: datetime) -> dateti
 
 def checkin_topic(focus: list[str], sent: int, content: Content) -> tuple[str, int]:
     """Which focus competency and reflection question the next check-in asks: round robin."""
+    if not focus:
+        raise ValueError("a plan without focus competencies has nothing to check in on")
     competency = focus[sent % len(focus)]
     reflections = len(content.coaching[competency].reflections)
     return competency, (sent // len(focus)) % reflections
@@ -84,10 +86,11 @@ def checkin_screen(content: Content, checkin_id: int, competency: str, reflectio
 class PlanModel:
     def __init__(self, content: Content, *, step: str, focus: list[str], weekday: int | None,
                  at: str | None, active: bool, suggestions: list[str], has_result: bool,
-                 zone: str, now: datetime, checkin: Any = None) -> None:
+                 zone: str, now: datetime, checkin: Any = None, draft: list[str] | None = None) -> None:
         self.content = content
         self.state = step
-        self.focus = list(focus)
+        self.focus = list(focus)  # what check-ins ask about; changes only when a choice is confirmed
+        self.draft = list(draft) if draft is not None else None  # the focus being chosen
         self.weekday, self.at, self.is_active = weekday, at, active
         self.suggestions = suggestions
         self._has_result = has_result
@@ -107,7 +110,7 @@ class PlanModel:
         return self.is_active
 
     def has_focus(self, event: EventData) -> bool:
-        return bool(self.focus)
+        return bool(self.draft)
 
     def known_competency(self, event: EventData) -> bool:
         index = event.kwargs.get("index")
@@ -127,15 +130,22 @@ class PlanModel:
         return event.kwargs.get("rating") in RATINGS
 
     # --- actions ----------------------------------------------------------------------
+    def begin_draft(self, event: EventData) -> None:
+        self.draft = list(self.focus)
+
+    def confirm_focus(self, event: EventData) -> None:
+        self.focus, self.draft = list(self.draft or []), None
+
     def toggle(self, event: EventData) -> None:
         competency = self.content.competencies[event.kwargs["index"]].id
-        if competency in self.focus:
-            self.focus.remove(competency)
-        elif len(self.focus) >= self.content.scoring.max_focus:
+        draft = self.draft if self.draft is not None else list(self.focus)
+        self.draft = draft
+        if competency in draft:
+            draft.remove(competency)
+        elif len(draft) >= self.content.scoring.max_focus:
             self.screens.append(Screen("plan_focus_full", {"max": self.content.scoring.max_focus}, notice=True))
-            return
         else:
-            self.focus.append(competency)
+            draft.append(competency)
 
     def list_all(self, event: EventData) -> None:
         self.show_all = True
@@ -186,15 +196,16 @@ class PlanModel:
 
     def _focus_screen(self, in_place: bool) -> Screen:
         competencies = self.content.competencies
+        chosen = self.draft if self.draft is not None else self.focus
         suggested = [c for c in self.suggestions[:SUGGESTED]]
-        shown = [q.id for q in competencies] if self.show_all else list(dict.fromkeys(suggested + self.focus))
+        shown = [q.id for q in competencies] if self.show_all else list(dict.fromkeys(suggested + chosen))
         index = {q.id: i for i, q in enumerate(competencies)}
-        choices = [Choice("plan_toggle", self.content.by_id(c).name, index[c], selected=c in self.focus)  # type: ignore[arg-type]
+        choices = [Choice("plan_toggle", self.content.by_id(c).name, index[c], selected=c in chosen)  # type: ignore[arg-type]
                    for c in shown]
         if not self.show_all:
             choices.append(Choice("plan_all", "btn_all_competencies"))
         choices.append(Choice("plan_focus_done", "btn_done"))
-        return Screen("plan_focus", {"max": self.content.scoring.max_focus, "chosen": len(self.focus)},
+        return Screen("plan_focus", {"max": self.content.scoring.max_focus, "chosen": len(chosen)},
                       choices=tuple(choices), in_place=in_place)
 
     def show_focus(self, event: EventData) -> None:
