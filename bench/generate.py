@@ -6,12 +6,15 @@ import random
 from datetime import datetime, timedelta, timezone
 
 from bot.content import Content
-from bot.conversation import result_row
+from bot.flows.scoring import score
 from storage import Database, StatsStore
 
 
-def generate(db: Database, content: Content, count: int, *, seed: int = 7, with_answers: bool = True) -> None:
+def generate(db: Database, content: Content, count: int, *, seed: int = 7, with_answers: bool = True,
+             earlier_version_share: float = 0.0) -> None:
+    """``earlier_version_share``: the first part of the assessments uses the oldest question set."""
     rng = random.Random(seed)
+    oldest = min(content.question_sets)
     start = datetime(2025, 1, 1, tzinfo=timezone.utc)
     stats = StatsStore(db)
     batch = 5_000
@@ -24,18 +27,21 @@ def generate(db: Database, content: Content, count: int, *, seed: int = 7, with_
             began = start + timedelta(minutes=n * 5)
             done = began + timedelta(minutes=rng.randint(6, 30))
             bias = rng.choice((-1, 0, 0, 1))
+            questions = content.questions_of(oldest if n < count * earlier_version_share else content.version)
             values = {q.id: (None if rng.random() < 0.03 else min(5, max(1, rng.randint(2, 4) + bias)))
-                      for q in content.questions}
+                      for q in questions.questions}
             stamp, finished = began.isoformat(timespec="seconds"), done.isoformat(timespec="seconds")
             users.append({"id": user_id, "language": language, "flow_state": "completed", "consented_at": stamp,
                           "created_at": stamp, "updated_at": finished})
-            assessments.append({"id": user_id, "user_id": user_id, "status": "completed", "cursor": content.total,
-                                "started_at": stamp, "completed_at": finished})
+            assessments.append({"id": user_id, "user_id": user_id, "status": "completed", "cursor": questions.total,
+                                "started_at": stamp, "completed_at": finished, "version": questions.version})
             if with_answers:
                 answers.extend({"assessment_id": user_id, "question_id": q, "value": v, "answered_at": finished}
                                for q, v in values.items())
-            results.append(result_row(values, language, content) | {
-                "assessment_id": user_id, "user_id": user_id, "started_at": stamp, "completed_at": finished})
+            result = score(values, content, questions.version)
+            results.append({"assessment_id": user_id, "user_id": user_id, "started_at": stamp, "completed_at": finished,
+                            "language": language, "archetype": result.archetype, "levels": "+".join(result.weight),
+                            "leider": result.leider, "manager": result.manager})
         with db.atomic():
             db.table("users").insert_all(users)
             db.table("assessments").insert_all(assessments)

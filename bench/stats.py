@@ -1,41 +1,48 @@
-"""Admin statistics at scale: /stats figures and the CSV export over N completed assessments."""
+"""Admin statistics at scale: /stats and the CSV export over N completed assessments.
+
+The first call takes a snapshot (all counts in one transaction); later calls show the stored
+one until enough new people completed.
+"""
 
 from __future__ import annotations
 
-import io
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.generate import generate
+from bot import statistics
 from bot.content import load_content
-from bot.conversation import Conversations
 from storage import open_database
+
+MIN_GROUP = 5
 
 
 def run(count: int = 100_000) -> list[tuple[str, str, str]]:
     content = load_content()
+    now = datetime(2026, 6, 1, tzinfo=timezone.utc)
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(Path(folder) / "bench.db")
         began = time.perf_counter()
-        generate(db, content, count)
+        generate(db, content, count, earlier_version_share=0.2)  # two question sets: the slower case
         generated = time.perf_counter() - began
-        convs = Conversations(db, content, pseudonym_secret="bench")
-        timings = {}
-        for period in ("all", "30"):
-            began = time.perf_counter()
-            convs.statistics(period)
-            timings[period] = time.perf_counter() - began
-        began = time.perf_counter()
-        out = io.StringIO()
-        rows = convs.export_csv(out)
-        export = time.perf_counter() - began
         size = (Path(folder) / "bench.db").stat().st_size
+
+        def timed(call) -> float:  # noqa: ANN001 - a statistics entry point
+            began = time.perf_counter()
+            call(db, content, MIN_GROUP, now)
+            return time.perf_counter() - began
+
+        first = timed(statistics.admin_screens)
+        cached = min(timed(statistics.admin_screens) for _ in range(3))
+        export = min(timed(statistics.csv_export) for _ in range(3))
+        _, data = statistics.csv_export(db, content, MIN_GROUP, now)
     return [
-        ("stats: generate", f"{count:,} completed assessments", f"{generated:.1f} s ({size / 1e6:.0f} MB)"),
-        ("stats: /stats figures, all time", "≤ 0.5 s", f"{timings['all']:.3f} s"),
-        ("stats: /stats figures, 30 days", "≤ 0.5 s", f"{timings['30']:.3f} s"),
-        ("stats: CSV export", "≤ 2 s", f"{export:.3f} s ({rows:,} rows)"),
+        ("stats: generate", f"{count:,} completed assessments (20% question set 1)", f"{generated:.1f} s ({size / 1e6:.0f} MB)"),
+        ("stats: /stats, first snapshot", "≤ 5 s", f"{first:.3f} s"),
+        ("stats: /stats, stored snapshot", "≤ 0.1 s", f"{cached:.3f} s"),
+        ("stats: CSV export, stored snapshot", "≤ 0.1 s", f"{export:.3f} s ({len(data) / 1e3:.0f} kB)"),
     ]
 
 

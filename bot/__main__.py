@@ -72,26 +72,25 @@ def _chat(settings: Settings) -> int:
     return 0
 
 
-def _stats(settings: Settings, days: int | None, csv_path: str | None) -> int:
+def _stats(settings: Settings, csv_path: str | None) -> int:
+    """Print the published admin figures (taking a new snapshot when due), or write them as CSV."""
+    from datetime import datetime, timezone
+
+    from bot import statistics
     from bot.content import load_content
-    from bot.conversation import Conversations
     from bot.render import plain_text, screen_text
     from storage import open_database
 
-    conversations = Conversations(open_database(settings.db_path), load_content(), zone=settings.timezone,
-                                  min_group=settings.min_group, pseudonym_secret=settings.pseudonym_secret)
-    conversations.backfill_results()
+    db, content, now = open_database(settings.db_path), load_content(), datetime.now(timezone.utc)
     if csv_path:
-        if not settings.pseudonym_secret:
-            raise ConfigError("REGIECOACH_PSEUDONYM_SECRET is not set: the CSV export needs it for pseudonymous ids")
-        with open(csv_path, "w", newline="", encoding="utf-8") as out:
-            count = conversations.export_csv(out)
-        print(f"{count} completed assessments written to {csv_path}")
+        _, data = statistics.csv_export(db, content, settings.min_group, now)
+        with open(csv_path, "wb") as out:
+            out.write(data)
+        print(f"published statistics written to {csv_path}")
         return 0
-    period = "30" if days == 30 else "all"
-    for screen in conversations.statistics(period):
+    for screen in statistics.admin_screens(db, content, settings.min_group, now):
         if screen.chart is None:
-            print(plain_text(screen_text(screen, "en", conversations.content)) + "\n")
+            print(plain_text(screen_text(screen, "en", content)) + "\n")
     return 0
 
 
@@ -101,9 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="serve Telegram (long polling, or --webhook)")
     run.add_argument("--webhook", action="store_true", help="receive updates on a webhook behind a reverse proxy")
     commands.add_parser("chat", help="try the bot in this terminal, no token needed")
-    stats = commands.add_parser("stats", help="print the admin statistics (small groups withheld)")
-    stats.add_argument("--days", type=int, choices=[30], help="only the last 30 days")
-    stats.add_argument("--csv", metavar="FILE", help="write the pseudonymous CSV export to FILE")
+    stats = commands.add_parser("stats", help="print the published admin statistics (totals only)")
+    stats.add_argument("--csv", metavar="FILE", help="write the same published totals as CSV to FILE")
     commands.add_parser("status", help="is the bot serving? faults, waiting and failed work (exit 1 when unhealthy)")
     args = parser.parse_args(argv)
     try:
@@ -113,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             return _run(settings, args.webhook)
         if args.command == "stats":
-            return _stats(settings, args.days, args.csv)
+            return _stats(settings, args.csv)
         if args.command == "status":
             return _status(settings)
         return _chat(settings)

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 
-from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import handlers
 from bot.callbacks import Decoder
-from bot.commands import ADMIN_COMMANDS, COACH_COMMANDS, MENU_COMMANDS
 from bot.config import Settings
-from bot.content import DEFAULT_LANGUAGE, LANGUAGES, Content, load_content
+from bot.content import load_content
 from bot.conversation import Clock, Conversations, utc_now
 from bot.health import Health, ObservedRequest
+from bot.menus import register_menus
 from bot.ratelimit import StrictRateLimiter
 from bot.schedule import schedule_jobs
+from bot.turns.assessment import backfill_results
 from storage import Database
 
 log = logging.getLogger(__name__)
@@ -63,9 +62,9 @@ def build_application(
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
     application = builder.build()
-    conversations = Conversations(db, content, clock, settings.timezone, settings.admin_ids,
-                                  settings.min_group, settings.pseudonym_secret, settings.retention_days)
-    conversations.backfill_results()
+    conversations = Conversations(db, content, clock, zone=settings.timezone, admin_ids=settings.admin_ids,
+                                  min_group=settings.min_group, retention_days=settings.retention_days)
+    backfill_results(conversations)
     application.bot_data["conversations"] = conversations
     application.bot_data["updates_request"] = updates_request
     application.bot_data["health"] = health
@@ -76,24 +75,6 @@ def build_application(
     return application
 
 
-def bot_commands(content: Content, language: str, names: Iterable[str] = MENU_COMMANDS) -> list[BotCommand]:
-    return [BotCommand(name, content.text(f"cmd_{name}", language)) for name in names]
-
-
 async def _post_init(application: Application) -> None:
-    """Register the command menu in every language (the default one without a code), and the
-    fuller menus of admins and coaches in their own chats."""
-    conversations = application.bot_data["conversations"]
-    content, bot = conversations.content, application.bot
-    await bot.set_my_commands(bot_commands(content, DEFAULT_LANGUAGE))
-    for language in LANGUAGES:
-        await bot.set_my_commands(bot_commands(content, language), language_code=language)
-    coaches = set(conversations.coaching.coach_ids())
-    for user_id in sorted(coaches | conversations.admin_ids):
-        names = [*MENU_COMMANDS, *(COACH_COMMANDS if user_id in coaches else ()),
-                 *(ADMIN_COMMANDS if user_id in conversations.admin_ids else ())]
-        language = conversations.language_of(user_id)
-        try:
-            await bot.set_my_commands(bot_commands(content, language, names), scope=BotCommandScopeChat(user_id))
-        except TelegramError as error:  # e.g. an admin who never opened the bot: no chat yet
-            log.info("no command menu for %s: %s", user_id, error)
+    """Command menus for everybody, and the fuller ones of admins and coaches in their chats."""
+    await register_menus(application.bot, application.bot_data["conversations"])

@@ -1,7 +1,8 @@
 """The one strict builder and parser of callback data.
 
-Format ``1:<code>:<ref>:<index>:<arg>`` (version 1), at most 64 bytes: ``ref`` names a stored
-object (an assessment, a check-in), ``index`` a question. Anything that does not parse
+Format ``1:<code>:<ref>:<index>:<arg>`` (version 1), at most 64 bytes: ``code`` (one or two
+letters) names the event, ``ref`` a stored object (an assessment, a check-in), ``index`` a
+question. Anything that does not parse
 exactly, or whose fields are out of range, is ``None``: callback data comes from the client
 and is treated as hostile. Ownership (is this the user's own assessment or check-in?) is
 checked by the flows against the user's stored state.
@@ -18,7 +19,7 @@ from bot.flows.screens import Choice, Screen
 
 VERSION = "1"
 MAX_BYTES = 64
-_PATTERN = re.compile(r"1:([a-zA-Z]):([0-9]{0,15}):([0-9]{0,3}):([a-z0-9]{0,8})")
+_PATTERN = re.compile(r"1:([a-zA-Z]{1,2}):([0-9]{0,15}):([0-9]{0,3}):([a-z0-9]{0,8})")
 
 
 def _rating(arg: str) -> int | None:
@@ -57,8 +58,11 @@ def specs(total_questions: int = 43, total_competencies: int = 28, time_slots: i
         "resume": Spec("r"),
         "retake_confirmed": Spec("o"),
         "complete_missing": Spec("m"),
-        "more_tips": Spec("t"),
-        "full_list": Spec("f"),
+        "points": Spec("t"),  # (was "more tips": older buttons still open the development points)
+        "all_scores": Spec("f"),  # (was "full list")
+        "strengths": Spec("st"),
+        "watch_outs": Spec("wo"),
+        "report": Spec("rp"),
         "start_plan": Spec("p"),
         "plan_toggle": Spec("g", arg="index", parse=_small_int(total_competencies)),
         "plan_all": Spec("h"),
@@ -70,7 +74,7 @@ def specs(total_questions: int = 43, total_competencies: int = 28, time_slots: i
         "plan_time": Spec("u", arg="slot", parse=_small_int(time_slots)),
         "checkin_rating": Spec("k", "checkin_id", arg="rating", parse=_rating),
         "checkin_skip_note": Spec("q", "checkin_id"),
-        "stats": Spec("S", arg="period", parse=_choice({"all": "all", "30": "30"})),
+        "stats": Spec("S"),
         "delete_confirmed": Spec("E"),
         "delete_cancelled": Spec("F"),
         "offer_accept": Spec("Y"),
@@ -91,6 +95,15 @@ def specs(total_questions: int = 43, total_competencies: int = 28, time_slots: i
         "prompt_weekly": Spec("R"),
         "prompt_day": Spec("D", arg="day", parse=_small_int(7)),
         "prompt_time": Spec("U", arg="slot", parse=_small_int(time_slots)),
+        "reply_open": Spec("ro", "delivery_id"),
+        "reply_send": Spec("rs", "delivery_id"),
+        "reply_cancel": Spec("rc", "delivery_id"),
+        "share_note": Spec("ns", "checkin_id"),
+        "share_note_confirmed": Spec("ny", "checkin_id"),
+        "share_note_cancelled": Spec("nn", "checkin_id"),
+        "coach_remove": Spec("cr", "coach_id"),
+        "coach_remove_confirmed": Spec("cy", "coach_id"),
+        "coach_remove_cancelled": Spec("cn", "coach_id"),
     }
 
 

@@ -6,6 +6,7 @@ MENU_COMMANDS: dict[str, str] = {
     "resume": "resume",
     "pause": "pause",
     "result": "result",
+    "report": "report",
     "retake": "retake",
     "plan": "plan",
     "mycoach": "mycoach",
@@ -16,8 +17,8 @@ MENU_COMMANDS: dict[str, str] = {
     "help": "help",
 }
 
-# Not in the public menu: coaches learn theirs when they become one (and get them in their own
-# menu at the next start); admins get theirs in their own menu. For anybody else these get the
+# Not in the public menu: coaches and admins get theirs in their own chat's menu (a coach the
+# moment they become one). For anybody else these get the
 # ordinary unknown-command reply.
 COACH_COMMANDS: dict[str, str] = {
     "invite": "invite",
@@ -29,5 +30,6 @@ ADMIN_COMMANDS: dict[str, str] = {
     "stats": "stats",
     "exportcsv": "exportcsv",
     "invitecoach": "invitecoach",
+    "coaches": "coaches",
 }
 COMMAND_EVENTS: dict[str, str] = MENU_COMMANDS | COACH_COMMANDS | ADMIN_COMMANDS

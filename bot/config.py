@@ -26,7 +26,6 @@ class Settings:
     api_base_url: str = DEFAULT_API_BASE_URL
     timezone: str = "Europe/Amsterdam"
     min_group: int = 5  # figures over fewer people are withheld
-    pseudonym_secret: str | None = None  # key of the pseudonymous ids in the CSV export
     retention_days: int | None = None  # erase users inactive for longer; None = keep
     webhook_url: str | None = None  # public https URL Telegram posts updates to (webhook mode)
     webhook_secret: str | None = None
@@ -94,7 +93,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         api_base_url=api_base_url,
         timezone=timezone,
         min_group=int(min_group),
-        pseudonym_secret=env.get("REGIECOACH_PSEUDONYM_SECRET") or None,
         retention_days=_retention(env.get("REGIECOACH_RETENTION_DAYS", "")),
         webhook_url=env.get("REGIECOACH_WEBHOOK_URL") or None,
         webhook_secret=env.get("REGIECOACH_WEBHOOK_SECRET") or None,

@@ -24,7 +24,10 @@ from bot.content import Content
 from bot.conversation import Conversations, Outcome, pick_language
 from bot.delivery import deliver
 from bot.faults import current_attempt, database_busy, describe, network_transient
+from bot.flows.effects import Notify, RefreshMenu, SendDuePrompts
 from bot.flows.screens import Screen
+from bot.menus import refresh_menu
+from bot.schedule import send_due_prompts
 
 log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
@@ -56,18 +59,27 @@ async def fire(update: Update, context: ContextTypes.DEFAULT_TYPE, event: str, *
     outcome = await convs.handle(user.id, event, language_code=user.language_code, name=user.first_name,
                                  update_id=update.update_id, **kwargs)
     await show(update, context, outcome)
-    for other, language, screen in outcome.others:
-        try:
-            await deliver(context.bot, other, [screen], language, convs.content, proactive=True)
-        except Forbidden:
-            log.info("could not notify user %s: blocked the bot", other)
-    if outcome.dispatch:
-        from bot.schedule import send_due_prompts  # the scheduler imports this module
+    await carry_out(context, outcome, update)
 
-        if context.application.running:  # a broadcast may take a while: do not hold other users up
-            context.application.create_task(send_due_prompts(context.application), update=update)
-        else:
-            await send_due_prompts(context.application)
+
+async def carry_out(context: ContextTypes.DEFAULT_TYPE, outcome: Outcome, update: Update) -> None:
+    """What the committed turn asks of Telegram beyond this chat: other people's screens,
+    changed menus, prompts due now."""
+    convs = conversations(context)
+    for effect in outcome.after:
+        match effect:
+            case Notify(user_id=other, screen=screen):
+                try:
+                    await deliver(context.bot, other, [screen], convs.language_of(other), convs.content, proactive=True)
+                except Forbidden:
+                    log.info("could not notify user %s: blocked the bot", other)
+            case RefreshMenu(user_id=person):
+                await refresh_menu(context.bot, convs, person)
+            case SendDuePrompts():
+                if context.application.running:  # a broadcast may take a while: do not hold other users up
+                    context.application.create_task(send_due_prompts(context.application), update=update)
+                else:
+                    await send_due_prompts(context.application)
 
 
 async def ignore(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -100,7 +112,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await fire(update, context, "text", text=update.effective_message.text)
+    message = update.effective_message
+    replied = message.reply_to_message.message_id if message.reply_to_message else None
+    await fire(update, context, "text", text=message.text, reply_to=replied)
 
 
 async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

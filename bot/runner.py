@@ -57,8 +57,39 @@ def owner_of(raw: dict) -> int | None:
     return None
 
 
+_OWN_MESSAGE_KEYS = ("message_id", "date", "chat", "message_thread_id")
+
+
+def _bare(message: Any) -> Any:
+    """A message of the bot's own, kept only as far as needed to edit or recognise it."""
+    if not isinstance(message, dict):
+        return message
+    bare = {key: message[key] for key in _OWN_MESSAGE_KEYS if key in message}
+    if isinstance(bare.get("chat"), dict):
+        bare["chat"] = {key: bare["chat"][key] for key in ("id", "type") if key in bare["chat"]}
+    return bare
+
+
+def minimized(raw: dict) -> dict:
+    """The update as sent, without the copies of other messages Telegram puts inside it (the
+    pressed message, the message replied to, a quote): those are the bot's own texts, may
+    name other people, and are not needed to handle the update."""
+    update = dict(raw)
+    query = update.get("callback_query")
+    if isinstance(query, dict) and "message" in query:
+        update["callback_query"] = query | {"message": _bare(query["message"])}
+    for key in ("message", "edited_message"):
+        message = update.get(key)
+        if isinstance(message, dict) and ({"reply_to_message", "quote", "external_reply"} & message.keys()):
+            message = {k: v for k, v in message.items() if k not in ("quote", "external_reply")}
+            if "reply_to_message" in message:
+                message["reply_to_message"] = _bare(message["reply_to_message"])
+            update[key] = message
+    return update
+
+
 def raw_item(raw: dict) -> InboxItem:
-    return InboxItem(raw["update_id"], owner_of(raw), json.dumps(raw, ensure_ascii=False))
+    return InboxItem(raw["update_id"], owner_of(raw), json.dumps(minimized(raw), ensure_ascii=False))
 
 
 def valid_update(raw: Any) -> bool:

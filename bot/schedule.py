@@ -25,7 +25,7 @@ from telegram.ext import Application, ContextTypes
 from bot.conversation import Conversations, iso
 from bot.delivery import deliver
 from bot.faults import describe, network_transient
-from bot.flows.coach import delivery_screen
+from bot.flows.coaching import delivery_screen
 from bot.flows.plan import checkin_screen, checkin_topic, next_occurrence
 from bot.flows.screens import Screen
 from bot.health import Health
@@ -155,7 +155,7 @@ async def send_due_prompts(application: Application) -> int:
         for delivery in coaches.sendable_deliveries(iso(now)):
             if not coaches.start_sending(delivery):
                 continue
-            screen = delivery_screen(content, delivery.schedule, delivery.coach_name, delivery.language)
+            screen = delivery_screen(content, delivery.id, delivery.schedule, delivery.coach_name, delivery.language)
 
             async def send() -> int | None:
                 messages = await deliver(application.bot, delivery.coachee_id, [screen], delivery.language,

@@ -15,7 +15,7 @@ from bot.commands import COMMAND_EVENTS
 from bot.content import Content
 from bot.conversation import Conversations, Outcome
 from bot.flows.screens import Choice, Screen
-from bot.render import chart_png, choice_label, plain_text, screen_text
+from bot.render import chart_png, choice_label, plain_text, report_job, run_job, screen_text
 
 TERMINAL_USER_ID = 0  # Telegram user ids are positive: 0 is never a Telegram user
 
@@ -43,6 +43,10 @@ class TerminalChat:
             if screen.echo:
                 continue
             self.write(plain_text(screen_text(screen, outcome.language, self.content)))
+            if screen.document is not None:
+                pdf = run_job(report_job(screen.document, outcome.language, self.content))
+                path = self.save_chart(pdf, suffix=".pdf")
+                self.write(plain_text(self.content.text("terminal_report_saved", outcome.language, path=str(path))))
             if screen.chart is not None:
                 path = self.save_chart(chart_png(screen.chart, outcome.language, self.content))
                 self.write(plain_text(self.content.text("terminal_chart_saved", outcome.language, path=str(path))))
@@ -58,15 +62,16 @@ class TerminalChat:
                     self.explained = True
             self.write("")
 
-    def save_chart(self, png: bytes) -> Path:
+    def save_chart(self, data: bytes, suffix: str = ".png") -> Path:
+        """A chart (or report) beside the database, under a name that is new."""
         self.chart_dir.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = self.chart_dir / f"regiecoach-chart-{stamp}.png"
+        path = self.chart_dir / f"regiecoach-{stamp}{suffix}"
         counter = 1
         while path.exists():
             counter += 1
-            path = self.chart_dir / f"regiecoach-chart-{stamp}-{counter}.png"
-        path.write_bytes(png)
+            path = self.chart_dir / f"regiecoach-{stamp}-{counter}{suffix}"
+        path.write_bytes(data)
         return path.resolve()
 
     async def take(self, line: str) -> None:
@@ -87,7 +92,7 @@ class TerminalChat:
         if self.choices:
             self.write(plain_text(self.content.text("terminal_invalid", self.language)) + "\n")
         else:
-            await self.fire("unexpected_input", kind="text")
+            await self.fire("text", text=line)
 
     async def run(self, lines: Iterable[str]) -> None:
         await self.fire("start")

@@ -5,12 +5,22 @@ Everything here returns plain dataclasses and dicts and imports nothing else of 
 
 from sqlite_utils import Database
 
-from storage.coaching import CoachRecord, CoachStore, CoacheeStatus, Delivery, Relation, Schedule
-from storage.database import DatabaseError, busy, open_database
+from storage.coaching import (
+    CoachRecord,
+    CoachStore,
+    CoachSummary,
+    CoacheeStatus,
+    Delivery,
+    OfferRecord,
+    PromptRecord,
+    Relation,
+    Schedule,
+)
+from storage.database import DatabaseError, busy, immediate, open_database
 from storage.inbox import InboxCounts, InboxItem, InboxStore
 from storage.plans import CheckinRecord, DueCheckin, InvalidPlan, PlanRecord, PlanStore
 from storage.privacy import USER_COLUMNS, PrivacyStore
-from storage.stats import Figures, StatsStore, pseudonym
+from storage.stats import StatsCounts, StatsSnapshot, StatsStore
 from storage.sessions import (
     AnswerRecord,
     AssessmentRecord,
@@ -23,17 +33,22 @@ from storage.sessions import (
 __all__ = [
     "DatabaseError",
     "busy",
+    "immediate",
     "AnswerRecord",
     "AssessmentRecord",
     "CheckinRecord",
     "CoachRecord",
     "CoachStore",
     "CoacheeStatus",
+    "CoachSummary",
+    "OfferRecord",
+    "PromptRecord",
     "Delivery",
     "Relation",
     "Schedule",
     "DueCheckin",
-    "Figures",
+    "StatsCounts",
+    "StatsSnapshot",
     "InboxItem",
     "InboxStore",
     "PrivacyStore",
@@ -49,5 +64,4 @@ __all__ = [
     "StatsStore",
     "UserRecord",
     "open_database",
-    "pseudonym",
 ]

@@ -36,6 +36,7 @@ class CoacheeStatus:
     cursor: int | None  # position in an open assessment
     completed_at: str | None  # of the latest completed assessment
     latest_answers: dict[str, int | None] | None
+    version: int = 1  # of the question set of the latest completed assessment
 
 
 @dataclass
@@ -51,6 +52,29 @@ class Schedule:
     time: str | None
     next_due_at: str | None
     active: bool
+
+
+@dataclass
+class CoachSummary:
+    user_id: int
+    display_name: str
+    coachees: int
+
+
+@dataclass
+class OfferRecord:
+    coach_id: int
+    coach_name: str
+    valid: bool  # opened from the coach's current link (a renewed link voids it)
+
+
+@dataclass
+class PromptRecord:
+    delivery_id: int
+    coach_id: int
+    coach_name: str
+    own_name: str  # the coachee's name as that coach knows it
+    shared: bool  # the coachee shares with that coach now
 
 
 @dataclass
@@ -77,16 +101,16 @@ class CoachStore:
 
     def redeem_coach_invite(self, code: str, user_id: int, display_name: str, coachee_code: str,
                             now: str) -> CoachRecord | None:
-        """Make ``user_id`` a coach with an unused invite; ``None`` if the code is not valid."""
+        """Make ``user_id`` a coach with an unused invite; ``None`` if the code is not valid (or
+        the user is a coach already: then the invite stays unused)."""
         with self.db.atomic():
+            if self.coach(user_id) is not None:
+                return None
             used = self.db.execute(
                 "update coach_invites set used_by = ?, used_at = ? where code = ? and used_by is null",
                 [user_id, now, code]).rowcount
             if not used:
                 return None
-            existing = self.coach(user_id)
-            if existing is not None:
-                return existing
             self.db.table("coaches").insert({
                 "user_id": user_id, "display_name": display_name, "invite_code": coachee_code,
                 "created_at": now})
@@ -109,6 +133,46 @@ class CoachStore:
     def save_draft(self, coach_id: int, step: str, draft: dict) -> None:
         self.db.execute("update coaches set step = ?, draft = ? where user_id = ?",
                         [step, json.dumps(draft), coach_id])
+
+    def coaches_overview(self) -> list[CoachSummary]:
+        """Every coach with the number of people sharing with them now (for admins)."""
+        return [CoachSummary(row["user_id"], row["display_name"], row["coachees"]) for row in self.db.query(
+            "select c.user_id, c.display_name, count(r.id) as coachees from coaches c left join coach_relations r "
+            "on r.coach_id = c.user_id and r.status = 'active' group by c.user_id order by c.display_name, c.user_id")]
+
+    def remove_coach(self, coach_id: int, now: str) -> list[int]:
+        """The coach loses the role: relations end, schedules stop, the link dies. Returns the
+        coachees who shared with them."""
+        with self.db.atomic():
+            coachees = self.coachee_ids(coach_id)
+            self.db.execute("update coach_relations set status = 'ended', ended_at = ? "
+                            "where coach_id = ? and status = 'active'", [now, coach_id])
+            self.db.execute("update prompt_schedules set active = 0, next_due_at = null where coach_id = ?", [coach_id])
+            self.db.execute("update prompt_deliveries set status = 'cancelled', last_error = 'coach removed' "
+                            "where coach_id = ? and status = 'pending'", [coach_id])
+            self.db.execute("delete from coach_offers where coach_id = ?", [coach_id])
+            self.db.execute("delete from coaches where user_id = ?", [coach_id])
+        return coachees
+
+    def coachee_ids(self, coach_id: int) -> list[int]:
+        return [row[0] for row in self.db.execute(
+            "select coachee_id from coach_relations where coach_id = ? and status = 'active'", [coach_id]).fetchall()]
+
+    # --- offers: a coach's link opened, not yet answered --------------------------------------
+    def open_offer(self, user_id: int, coach_id: int, code: str, now: str) -> None:
+        self.db.execute("insert into coach_offers (user_id, coach_id, code, opened_at) values (?, ?, ?, ?) "
+                        "on conflict(user_id) do update set coach_id = excluded.coach_id, code = excluded.code, "
+                        "opened_at = excluded.opened_at", [user_id, coach_id, code, now])
+
+    def offer_of(self, user_id: int) -> OfferRecord | None:
+        """The offer this user opened, and whether its link is still the coach's current one."""
+        row = next(self.db.query(
+            "select o.coach_id, c.display_name, o.code = c.invite_code as valid from coach_offers o "
+            "join coaches c on c.user_id = o.coach_id where o.user_id = ?", [user_id]), None)
+        return OfferRecord(row["coach_id"], row["display_name"], bool(row["valid"])) if row else None
+
+    def close_offer(self, user_id: int) -> None:
+        self.db.execute("delete from coach_offers where user_id = ?", [user_id])
 
     # --- relations ------------------------------------------------------------------------
     def connect(self, coach_id: int, coachee_id: int, coachee_name: str, now: str) -> tuple[Relation, list[int]]:
@@ -170,14 +234,14 @@ class CoachStore:
             "select cursor from assessments where user_id = ? and status = 'in_progress' order by id desc limit 1",
             [relation.coachee_id]), None)
         done = next(self.db.query(
-            "select id, completed_at from assessments where user_id = ? and status = 'completed' "
+            "select id, completed_at, version from assessments where user_id = ? and status = 'completed' "
             "order by completed_at desc, id desc limit 1", [relation.coachee_id]), None)
         answers = None
         if done is not None:
             answers = {r["question_id"]: r["value"] for r in self.db.query(
                 "select question_id, value from answers where assessment_id = ?", [done["id"]])}
         return CoacheeStatus(relation, open_row["cursor"] if open_row else None,
-                             done["completed_at"] if done else None, answers)
+                             done["completed_at"] if done else None, answers, done["version"] if done else 1)
 
     # --- prompts ----------------------------------------------------------------------------
     def create_schedule(self, values: dict) -> int:
@@ -263,12 +327,10 @@ class CoachStore:
                                   "and status = 'active'", [coach_id, coachee_id]), None) is not None
 
     def mark_sent(self, delivery: "Delivery", message_id: int | None, now: str) -> None:
-        """Sent: the coachee's next free text is the reply to it."""
-        with self.db.atomic():
-            self.db.execute("update prompt_deliveries set status = 'sent', sent_at = ?, message_id = ?, "
-                            "last_error = null where id = ?", [now, message_id, delivery.id])
-            self.db.execute("update users set awaiting = ? where id = ?",
-                            [f"reply:{delivery.id}", delivery.coachee_id])
+        """Sent. The message id lets a Telegram reply to it find its way to this coach; what the
+        coachee is typing elsewhere is not touched."""
+        self.db.execute("update prompt_deliveries set status = 'sent', sent_at = ?, message_id = ?, "
+                        "last_error = null where id = ?", [now, message_id, delivery.id])
 
     def retry_delivery(self, delivery_id: int, error: str, retry_at: str) -> None:
         self.db.execute("update prompt_deliveries set status = 'pending', next_attempt_at = ?, last_error = ? "
@@ -312,6 +374,32 @@ class CoachStore:
                 "delivery_id": delivery_id, "coach_id": row["coach_id"], "coachee_id": coachee_id,
                 "text": text, "created_at": now})
         return row["coach_id"]
+
+    def prompt_ref(self, delivery_id: int, coachee_id: int) -> PromptRecord | None:
+        """A prompt delivered to ``coachee_id`` (never someone else's) and whether the coachee
+        still shares with the coach who sent it."""
+        row = next(self.db.query(
+            "select d.id, d.coach_id, c.display_name, r.coachee_name, r.id as relation from prompt_deliveries d "
+            "join coaches c on c.user_id = d.coach_id left join coach_relations r on r.coach_id = d.coach_id "
+            "and r.coachee_id = d.coachee_id and r.status = 'active' "
+            "where d.id = ? and d.coachee_id = ? and d.status in ('sent', 'unknown')", [delivery_id, coachee_id]), None)
+        if row is None:
+            return None
+        return PromptRecord(row["id"], row["coach_id"], row["display_name"], row["coachee_name"] or "",
+                            row["relation"] is not None)
+
+    def delivery_by_message(self, coachee_id: int, message_id: int) -> int | None:
+        """The prompt delivery shown to ``coachee_id`` as Telegram message ``message_id``."""
+        row = self.db.execute("select id from prompt_deliveries where coachee_id = ? and message_id = ?",
+                              [coachee_id, message_id]).fetchone()
+        return row[0] if row else None
+
+    def shared_notes(self, coach_id: int, coachee_id: int, limit: int = 5) -> list[dict]:
+        """Check-in notes the coachee chose to share with this coach, while the relation stands."""
+        return list(self.db.query(
+            "select k.competency, k.note, k.shared_at from checkins k join coach_relations r on r.coach_id = "
+            "k.shared_with and r.coachee_id = k.user_id and r.status = 'active' where k.shared_with = ? "
+            "and k.user_id = ? order by k.shared_at desc limit ?", [coach_id, coachee_id, limit]))
 
     def replies(self, coach_id: int, coachee_id: int, limit: int = 5) -> list[dict]:
         """The latest replies of a coachee to this coach, only while the relation is active."""

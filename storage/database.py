@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -45,3 +47,20 @@ def open_database(path: str | Path, synchronous: str = "FULL", busy_timeout_ms: 
     db.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     MIGRATIONS.apply(db)
     return db
+
+
+@contextmanager
+def immediate(db: Database) -> Iterator[Database]:
+    """One write transaction taken at its start (``BEGIN IMMEDIATE``): what is read inside it
+    is still true when its writes commit. Inside another transaction: a savepoint."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.execute("COMMIT")

@@ -176,8 +176,8 @@ def m003_coaching(db: Database) -> None:
     db.table("prompt_replies").create_index(["coach_id", "coachee_id"])
 
 
-# The questions as of this migration; a question added to the content later needs a new
-# migration that adds its column (tests/test_stats.py checks every question has one).
+# The questions as of this migration. Since m008 these columns are no longer written:
+# statistics read per-question scores from ``answers``, per question set version.
 QUESTION_IDS_M004 = (
     "leider_visie", "manager_inrichten", "leider_mensen", "manager_visie_ander", "leider_ondersteunend",
     "manager_structuur", "leider_emotie", "manager_harde_kant", "leider_opstaan", "manager_ervaring",
@@ -267,3 +267,39 @@ def m006_faults(db: Database) -> None:
     schedules = db.table("prompt_schedules")
     schedules.add_column("failures", int, not_null_default=0)  # claims that failed in a row
     schedules.add_column("last_error", str)
+
+
+@MIGRATIONS()
+def m007_text_contexts_offers_versions(db: Database) -> None:
+    """Free text goes where its writer chose: ``users.text_context`` (JSON, opened only by the
+    user's own action) replaces ``awaiting``, which every prompt sent used to overwrite. An
+    offer opened from a coach's link is kept with the code it came from. Assessments keep the
+    version of the question set they were taken with. A check-in note is shared only on request."""
+    users = db.table("users")
+    users.add_column("text_context", str)
+    users.transform(drop={"awaiting"})
+    db.table("coach_offers").create(
+        {"user_id": int, "coach_id": int, "code": str, "opened_at": str},
+        pk="user_id",  # one open offer per person: the last link opened
+        foreign_keys=[("user_id", "users", "id"), ("coach_id", "users", "id")],
+        not_null={"coach_id", "code", "opened_at"},
+    )
+    db.table("assessments").add_column("version", int, not_null_default=1)
+    checkins = db.table("checkins")
+    checkins.add_column("shared_with", int)  # the coach the user chose to share the note with
+    checkins.add_column("shared_at", str)
+
+
+@MIGRATIONS()
+def m008_statistics_snapshots(db: Database) -> None:
+    """Admin statistics are published as snapshots: a new one only after enough new people
+    completed, so that no two published figure sets differ by fewer people. ``watermark`` is
+    the latest completion a snapshot counted; ``figures`` the published aggregates (JSON).
+    Per-question scores are read from ``answers``: the ``q_*`` columns of ``results`` are no
+    longer written."""
+    db.table("statistics_snapshots").create(
+        {"id": int, "taken_at": str, "watermark": str, "figures": str},
+        pk="id", not_null={"taken_at", "figures"},
+    )
+    db.table("assessments").create_index(["completed_at"])  # completions since the last snapshot
+    db.table("answers").create_index(["question_id", "value", "assessment_id"])  # counts per answer, no sort

@@ -83,24 +83,15 @@ class PlanStore:
                                  [checkin_id, user_id]), None)
         return _checkin(row) if row else None
 
-    def save_outcome(self, user_id: int, plan: PlanRecord | None, checkin: CheckinRecord | None,
-                     awaiting: str | None | bool, now: str) -> None:
-        """Save what a plan event changed in one transaction (``awaiting`` False = unchanged)."""
-        with self.db.atomic():
-            if plan is not None:
-                self.save(plan, now)
-            if checkin is not None:
-                self.db.table("checkins").update(
-                    checkin.id, {"rating": checkin.rating, "note": checkin.note, "answered_at": now})
-            if awaiting is not False:
-                self.set_awaiting(user_id, awaiting)
+    def rate(self, checkin_id: int, rating: int, now: str) -> None:
+        self.db.execute("update checkins set rating = ?, answered_at = ? where id = ?", [rating, now, checkin_id])
 
-    def set_awaiting(self, user_id: int, awaiting: str | None) -> None:
-        self.db.execute("update users set awaiting = ? where id = ?", [awaiting, user_id])
+    def note(self, checkin_id: int, note: str, now: str) -> None:
+        self.db.execute("update checkins set note = ?, answered_at = ? where id = ?", [note, now, checkin_id])
 
-    def awaiting(self, user_id: int) -> str | None:
-        row = next(self.db.query("select awaiting from users where id = ?", [user_id]), None)
-        return row["awaiting"] if row else None
+    def share_note(self, checkin_id: int, coach_id: int, now: str) -> None:
+        """The user shares this check-in's note with their coach (their own choice)."""
+        self.db.execute("update checkins set shared_with = ?, shared_at = ? where id = ?", [coach_id, now, checkin_id])
 
     def due_user_ids(self, now: str, limit: int = 500) -> list[int]:
         return [row["user_id"] for row in self.db.query(

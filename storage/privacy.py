@@ -1,16 +1,25 @@
-"""A person's data: everything about them for export, and erasure of every row about them."""
+"""A person's data: everything about them for export, and erasure of every trace of them.
+
+Erasure removes the rows keyed by the person, and the person's id, name or text inside other
+people's rows: a coach's prompt draft naming them, another user's open reply to them, a
+note shared with them, raw updates of others that mention them.
+"""
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database
 
-# Every table and the columns that hold a user's id. A test checks that no table with a
-# user id is missing here, so a new table cannot be forgotten by /delete.
+# Every table and the columns that hold a user's id; rows with the id in one of them are
+# deleted (checkins.shared_with, the coach a note was shared with, is cleared instead). A
+# test builds every kind of link between two people and searches every column afterwards.
 USER_COLUMNS: dict[str, tuple[str, ...]] = {
     "inbox": ("user_id",),
     "prompt_replies": ("coach_id", "coachee_id"),
     "prompt_deliveries": ("coach_id", "coachee_id"),
     "prompt_schedules": ("coach_id", "coachee_id"),
+    "coach_offers": ("user_id", "coach_id"),
     "coach_relations": ("coach_id", "coachee_id"),
     "coaches": ("user_id",),
     "coach_invites": ("created_by", "used_by"),
@@ -20,6 +29,7 @@ USER_COLUMNS: dict[str, tuple[str, ...]] = {
     "answers": (),  # through assessments
     "assessments": ("user_id",),
     "users": ("id",),
+    "statistics_snapshots": (),  # published aggregates only: nobody's id, row or date
 }
 
 
@@ -27,56 +37,95 @@ class PrivacyStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def export(self, user_id: int) -> dict:
-        """All data about ``user_id`` as plain JSON-able structures."""
-        def rows(sql: str, *args: object) -> list[dict]:
-            return list(self.db.query(sql, list(args)))
+    def _rows(self, sql: str, *args: object) -> list[dict]:
+        return list(self.db.query(sql, list(args)))
 
+    def export(self, user_id: int) -> dict:
+        """All data about ``user_id`` as plain JSON-able structures, one key per kind."""
+        rows = self._rows
         assessments = rows("select * from assessments where user_id = ? order by id", user_id)
         for assessment in assessments:
             assessment["answers"] = rows("select question_id, value, answered_at from answers "
                                          "where assessment_id = ? order by rowid", assessment["id"])
-        profile = rows("select id, language, flow_state, consented_at, created_at, updated_at from users "
-                       "where id = ?", user_id)
+        profile = rows("select * from users where id = ?", user_id)
+        for row in profile:
+            row["text_context"] = json.loads(row["text_context"]) if row["text_context"] else None
+        coach = rows("select * from coaches where user_id = ?", user_id)
+        for row in coach:
+            row["draft"] = json.loads(row["draft"])
+        updates = rows("select update_id, status, received_at, done_at, payload from inbox where user_id = ? "
+                       "order by update_id", user_id)
+        for row in updates:
+            row["payload"] = json.loads(row["payload"])
         return {
             "profile": profile[0] if profile else None,
             "assessments": assessments,
             "results": rows("select * from results where user_id = ? order by assessment_id", user_id),
             "plan": rows("select * from plans where user_id = ?", user_id),
             "checkins": rows("select * from checkins where user_id = ? order by id", user_id),
-            "coach_relations": rows("select r.id, r.coach_id, c.display_name as coach_name, r.status, "
-                                    "r.consented_at, r.ended_at from coach_relations r left join coaches c "
-                                    "on c.user_id = r.coach_id where r.coachee_id = ? order by r.id", user_id),
-            "reflection_replies": rows("select text, created_at from prompt_replies where coachee_id = ? "
-                                       "order by id", user_id),
-            "prompts_received": rows("select d.due_at, d.status, s.competency, s.prompt_index, s.own_text "
-                                     "from prompt_deliveries d join prompt_schedules s on s.id = d.schedule_id "
-                                     "where d.coachee_id = ? order by d.id", user_id),
-            "as_coach": rows("select display_name, created_at from coaches where user_id = ?", user_id),
-            "coachees": rows("select coachee_name, status, consented_at, ended_at from coach_relations "
-                             "where coach_id = ? order by id", user_id),
+            "coach_offers": rows("select o.*, c.display_name as coach_name from coach_offers o left join coaches c "
+                                 "on c.user_id = o.coach_id where o.user_id = ?", user_id),
+            "coach_relations": rows("select r.*, c.display_name as coach_name from coach_relations r left join "
+                                    "coaches c on c.user_id = r.coach_id where r.coachee_id = ? order by r.id", user_id),
+            "reflection_replies": rows("select * from prompt_replies where coachee_id = ? order by id", user_id),
+            "prompts_received": rows("select d.*, s.competency, s.prompt_index, s.own_text from prompt_deliveries d "
+                                     "join prompt_schedules s on s.id = d.schedule_id where d.coachee_id = ? "
+                                     "order by d.id", user_id),
+            "as_coach": coach,
+            "coachees": rows("select * from coach_relations where coach_id = ? order by id", user_id),
             "prompts_sent": rows("select * from prompt_schedules where coach_id = ? order by id", user_id),
+            "prompts_scheduled_for_me": rows("select * from prompt_schedules where coachee_id = ? order by id",
+                                             user_id),
+            "prompt_deliveries_sent": rows("select * from prompt_deliveries where coach_id = ? order by id", user_id),
+            "replies_received": rows("select * from prompt_replies where coach_id = ? order by id", user_id),
+            "coach_invites": rows("select * from coach_invites where created_by = ? or used_by = ?", user_id, user_id),
+            "raw_updates": updates,
         }
 
+    def names_of(self, user_id: int) -> set[str]:
+        """The names others know this person by (as a coach, as a coachee)."""
+        return {row[0] for row in self.db.execute(
+            "select display_name from coaches where user_id = ? union "
+            "select coachee_name from coach_relations where coachee_id = ?", [user_id, user_id]).fetchall() if row[0]}
+
     def erase(self, user_id: int) -> int:
-        """Delete every row about ``user_id`` in one transaction; returns how many rows went."""
+        """Delete every row about ``user_id`` and scrub them from others' rows, in one
+        transaction; returns how many rows went."""
         with self.db.atomic():
-            deleted = self.db.execute(
-                "delete from answers where assessment_id in (select id from assessments where user_id = ?)",
-                [user_id]).rowcount
-            deleted += self.db.execute(
-                "delete from prompt_replies where delivery_id in (select d.id from prompt_deliveries d join "
-                "prompt_schedules s on s.id = d.schedule_id where s.coach_id = ? or s.coachee_id = ?)",
-                [user_id, user_id]).rowcount
-            deleted += self.db.execute(
-                "delete from prompt_deliveries where schedule_id in (select id from prompt_schedules "
-                "where coach_id = ? or coachee_id = ?)", [user_id, user_id]).rowcount
+            names = self.names_of(user_id)
+            run = self.db.execute
+            # others' open replies to this person's prompts, and coaches' drafts naming them
+            run("update users set text_context = null where json_extract(text_context, '$.ref') in "
+                "(select id from prompt_deliveries where coach_id = ?) and "
+                "json_extract(text_context, '$.kind') in ('reply', 'confirm_reply')", [user_id])
+            run("update coaches set draft = '{}', step = 'idle' where json_extract(draft, '$.coachee_id') = ?",
+                [user_id])
+            run("update checkins set shared_with = null, shared_at = null where shared_with = ?", [user_id])
+            deleted = run("delete from answers where assessment_id in (select id from assessments where user_id = ?)",
+                          [user_id]).rowcount
+            deleted += run("delete from prompt_replies where delivery_id in (select d.id from prompt_deliveries d join "
+                           "prompt_schedules s on s.id = d.schedule_id where s.coach_id = ? or s.coachee_id = ?)",
+                           [user_id, user_id]).rowcount
+            deleted += run("delete from prompt_deliveries where schedule_id in (select id from prompt_schedules "
+                           "where coach_id = ? or coachee_id = ?)", [user_id, user_id]).rowcount
             for table, columns in USER_COLUMNS.items():
                 if columns:
                     where = " or ".join(f"{c} = ?" for c in columns)
-                    deleted += self.db.execute(f"delete from {table} where {where}",
-                                               [user_id] * len(columns)).rowcount
+                    deleted += run(f"delete from {table} where {where}", [user_id] * len(columns)).rowcount
+            deleted += self._scrub_updates(user_id, names)
         return deleted
+
+    def _scrub_updates(self, user_id: int, names: set[str]) -> int:
+        """Raw updates of others that mention the person: handled ones go, pending ones keep
+        their action but lose the name."""
+        marks = [f'%"id": {user_id},%', f'%"id": {user_id}}}%']
+        for name in names:
+            quoted = json.dumps(name, ensure_ascii=False)[1:-1]
+            marks.append(f"%{quoted}%")
+            self.db.execute("update inbox set payload = replace(payload, ?, '…') where status = 'pending' "
+                            "and instr(payload, ?) > 0", [quoted, quoted])
+        where = " or ".join("payload like ?" for _ in marks)
+        return self.db.execute(f"delete from inbox where status != 'pending' and ({where})", marks).rowcount
 
     def inactive_since(self, before: str) -> list[int]:
         return [r["id"] for r in self.db.query(

@@ -1,47 +1,52 @@
-"""Aggregate figures for admins: counts straight from SQL, no personal data leaves here.
+"""Counts for admin statistics and the snapshots they are published in.
 
-Withholding small groups is the caller's job (it knows the threshold); every figure comes with
-the number of people it is about.
+Every query here groups: no row about one person leaves this module. Which counts may be
+shown is decided in ``bot/flows/stats.py``; this module counts and stores what was published.
+
+The people counted are those with a completed assessment, each once, by their latest
+completed assessment (a retake replaces the earlier one). Per-question counts come from
+``answers``, grouped by the question set version of that assessment, so a new version needs
+no new columns. ``results`` keeps the archetype and layers of each completed assessment.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import hmac
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import IO
+import json
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
+# Each person's latest completed assessment (a reopened one still counts as completed).
+_POPULATION = """
+    select id, user_id, version from (
+        select id, user_id, version,
+               row_number() over (partition by user_id order by completed_at desc, id desc) as nth
+        from assessments where completed_at is not null)
+    where nth = 1"""
 
 
-def column(question_id: str) -> str:
-    if not _IDENTIFIER.fullmatch(question_id):
-        raise ValueError(f"not a question id: {question_id!r}")
-    return f"q_{question_id}"
+@dataclass(frozen=True)
+class StatsCounts:
+    """Everything the statistics are computed from, read in one transaction."""
 
-
-def pseudonym(secret: str, user_id: int) -> str:
-    """A stable, non-reversible id: HMAC-SHA256 of the user id under the server's secret."""
-    return hmac.new(secret.encode(), str(user_id).encode(), hashlib.sha256).hexdigest()[:20]
-
-
-@dataclass
-class Figures:
     users: int
     consented: int
-    started: int
-    completed: int  # of those started in the period
-    completed_in_period: int
-    median_minutes: float | None
-    stopped_at: dict[int, int]  # question index (0-based) -> unfinished assessments stopped there
-    archetypes: dict[str, int]
-    levels: dict[str, int]
-    competency: dict[str, tuple[float | None, int, int]] = field(default_factory=dict)  # mean, people, gaps
+    started: int  # assessments started, retakes included
+    completed: int  # assessments completed, retakes included
+    watermark: str | None  # the latest completion counted: the next snapshot counts from here
+    population: dict[int, int]  # question set version -> people whose latest completed assessment has it
+    answers: dict[tuple[int, str], dict[int, int]]  # (version, question id) -> {answer 1..5: people}
+    archetypes: dict[str, int]  # archetype -> people (those with a result row)
+    levels: dict[str, int]  # the highest rated layer(s) joined with "+" ("" = none rated) -> people
+    stops: dict[tuple[int, int], int]  # (version, question index) -> unfinished assessments stopped there
+
+
+@dataclass(frozen=True)
+class StatsSnapshot:
+    id: int
+    taken_at: str
+    watermark: str | None
+    figures: dict  # the published figures, as ``bot.flows.stats.Snapshot.to_dict`` made them
 
 
 class StatsStore:
@@ -49,9 +54,9 @@ class StatsStore:
         self.db = db
 
     def save_result(self, row: dict) -> None:
-        """Store (or replace) the result row of a completed assessment."""
+        """Store (or replace) the result row of a completed assessment. Per-question scores
+        (``row["scores"]``) are not copied: statistics read them from ``answers``."""
         values = {key: value for key, value in row.items() if key != "scores"}
-        values |= {column(question_id): value for question_id, value in row["scores"].items()}
         self.db.table("results").upsert(values, pk="assessment_id")
 
     def completed_without_result(self) -> list[dict]:
@@ -64,66 +69,92 @@ class StatsStore:
         return {r["question_id"]: r["value"] for r in self.db.query(
             "select question_id, value from answers where assessment_id = ?", [assessment_id])}
 
-    def figures(self, since: str | None, competencies: dict[str, tuple[float, float]]) -> Figures:
-        """``competencies``: id -> (target, minimum gap) for the per-competency figures."""
-        period = "and {col} >= :since" if since else ""
-        params = {"since": since}
-        one = lambda sql: next(self.db.query(sql, params))  # noqa: E731
-        users = one("select count(*) as n, count(consented_at) as c from users where id != 0")
-        started = one("select count(*) as n, sum(status = 'completed') as done from assessments "
-                      "where 1 = 1 " + period.format(col="started_at"))
-        durations = [r["m"] for r in self.db.query(
-            "select (julianday(completed_at) - julianday(started_at)) * 1440 as m from results "
-            "where 1 = 1 " + period.format(col="completed_at") + " order by m", params)]
-        stopped = {r["cursor"]: r["n"] for r in self.db.query(
-            "select cursor, count(*) as n from assessments where status != 'completed' "
-            + period.format(col="started_at") + " group by cursor", params)}
-        archetypes = {r["archetype"]: r["n"] for r in self.db.query(
-            "select archetype, count(*) as n from results where 1 = 1 "
-            + period.format(col="completed_at") + " group by archetype", params)}
-        levels: dict[str, int] = {}
-        for r in self.db.query("select levels, count(*) as n from results where 1 = 1 "
-                               + period.format(col="completed_at") + " group by levels", params):
-            for level in filter(None, (r["levels"] or "").split("+")):
-                levels[level] = levels.get(level, 0) + r["n"]
-        parts, values = [], dict(params)
-        for number, (competency, (target, min_gap)) in enumerate(competencies.items()):
-            name = column(competency)
-            values[f"t{number}"] = target - min_gap
-            parts.append(f"avg({name}) as m{number}, count({name}) as n{number}, "
-                         f"sum({name} <= :t{number}) as g{number}")
-        per = next(self.db.query("select count(*) as total, " + ", ".join(parts) + " from results where 1 = 1 "
-                                 + period.format(col="completed_at"), values)) if parts else {"total": 0}
-        return Figures(
-            users=users["n"], consented=users["c"], started=started["n"], completed=started["done"] or 0,
-            completed_in_period=per["total"], median_minutes=_median(durations),
-            stopped_at=stopped, archetypes=archetypes, levels=levels,
-            competency={c: (per[f"m{i}"], per[f"n{i}"], per[f"g{i}"] or 0) for i, c in enumerate(competencies)},
-        )
+    def people_completed_since(self, watermark: str | None) -> int:
+        """How many different people completed an assessment after ``watermark`` (None: ever)."""
+        if watermark is None:
+            sql, params = "select count(distinct user_id) from assessments where completed_at is not null", []
+        else:
+            sql, params = "select count(distinct user_id) from assessments where completed_at > ?", [watermark]
+        return self.db.execute(sql, params).fetchone()[0]
 
-    def export_rows(self, question_ids: list[str], secret: str) -> Iterator[list]:
-        columns = ", ".join(column(q) for q in question_ids)
-        for row in self.db.conn.execute(
-                f"select user_id, completed_at, language, archetype, levels, {columns} from results "
-                "order by completed_at, assessment_id"):
-            user_id, completed_at, language, archetype, levels, *scores = row
-            yield [pseudonym(secret, user_id), completed_at[:10], language, archetype, levels,
-                   *("" if s is None else s for s in scores)]
+    def counts(self) -> StatsCounts:
+        """All counts at once, from one read transaction so that they agree with each other (the
+        caller's, when inside one). Outside a write transaction, writers are not held up."""
+        if self.db.conn.in_transaction:
+            return self._counts()
+        self.db.execute("BEGIN")  # deferred: a consistent read, no write lock on the database
+        try:
+            return self._counts()
+        finally:
+            self.db.conn.rollback()  # nothing to keep: only the temporary table was written
 
-    def write_csv(self, out: IO[str], question_ids: list[str], secret: str) -> int:
-        writer = csv.writer(out)
-        writer.writerow(["pseudonym", "date", "language", "archetype", "level", *question_ids])
-        count = 0
-        for row in self.export_rows(question_ids, secret):
-            writer.writerow(row)
-            count += 1
-        return count
+    def _counts(self) -> StatsCounts:
+        run = self.db.execute
+        users, consented = run("select count(*), count(consented_at) from users where id != 0").fetchone()
+        started, completed, watermark = run(
+            "select count(*), count(completed_at), max(completed_at) from assessments").fetchone()
+        run("create temp table if not exists statistics_population (id integer primary key, version int)")
+        run("delete from temp.statistics_population")
+        run(f"insert into temp.statistics_population select id, version from ({_POPULATION})")
+        try:
+            population = dict(run("select version, count(*) from temp.statistics_population group by version"))
+            answers = self._answers(max(population, key=population.get) if population else None)
+            archetypes: dict[str, int] = {}
+            levels: dict[str, int] = {}
+            for archetype, level, people in run(
+                    "select r.archetype, r.levels, count(*) from temp.statistics_population p "
+                    "join results r on r.assessment_id = p.id group by r.archetype, r.levels"):
+                archetypes[archetype] = archetypes.get(archetype, 0) + people
+                levels[level or ""] = levels.get(level or "", 0) + people
+        finally:
+            run("delete from temp.statistics_population")
+        stops = {(version, cursor): n for version, cursor, n in run(
+            "select version, cursor, count(*) from assessments where completed_at is null "
+            "group by version, cursor")}
+        return StatsCounts(users=users, consented=consented, started=started, completed=completed,
+                           watermark=watermark, population=population, answers=answers,
+                           archetypes=archetypes, levels=levels, stops=stops)
 
+    def _answers(self, largest: int | None) -> dict[tuple[int, str], dict[int, int]]:
+        """People per answer of the population (in ``temp.statistics_population``), per version.
 
-def _median(sorted_values: list[float]) -> float | None:
-    if not sorted_values:
-        return None
-    middle = len(sorted_values) // 2
-    if len(sorted_values) % 2:
-        return sorted_values[middle]
-    return (sorted_values[middle - 1] + sorted_values[middle]) / 2
+        Fast at any size: all answers are counted from their (question, value) index, then the
+        answers that do not count (unfinished, replaced by a retake) and those of the smaller
+        versions are taken off; only those are looked up, by assessment (``cross join`` keeps
+        SQLite from scanning every answer instead)."""
+        run = self.db.execute
+        answers: dict[tuple[int, str], dict[int, int]] = {}
+        if largest is None:
+            return answers
+
+        def add(version: int, question_id: str, value: int, people: int) -> None:
+            per_value = answers.setdefault((version, question_id), {})
+            per_value[value] = per_value.get(value, 0) + people
+
+        for question_id, value, people in run(
+                "select question_id, value, count(*) from answers where value is not null "
+                "group by question_id, value"):
+            add(largest, question_id, value, people)
+        for question_id, value, people in run(
+                "select a.question_id, a.value, count(*) from assessments s cross join answers a on a.assessment_id = s.id "
+                "where s.id not in (select id from temp.statistics_population) and a.value is not null "
+                "group by a.question_id, a.value"):
+            add(largest, question_id, value, -people)
+        for version, question_id, value, people in run(
+                "select p.version, a.question_id, a.value, count(*) from temp.statistics_population p "
+                "cross join answers a on a.assessment_id = p.id where p.version != ? and a.value is not null "
+                "group by p.version, a.question_id, a.value", [largest]):
+            add(version, question_id, value, people)
+            add(largest, question_id, value, -people)
+        return {key: {value: n for value, n in per_value.items() if n}
+                for key, per_value in answers.items() if any(per_value.values())}
+
+    def latest_snapshot(self) -> StatsSnapshot | None:
+        row = self.db.execute("select id, taken_at, watermark, figures from statistics_snapshots "
+                              "order by id desc limit 1").fetchone()
+        return StatsSnapshot(row[0], row[1], row[2], json.loads(row[3])) if row else None
+
+    def save_snapshot(self, taken_at: str, watermark: str | None, figures: dict) -> int:
+        return self.db.execute(
+            "insert into statistics_snapshots (taken_at, watermark, figures) values (?, ?, ?)",
+            [taken_at, watermark, json.dumps(figures, ensure_ascii=False, sort_keys=True)]).lastrowid

@@ -152,6 +152,9 @@ class FakeBotApi(BaseRequest):
                 raise ApiError(400, "Bad Request: command description is invalid")
         return True
 
+    def api_deleteMyCommands(self, params: dict) -> bool:
+        return True
+
     def api_deleteWebhook(self, params: dict) -> bool:
         return True
 
@@ -254,6 +257,19 @@ class FakeBotApi(BaseRequest):
 
     def calls_to(self, method: str) -> list[ApiCall]:
         return [call for call in self.calls if call.method == method]
+
+    def menu_of(self, chat_id: int) -> list[str] | None:
+        """The commands last set in ``chat_id``'s own menu (None: removed or never set)."""
+        for call in reversed(self.calls):
+            scope = call.params.get("scope")
+            scope = json.loads(scope) if isinstance(scope, str) else scope
+            if call.method in ("setMyCommands", "deleteMyCommands") and scope and scope.get("chat_id") == chat_id:
+                if call.method == "deleteMyCommands":
+                    return None
+                commands = call.params["commands"]
+                commands = json.loads(commands) if isinstance(commands, str) else commands
+                return [command["command"] for command in commands]
+        return None
 
 
 class TelegramUser:

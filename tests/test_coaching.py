@@ -63,6 +63,14 @@ async def make_coachee(harness, content, coach, user_id=COACHEE, name="Kees") ->
     return coachee
 
 
+async def reply_to_prompt(coachee: TelegramUser, content, text: str, coach: str = "Carla") -> None:
+    """Reply as a person would: tap "Reply to …" under the newest prompt, type, tap Send."""
+    await coachee.tap(content.text("btn_reply_to", "en", name=coach))
+    await coachee.send(text)
+    assert coachee.last().text == say(content, "reply_confirm", coach=coach, text=text)
+    await coachee.tap(content.text("btn_send_to", "en", name=coach))
+
+
 def rows(db_path, sql, *args):
     with sqlite3.connect(db_path) as conn:
         return conn.execute(sql, args).fetchall()
@@ -104,7 +112,7 @@ async def test_the_whole_journey_of_admin_coach_and_coachee(coaching, content, c
     await coach.tap("16:00")
     assert "every Friday at 16:00" in coach.last().text
     # the coachee replies to the first prompt; the coach gets it
-    await coachee.send("I asked two unit heads about their decisions.")
+    await reply_to_prompt(coachee, content, "I asked two unit heads about their decisions.")
     assert coachee.last().text == say(content, "reply_sent", coach="Carla")
     assert "I asked two unit heads" in coach.last().text
     # the weekly prompt fires on Friday
@@ -182,6 +190,11 @@ async def test_a_coach_never_sees_another_coachs_or_a_revoked_coachee(coaching, 
     assert coach.toasts()[-1] == say(content, "stale_button")
 
 
+def varied(index: int) -> int:
+    """Answers with a profile that is not flat: the first competency lowest."""
+    return 1 if index == 15 else 4
+
+
 async def test_the_group_view_is_withheld_below_five_completed_coachees(coaching, content):
     coach = await make_coach(coaching, content)
     coachees = [await make_coachee(coaching, content, coach, 9100 + n, f"K{n}") for n in range(5)]
@@ -189,7 +202,7 @@ async def test_the_group_view_is_withheld_below_five_completed_coachees(coaching
         await coachee.tap(content.text("btn_next", "en"))
         await coachee.tap("🇬🇧 English")
         await coachee.tap(content.text("btn_agree", "en"))
-        await answer_all(coachee, content, lambda i: 2)
+        await answer_all(coachee, content, varied)
     await coach.send("/coachees")
     await coach.tap(content.text("btn_group_view", "en"))
     assert coach.last().text == say(content, "group_withheld", min=5, count=4)
@@ -197,7 +210,7 @@ async def test_the_group_view_is_withheld_below_five_completed_coachees(coaching
     await last.tap(content.text("btn_next", "en"))
     await last.tap("🇬🇧 English")
     await last.tap(content.text("btn_agree", "en"))
-    await answer_all(last, content, lambda i: 2)
+    await answer_all(last, content, varied)
     await coach.send("/coachees")
     await coach.tap(content.text("btn_group_view", "en"))
     assert "5 completed coachees" in coach.last().text
@@ -296,9 +309,11 @@ async def test_a_reply_over_the_limit_is_refused_not_cut(coaching, content):
     await coach.send("How did the week go?")
     await coach.tap(content.text("btn_send_now", "en"))
     limit = content.scoring.reply_limit
+    await coachee.tap(content.text("btn_reply_to", "en", name="Carla"))
     await coachee.send("y" * (limit + 1))
     assert coachee.last().text == say(content, "reply_too_long", limit=limit, length=limit + 1)
     assert rows(coaching.db_path, "select count(*) from prompt_replies") == [(0,)]
     await coachee.send("Shorter: it went well.")
+    await coachee.tap(content.text("btn_send_to", "en", name="Carla"))
     assert rows(coaching.db_path, "select text from prompt_replies") == [("Shorter: it went well.",)]
     assert "Shorter: it went well." in coach.last().text

@@ -511,7 +511,7 @@ async def result_keys(convs: Conversations, user: int) -> list[str]:
 async def test_a_reopened_result_survives_starting_over(tmp_path):
     convs = await onboarded(tmp_path / "reopen.db", 7100)
     await finish_assessment(convs, 7100, 4, skip_roles=True)  # a result without archetype
-    assert "result_insufficient" in await result_keys(convs, 7100)
+    assert "result_incomplete" in await result_keys(convs, 7100)
     await convs.handle(7100, "complete_missing")  # reopens the completed assessment
     await convs.handle(7100, "retake")
     await convs.handle(7100, "retake_confirmed")  # start over instead
@@ -528,10 +528,10 @@ async def test_the_result_shown_while_completing_missing_answers_is_the_latest(t
     await finish_assessment(convs, 7200, 5, skip_roles=False)  # earlier: IT Regisseur, all 5
     await convs.handle(7200, "retake")
     await finish_assessment(convs, 7200, 2, skip_roles=True)  # latest: no archetype, all 2
-    assert "result_insufficient" in await result_keys(convs, 7200)
+    assert "result_incomplete" in await result_keys(convs, 7200)
     await convs.handle(7200, "complete_missing")  # nothing answered yet
     # before a96aa27: ['result_chart', 'result_summary', 'result_no_gaps'], the earlier "IT Regisseur"
-    assert "result_insufficient" in await result_keys(convs, 7200)
+    assert "result_incomplete" in await result_keys(convs, 7200)
 
 
 # ---------------------------------------------------------------------------------------

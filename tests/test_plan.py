@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from bot.flows.plan import next_occurrence
+from bot.flows.scoring import heaviest
 from bot.schedule import CHECKIN_JOB, send_due_checkins
 from telegram_doubles.fake_api import parse_html
 from tests.test_results import answer_all
@@ -79,8 +80,10 @@ async def test_choosing_focus_day_and_time(make_harness, content):
         await answer_all(user, content, lambda i: 2)
         await user.send("/plan")
         picker = user.last()
-        dev_points = [q.name["en"] for q in content.competencies][:6]
-        assert picker.labels()[:6] == dev_points  # the top development points come first
+        # a flat profile (all 2): the competencies that weigh most for the Regisseur come first
+        suggested = heaviest(content, 6)
+        dev_points = [content.names[c]["en"] for c in suggested]
+        assert picker.labels()[:6] == dev_points
         for name in dev_points[:4]:
             await user.tap(name, message=picker)
         assert user.toasts()[-1] == say(content, "plan_focus_full", max=content.scoring.max_focus)
@@ -89,8 +92,8 @@ async def test_choosing_focus_day_and_time(make_harness, content):
         await user.tap(content.text("selected_mark", "en", label=dev_points[0]), message=picker)  # untick one
         await user.tap(content.text("btn_all_competencies", "en"), message=picker)
         assert len(picker.labels()) == len(content.competencies) + 1
-        last_competency = content.competencies[-1].name["en"]
-        await user.tap(last_competency, message=picker)
+        extra = next(q for q in content.competencies if q.id not in suggested[:3])
+        await user.tap(extra.name["en"], message=picker)
         await user.tap(content.text("btn_done", "en"))
         await user.tap("Wednesday")
         await user.tap("09:00")
@@ -98,8 +101,7 @@ async def test_choosing_focus_day_and_time(make_harness, content):
         row = plan_row(harness.db_path, user.id)
         assert row["active"] == 1 and row["weekday"] == 2 and row["time"] == "09:00"
         assert row["next_due_at"] == "2026-12-02T08:00:00+00:00"  # 09:00 CET
-        ids = [q.id for q in content.competencies]
-        assert row["focus"] == f'["{ids[1]}", "{ids[2]}", "{ids[-1]}"]'
+        assert row["focus"] == f'["{suggested[1]}", "{suggested[2]}", "{extra.id}"]'
     assert harness.errors == []
 
 
@@ -125,8 +127,7 @@ async def test_a_schedule_survives_a_restart_and_a_missed_check_in_is_sent_once(
         clock.now = datetime(2026, 12, 23, 8, 0, 1, tzinfo=timezone.utc)
         assert await send_due_checkins(second.application) == 1
         assert user.last().text.startswith("🔁 Check-in: " + focus[1])  # round robin over the focus
-    assert [row[0] for row in checkin_rows(second.db_path, 2201)] == [
-        content.competencies[0].id, content.competencies[1].id]
+    assert [row[0] for row in checkin_rows(second.db_path, 2201)] == list(heaviest(content, 2))
     assert first.errors == [] and second.errors == []
 
 
@@ -146,7 +147,7 @@ async def test_answering_a_check_in_with_a_rating_and_a_note(make_harness, conte
         await user.send("x" * (limit + 1))
         assert user.last().text == say(content, "note_too_long", limit=limit, length=limit + 1)
         await user.send("Had the talk with finance 🙂 — went well")
-        assert user.last().text == say(content, "checkin_thanks")
+        assert user.last().text == say(content, "checkin_thanks_private")
         await user.send("another text is no longer a note")
         assert checkin_rows(harness.db_path, user.id) == [
             (content.competencies[0].id, 4, "Had the talk with finance 🙂 — went well")]

@@ -11,7 +11,7 @@ from bot.schedule import housekeeping, send_due_checkins
 from storage import USER_COLUMNS
 from tests.conftest import TOKEN
 from telegram_doubles.fake_api import parse_html
-from tests.test_coaching import ADMIN, link_payload
+from tests.test_coaching import ADMIN, link_payload, reply_to_prompt
 from tests.test_plan import FakeClock, make_plan
 from tests.test_results import answer_all
 from tests.test_telegram import onboard
@@ -69,7 +69,7 @@ async def test_delete_leaves_no_row_about_the_person(make_harness, db_path, cont
         await coach.tap("Pim")
         await coach.tap("1")
         await coach.tap(content.text("btn_send_now", "en"))
-        await person.send("my reply")
+        await reply_to_prompt(person, content, "my reply")
         await admin.send("/invitecoach")
         await person.send(f"/start {link_payload(admin.last().text)}")  # the person becomes a coach too
         harness.application.bot_data["conversations"].inbox.add(  # a raw update still in the inbox

@@ -1,93 +1,430 @@
-"""Admin statistics against a hand-computed fixture; anonymity; pseudonyms; access."""
+"""Admin statistics: aggregates that stay aggregate, in screens and in the CSV, over time.
+
+Real SQLite files; assessments, answers and results written through the storage layer (and
+plain inserts for the rows a turn would write), scored by the real scoring rules.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
+import os
 import sqlite3
-from datetime import datetime, timezone
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
+from bot import statistics
 from bot.config import ConfigError, Settings, load_settings
-from bot.conversation import Conversations
-from bot.flows.stats import Withheld, reached, shown
-from bot.render import plain_text, screen_text
-from storage import open_database, pseudonym
-from storage.migrations import QUESTION_IDS_M004
-from tests.conftest import TOKEN
-from telegram_doubles.fake_api import parse_html
-from tests.test_plan import FakeClock
+from bot.content import Content
+from bot.flows import stats as rules
+from bot.flows.scoring import score
+from bot.render import chart_png, plain_text, screen_text
+from storage import Database, PrivacyStore, StatsStore, open_database
 
-ADMIN = 7001
-
-
-async def complete(convs: Conversations, user_id: int, value, stop_at: int | None = None) -> None:
-    """Take ``user_id`` through onboarding and answer every question with ``value`` (or stop)."""
-    for event, kwargs in (("start", {}), ("next", {}), ("set_language", {"language": "en"}),
-                          ("consent", {"accepted": True})):
-        await convs.handle(user_id, event, **kwargs)
-    for index in range(convs.content.total if stop_at is None else stop_at):
-        outcome = await convs.handle(user_id, "answer", assessment_id=_open_id(convs, user_id),
-                                     question=index, value=value)
-        assert outcome.screens
+K = 5
+START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def _open_id(convs: Conversations, user_id: int) -> int:
-    return convs.store.load(user_id, "en", "new").assessment.id
+class World:
+    """People completing assessments on given days, and an admin looking at the statistics."""
+
+    def __init__(self, path: Path, content: Content, min_group: int = K) -> None:
+        self.db: Database = open_database(path)
+        self.content = content
+        self.min_group = min_group
+
+    def complete(self, user_id: int, value: int | dict[str, int | None], day: float, *, version: int | None = None,
+                 skip: tuple[str, ...] = ()) -> int:
+        """``user_id`` completes an assessment of question set ``version`` (default: the current
+        one) on ``day``: every question ``value`` (or per id), the ``skip`` ones skipped."""
+        when = (START + timedelta(days=day)).isoformat(timespec="seconds")
+        questions = self.content.questions_of(version)
+        answers = {q.id: None if q.id in skip else (value[q.id] if isinstance(value, dict) else value)
+                   for q in questions.questions}
+        with self.db.atomic():
+            self.db.execute("insert or ignore into users (id, language, flow_state, consented_at, created_at, "
+                            "updated_at) values (?, 'en', 'completed', ?, ?, ?)", [user_id, when, when, when])
+            assessment = self.db.execute(
+                "insert into assessments (user_id, status, cursor, started_at, completed_at, version) "
+                "values (?, 'completed', ?, ?, ?, ?)",
+                [user_id, questions.total, when, when, questions.version]).lastrowid
+            self.db["answers"].insert_all([{"assessment_id": assessment, "question_id": q, "value": v,
+                                            "answered_at": when} for q, v in answers.items()])
+            result = score(answers, self.content, questions.version)
+            StatsStore(self.db).save_result({
+                "assessment_id": assessment, "user_id": user_id, "started_at": when, "completed_at": when,
+                "language": "en", "archetype": result.archetype, "levels": "+".join(result.weight),
+                "leider": result.leider, "manager": result.manager})
+        return assessment
+
+    def stop(self, user_id: int, at_question: int, day: float) -> None:
+        """``user_id`` starts an assessment and leaves it at question index ``at_question``."""
+        when = (START + timedelta(days=day)).isoformat(timespec="seconds")
+        self.db.execute("insert or ignore into users (id, language, flow_state, consented_at, created_at, "
+                        "updated_at) values (?, 'en', 'question', ?, ?, ?)", [user_id, when, when, when])
+        self.db.execute("insert into assessments (user_id, status, cursor, started_at) values (?, 'in_progress', ?, ?)",
+                        [user_id, at_question, when])
+        self.db.conn.commit()
+
+    def look(self, day: float) -> View:
+        now = START + timedelta(days=day)
+        screens = statistics.admin_screens(self.db, self.content, self.min_group, now)
+        name, data = statistics.csv_export(self.db, self.content, self.min_group, now)
+        return View(screens, list(csv.reader(io.StringIO(data.decode("utf-8")))), name, self.content)
+
+    def snapshots(self) -> int:
+        return self.db.execute("select count(*) from statistics_snapshots").fetchone()[0]
+
+
+class View:
+    """What an admin saw at one moment: the /stats screens and the CSV."""
+
+    def __init__(self, screens, rows: list[list[str]], name: str, content: Content) -> None:
+        self.screens, self.rows, self.name = screens, rows, name
+        self.text = "\n".join(plain_text(screen_text(s, "en", content)) for s in screens)
+
+    def figures(self) -> dict[tuple[str, ...], tuple[str, str]]:
+        """(question set, section, item, measure) -> (value, people) of every published figure."""
+        return {tuple(row[1:5]): (row[5], row[6]) for row in self.rows[1:] if row[2] != "status"}
+
+    def published_text(self) -> str:
+        """Everything shown except the line that counts down to the next snapshot."""
+        return "\n".join(line for line in self.text.splitlines() if not line.startswith("Next update"))
+
+    def charts(self) -> list:
+        return [s.chart for s in self.screens if s.chart is not None]
+
+    def figure(self, section: str, item: str, measure: str, version: str = "") -> tuple[str, str]:
+        return self.figures()[(version, section, item, measure)]
 
 
 @pytest.fixture
-async def fixture(tmp_path, content):
-    """6 completed (5 all-5, 1 all-1), 2 stopped (at question 3 and 10), 1 who never consented."""
-    clock = FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc))
-    convs = Conversations(open_database(tmp_path / "s.db"), content, clock, admin_ids=frozenset({ADMIN}),
-                          pseudonym_secret="s3cret")
+def world(tmp_path, content) -> World:
+    return World(tmp_path / "stats.db", content)
+
+
+def assert_no_small_differences(views: list[View], min_group: int = K) -> None:
+    """For every figure, the people counts it was ever published with differ by 0 or ≥ k, and a
+    value never changes while its people count stays the same."""
+    seen: dict[tuple[str, ...], set[tuple[str, str]]] = {}
+    for view in views:
+        for key, (value, people) in view.figures().items():
+            if people:
+                seen.setdefault(key, set()).add((value, people))
+    for key, published in seen.items():
+        counts = {int(people) for _, people in published}
+        for a, b in itertools.combinations(counts, 2):
+            assert abs(a - b) >= min_group, (key, sorted(counts))
+        assert len(published) == len(counts), (key, published)  # one value per people count
+
+
+# --- the case from the issue ------------------------------------------------------------------
+
+async def test_the_sixth_person_forty_days_later_cannot_be_solved_from_anything_admins_see(world, content):
     for user_id in range(1, 6):
-        await complete(convs, user_id, 5)
-    await complete(convs, 6, 1)
-    await complete(convs, 7, 3, stop_at=2)
-    await complete(convs, 8, 3, stop_at=9)
-    await convs.handle(9, "start")
-    return convs
+        world.complete(user_id, 3, day=user_id)
+    first = world.look(day=6)
+    assert "as of 2026-01-11" in first.text and "People with a result: 5" in first.text
+    mean = first.figure("competency", content.competencies[0].id, "mean", "all")
+    assert mean == ("3.00", "5")
+
+    world.complete(6, 5, day=46)  # forty days later: the one person an admin must not learn about
+    views = [first, world.look(day=46), world.look(day=47)]
+    for user_id, day in ((7, 48), (8, 49), (9, 50)):
+        world.complete(user_id, 4, day=day)
+        views.append(world.look(day=day + 0.5))
+    for view in views[1:]:  # 6, 7, 8 and 9 people: nothing new is published
+        assert view.published_text() == first.published_text()
+        assert view.figures() == first.figures()
+        assert view.charts() == first.charts()
+    assert "Next update once 4 more people" in views[1].text and "Next update once 1 more" in views[-1].text
+    assert world.snapshots() == 1
+
+    world.complete(10, 2, day=51)
+    latest = world.look(day=52)
+    views.append(latest)
+    assert world.snapshots() == 2
+    assert latest.figure("competency", content.competencies[0].id, "mean", "all") == ("3.40", "10")  # (5 × 3 + 5 + 3 × 4 + 2) / 10
+    assert_no_small_differences(views)
+    # the differencing of the issue needs two published means whose people differ by one
+    pairs = {(float(v), int(n)) for view in views
+             for (v, n) in [view.figure("competency", q.id, "mean", "all") for q in content.competencies]}
+    assert {n for _, n in pairs} == {5, 10}
 
 
-def figures_of(convs, content):
-    rules = content.scoring
-    return convs.stats.figures(None, {q.id: (rules.targets[q.id], rules.min_gap) for q in content.competencies})
+async def test_archetype_counts_do_not_leave_a_remainder_of_one(world, content):
+    """6 completed, 5 of them Vakspecialist: showing 5 would name the sixth as 'not Vakspecialist'."""
+    for user_id in range(1, 6):
+        world.complete(user_id, 2, day=user_id)  # low everywhere: Vakspecialist
+    world.complete(6, 5, day=6)  # IT Regisseur
+    view = world.look(day=7)
+    archetypes = {row[3]: row[5] for row in view.rows if row[2] == "archetype"}
+    assert set(archetypes.values()) == {"<5"}
+    assert "Specialist: <5" in view.text
+    assert not any(chart for chart in view.charts() if chart.kind == "bars" and "IT Regisseur" in str(chart.labels))
 
 
-async def test_every_figure_against_the_hand_computed_fixture(fixture, content):
-    figures = figures_of(fixture, content)
-    assert (figures.users, figures.consented, figures.started, figures.completed) == (9, 8, 8, 6)
-    assert figures.median_minutes == 0
-    assert figures.stopped_at == {2: 1, 9: 1}
-    assert figures.archetypes == {"it_regisseur": 5, "vakspecialist": 1}
-    assert figures.levels == {"richten": 6, "inrichten": 6, "verrichten": 6}  # all tied: each counts
-    for competency in content.competencies:
-        mean, people, gaps = figures.competency[competency.id]
-        assert (round(mean, 4), people, gaps) == (round(26 / 6, 4), 6, 1)
-    funnel = reached(figures, content.total)
-    assert funnel[:4] == [8, 8, 8, 7] and (funnel[9], funnel[10], funnel[-1]) == (7, 6, 6)
+# --- the per-figure rule over time -----------------------------------------------------------
+
+async def test_a_question_only_one_new_person_answered_keeps_its_last_published_value(world, content):
+    skipped = content.competencies[3].id
+    for user_id in range(1, 6):
+        world.complete(user_id, 4, day=user_id)
+    before = world.look(day=6)
+    world.complete(6, 1, day=7)  # the only new answer on the skipped competency
+    for user_id in range(7, 11):
+        world.complete(user_id, 2, day=user_id + 1, skip=(skipped,))
+    after = world.look(day=12)
+    assert world.snapshots() == 2
+    assert after.figure("competency", skipped, "mean", "all") == ("4.00", "5")  # as before, not 3.5 over 6
+    assert after.figures()[("all", "competency", skipped, "mean")] == before.figures()[("all", "competency", skipped, "mean")]
+    row = next(r for r in after.rows if r[3] == skipped and r[4] == "mean")
+    assert row[0] == "2026-01-17" and row[7] == "2026-01-11"  # this snapshot, published in the first
+    assert f"{content.by_id(skipped).name['en']}: 4 / 4 (5 people, as of 2026-01-11)" in after.text
+    other = content.competencies[0].id
+    assert after.figure("competency", other, "mean", "all") == ("2.90", "10")  # (5 × 4 + 1 + 4 × 2) / 10
+    assert_no_small_differences([before, after])
 
 
-async def test_the_screens_withhold_every_figure_about_fewer_than_five(fixture, content):
-    text = "\n".join(plain_text(screen_text(s, "en", content)) for s in fixture.statistics("all") if s.chart is None)
-    assert "Users: 9 · consented: 8" in text
-    assert "started: 8 · completed: 6" in text and "Completion rate: 75% · median time: 0 min" in text
-    assert "IT Regisseur: 5" in text and "Specialist: <5" in text
-    assert "Directing: 6" in text
-    assert f"{content.competencies[0].name['en']}: 4.3 / 4" in text
-    assert "none occurs for 5 or more people" in text  # the one all-1 person's gaps stay hidden
-    assert "at 3/43: <5" in text and "at 10/43: <5" in text
-    charts = [s for s in fixture.statistics("all") if s.chart is not None]
-    archetypes = next(s.chart for s in charts if s.key == "chart_archetypes")
-    assert archetypes.values == (5, None, None, None, None)
+def test_renew_or_keep():
+    old = rules.Group(10, "2026-01-01", {"a": 10}, mean=3.0)
+    new = rules.Group(14, "2026-02-01", {"a": 14}, mean=3.5)
+    assert rules.renew_or_keep(None, new, 14, K) is new  # first publication
+    assert rules.renew_or_keep(old, new, 14, K) == old  # 4 more: keep
+    assert rules.renew_or_keep(old, new, 15, K) is new  # 5 more: renew
+    assert rules.renew_or_keep(old, None, 3, K).hidden  # erased down to 3: withheld, not recomputed
+    assert not rules.renew_or_keep(old, new, 12, K).hidden
+    assert rules.renew_or_keep(None, None, 4, K) is None
 
 
-def test_four_people_are_withheld_five_shown():
-    assert isinstance(shown(4, 4, 5), Withheld) and shown(4, 4, 5) == "<5"
-    assert shown(5, 5, 5) == 5
+async def test_one_person_retaking_again_and_again_takes_no_new_snapshot(world):
+    for user_id in range(1, 6):
+        world.complete(user_id, 3, day=user_id)
+    world.look(day=6)
+    for day in range(7, 14):
+        world.complete(1, 5, day=day)  # retakes: one person, whatever the number of assessments
+    view = world.look(day=14)
+    assert world.snapshots() == 1 and "Next update once 4 more people" in view.text
+
+
+async def test_after_erasures_the_old_figures_are_withheld_not_recomputed(world, content):
+    for user_id in range(1, 6):
+        world.complete(user_id, 3, day=user_id)
+    world.look(day=6)
+    for user_id in (1, 2):
+        PrivacyStore(world.db).erase(user_id)
+    for user_id in range(11, 16):
+        world.complete(user_id, 5, day=user_id)
+    view = world.look(day=20)  # 8 people now, 3 more than published: the old figures stay
+    assert world.snapshots() == 2
+    assert view.figure("competency", content.competencies[0].id, "mean", "all") == ("3.00", "5")
+    assert "People with a result: 8" in view.text
+
+
+# --- suppression within one snapshot -----------------------------------------------------------
+
+@pytest.mark.parametrize("cells, shown", [
+    ({"a": 7, "b": 5, "c": 2, "d": 1}, {"a": 7, "b": None, "c": None, "d": None}),  # b goes too: 3 → 8
+    ({"a": 7, "b": 6, "c": 3, "d": 2}, {"a": 7, "b": 6, "c": None, "d": None}),  # withheld 5: enough
+    ({"a": 9, "b": 0, "c": 0}, {"a": 9, "b": None, "c": None}),  # withheld 0: fine
+    ({"a": 5, "b": 1}, {"a": None, "b": None}),  # nothing can be shown
+    ({"a": 3, "b": 1}, {"a": None, "b": None}),
+    ({"a": 6, "b": 6, "c": 6, "d": 1}, {"a": None, "b": 6, "c": 6, "d": None}),  # a tie: the first goes
+])
+def test_a_partition_withholds_until_the_withheld_cells_hold_zero_or_k(cells, shown):
+    result = rules.suppress_partition(cells, sum(cells.values()), K)
+    assert result == shown
+    withheld = sum(cells.values()) - sum(n for n in result.values() if n is not None)
+    assert withheld == 0 or withheld >= K or set(result.values()) == {None}
+    assert all(n is None or n >= K for n in result.values())
+
+
+def test_a_partition_published_earlier_is_suppressed_again_under_a_higher_threshold():
+    assert rules.suppress_partition({"a": 6, "b": None, "c": 5}, 16, 5) == {"a": 6, "b": None, "c": 5}
+    assert rules.suppress_partition({"a": 6, "b": None, "c": 5}, 16, 6) == {"a": 6, "b": None, "c": None}
+    assert rules.suppress_partition({"a": 6, "b": None, "c": 7}, 13, 7) == {"a": None, "b": None, "c": None}
+
+
+@pytest.mark.parametrize("count, total, allowed", [
+    (5, 10, True), (7, 7, True), (0, 9, True), (3, 10, False), (5, 7, False), (6, 10, False), (5, 5, True),
+])
+def test_a_count_outside_a_partition_needs_itself_and_its_complement_zero_or_k(count, total, allowed):
+    assert rules.complement_allowed(count, total, K) is allowed
+
+
+def test_the_count_per_answer_is_shown_whole_or_not_at_all():
+    """With the mean published, two withheld cells could be solved: 1 person gave 1, 50 gave 2."""
+    cells = {"1": 1, "2": 50, "3": 60, "4": 70, "5": 80}
+    assert rules.suppress_partition(cells, 261, K)["3"] == 60  # a partition alone would show 3, 4, 5
+    assert set(rules.whole_or_withheld(cells, 261, K).values()) == {None}
+    whole = {"1": 0, "2": 5, "3": 0, "4": 9, "5": 6}
+    assert rules.whole_or_withheld(whole, 20, K) == {"1": None, "2": 5, "3": None, "4": 9, "5": 6}
+
+
+async def test_figures_against_a_hand_computed_fixture(world, content):
+    """5 people all 4, 5 all 2, 1 all 5 (6 at 4 or more); 3 left at question 3, 2 at question 10."""
+    for user_id in range(1, 6):
+        world.complete(user_id, 4, day=1)
+    for user_id in range(6, 11):
+        world.complete(user_id, 2, day=2)
+    world.complete(11, 5, day=3)
+    for user_id, at in ((21, 2), (22, 2), (23, 2), (24, 9), (25, 9)):
+        world.stop(user_id, at, day=3)
+    view = world.look(day=4)
+    first = content.competencies[0].id
+    assert view.figure("competency", first, "mean", "all") == ("3.18", "11")  # 35 / 11
+    assert [view.figure("competency", first, f"answer_{v}", "all")[0] for v in range(1, 6)] == ["<5"] * 5
+    assert view.figure("competency", first, "gaps", "all") == ("5", "11")  # score ≤ 3: the five at 2; 6 without
+    assert view.figure("activity", "people", "count") == ("11", "")
+    assert view.figure("activity", "started", "count")[0] == "16"
+    archetypes = {row[3]: row[5] for row in view.rows if row[2] == "archetype"}
+    assert archetypes == {"it_regisseur": "6", "vakspecialist": "5", "leider": "<5", "manager": "<5",
+                          "insufficient": "<5"}
+    layers = {row[3]: row[5] for row in view.rows if row[2] == "layer"}
+    assert layers["tie"] == "11" and layers["richten"] == "<5"  # every layer rated the same: a tie
+    stops = {row[3]: row[5] for row in view.rows if row[2] == "stopped_at"}
+    assert stops == {"other": "5"}  # 3 and 2: neither shown, together 5
+    assert "Completion rate: 68.8%" in view.text.replace("completion rate", "Completion rate")
+    assert "IT Regisseur: 6" in view.text and "Leader: <5" in view.text
+    assert "at the other questions together: 5" in view.text
+    assert "Mean per competency" in view.text and f"{content.by_id(first).name['en']}: 3.2 / 4 (11 people)" in view.text
+
+
+async def test_an_empty_database_shows_how_many_are_needed_and_takes_no_snapshot(world):
+    view = world.look(day=0)
+    assert [s.key for s in view.screens] == ["stats_none_yet"]
+    assert "5 to go" in view.text
+    assert view.rows == [list(rules.CSV_HEADER), ["", "", "status", "next_snapshot", "completions_needed", "5", "", ""]]
+    assert view.name == "regiecoach-statistics.csv"
+    assert world.snapshots() == 0
+
+
+async def test_fewer_than_k_people_publish_nothing(world):
+    for user_id in range(1, 5):
+        world.complete(user_id, 3, day=user_id)
+    view = world.look(day=6)
+    assert world.snapshots() == 0 and "1 to go" in view.text
+
+
+# --- the CSV --------------------------------------------------------------------------------------
+
+async def test_the_csv_has_no_row_per_person_no_ids_and_no_dates_of_people(world, content):
+    user_ids = [1_234_567 + n for n in range(12)]
+    for n, user_id in enumerate(user_ids):
+        world.complete(user_id, 1 + n % 5, day=n * 3 + 0.25)
+    completion_dates = {(START + timedelta(days=n * 3 + 0.25)).date().isoformat() for n in range(12)}
+    small = world.look(day=40)
+    cells = {cell for row in small.rows for cell in row}
+    assert not {str(u) for u in user_ids} & cells
+    assert not any(str(u) in cell for u in user_ids for cell in cells)
+    dates = {cell for cell in cells if cell.startswith("2026-")}
+    assert dates == {"2026-02-14"} and not dates & completion_dates  # the snapshot's date only
+    assert small.rows[0] == list(rules.CSV_HEADER)
+    assert all(row[2] in {"status", "activity", "archetype", "layer", "competency", "statement", "stopped_at"}
+               for row in small.rows[1:])
+
+    for n in range(12, 40):  # three times as many people: the same rows, other numbers
+        world.complete(9_000 + n, 1 + n % 5, day=41)
+    large = world.look(day=42)
+    assert [row[1:5] for row in large.rows] == [row[1:5] for row in small.rows]
+    assert large.name == "regiecoach-statistics-2026-02-16.csv"
+
+
+async def test_question_sets_are_named_and_competencies_are_shared(world, content):
+    for user_id in range(1, 6):
+        world.complete(user_id, 3, day=1, version=1)
+    for user_id in range(6, 11):
+        world.complete(user_id, 5, day=2, version=2)
+    view = world.look(day=3)
+    assert view.figure("statement", "leider_visie", "mean", "1") == ("3.00", "5")
+    assert view.figure("statement", "leider_koers", "mean", "2") == ("5.00", "5")
+    assert view.figure("statement", "leider_mensen", "mean", "1") == ("3.00", "5")  # same id, other statement
+    assert view.figure("statement", "leider_mensen", "mean", "2") == ("5.00", "5")
+    assert ("1", "statement", "leider_koers", "mean") not in view.figures()
+    assert view.figure("competency", content.competencies[0].id, "mean", "all") == ("4.00", "10")
+    assert "Role and layer statements (question set 1, mean)" in view.text
+    assert "Role and layer statements (question set 2, mean)" in view.text
+    assert "• 1 leider_koers: 5 (5 people)" in view.text and "• 1 leider_visie: 3 (5 people)" in view.text
+    layer = content.levels["richten"].name["en"]
+    assert f"• 13 {layer}: 5 (5 people)" in view.text
+
+
+# --- edges: snapshots taken once, charts, the command line -----------------------------------------
+
+async def test_looking_again_and_exporting_take_no_new_snapshot(world):
+    for user_id in range(1, 8):
+        world.complete(user_id, 3, day=user_id)
+    views = [world.look(day=10) for _ in range(3)]
+    assert world.snapshots() == 1
+    assert len({view.published_text() for view in views}) == 1
+
+
+async def test_two_admins_at_once_take_one_snapshot(world, content, monkeypatch, tmp_path):
+    for user_id in range(1, 8):
+        world.complete(user_id, 3, day=user_id)
+    other_admin = open_database(tmp_path / "stats.db")  # another connection, as another process would
+    counts = StatsStore.counts
+
+    def counted_while_the_other_admin_looks(store: StatsStore):  # noqa: ANN202
+        result = counts(store)
+        if store.db is world.db:
+            statistics.admin_screens(other_admin, content, K, START + timedelta(days=9))
+        return result
+
+    monkeypatch.setattr(StatsStore, "counts", counted_while_the_other_admin_looks)
+    view = world.look(day=10)
+    assert world.snapshots() == 1 and "as of 2026-01-14" in view.text  # the other admin's
+
+
+async def test_the_charts_are_pictures_without_withheld_values(world, content):
+    for user_id in range(1, 11):
+        world.complete(user_id, 4 if user_id % 2 else 2, day=user_id)
+    for user_id in range(20, 26):
+        world.stop(user_id, 4, day=1)
+    charts = world.look(day=12).charts()
+    assert {chart.kind for chart in charts} == {"bars", "horizontal"}
+    for chart in charts:
+        assert chart_png(chart, "nl", content)[:8] == b"\x89PNG\r\n\x1a\n"
+    stops = next(chart for chart in charts if len(chart.labels) == content.total)
+    assert stops.values[4] == 6 and [v for v in stops.values if v is not None] == [6]
+
+
+def _without_settings() -> dict[str, str]:
+    keep = {"PATH", "SYSTEMROOT", "LANG", "LC_ALL", "TMPDIR"}
+    return {k: v for k, v in os.environ.items() if k in keep} | {"PYTHONPATH": str(ROOT)}
+
+
+def test_regiecoach_stats_works_on_a_fresh_install_with_nothing_set(tmp_path):
+    env = _without_settings()
+    result = subprocess.run([sys.executable, "-m", "bot", "stats", "--csv", "out.csv"], capture_output=True,
+                            text=True, env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader((tmp_path / "out.csv").open(encoding="utf-8")))
+    assert rows[0] == list(rules.CSV_HEADER) and rows[1][2:6] == ["status", "next_snapshot", "completions_needed", "5"]
+    assert (tmp_path / "data" / "regiecoach.db").exists()
+    printed = subprocess.run([sys.executable, "-m", "bot", "stats"], capture_output=True, text=True, env=env,
+                             cwd=tmp_path, timeout=120)
+    assert printed.returncode == 0, printed.stderr
+    assert "No figures yet" in printed.stdout
+
+
+def test_regiecoach_stats_prints_the_published_figures(tmp_path, content):
+    world = World(tmp_path / "s.db", content)
+    for user_id in range(1, 7):
+        world.complete(user_id, 3, day=user_id)
+    env = _without_settings() | {"REGIECOACH_DB": str(tmp_path / "s.db")}
+    result = subprocess.run([sys.executable, "-m", "bot", "stats"], capture_output=True, text=True, env=env,
+                            cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "People with a result: 6" in result.stdout and "Specialist: 6" in result.stdout
+    with sqlite3.connect(tmp_path / "s.db") as conn:
+        assert conn.execute("select count(*) from statistics_snapshots").fetchone() == (1,)
 
 
 @pytest.mark.parametrize("value", ["2", "0", "-1", "five"])
@@ -97,102 +434,87 @@ def test_a_threshold_below_three_is_refused_at_start_up(value):
     assert load_settings({"REGIECOACH_MIN_GROUP": "3"}).min_group == 3
 
 
-def test_the_pseudonym_is_stable_and_depends_on_the_secret():
-    assert pseudonym("a", 42) == pseudonym("a", 42)
-    assert pseudonym("a", 42) != pseudonym("b", 42) and pseudonym("a", 42) != pseudonym("a", 43)
-    assert "42" not in pseudonym("a", 42) and len(pseudonym("a", 42)) == 20
+def test_no_secret_is_needed_or_known():
+    assert not any("secret" in name and "webhook" not in name for name in Settings.__dataclass_fields__)
+    assert "PSEUDONYM" not in (ROOT / ".env.example").read_text()
 
 
-async def test_the_csv_has_one_pseudonymous_row_per_completed_assessment(fixture, content):
-    out = io.StringIO()
-    assert fixture.export_csv(out) == 6
-    rows = list(csv.reader(io.StringIO(out.getvalue())))
-    assert rows[0] == ["pseudonym", "date", "language", "archetype", "level", *[q.id for q in content.questions]]
-    assert len(rows) == 7 and all(len(row) == 5 + content.total for row in rows)
-    assert rows[1][:5] == [pseudonym("s3cret", 1), "2026-11-30", "en", "it_regisseur",
-                           "richten+inrichten+verrichten"]
-    assert set(rows[6][5:]) == {"1"}
-    assert not any(str(user_id) == cell for row in rows[1:] for cell in row[:1] for user_id in range(1, 10))
+async def test_the_counts_are_those_of_each_persons_latest_completed_assessment(world, content):
+    """Against a count by hand: retakes, unfinished assessments with answers, two question sets."""
+    import random
+
+    rng = random.Random(3)
+    latest: dict[int, tuple[int, dict[str, int | None]]] = {}
+    for n in range(60):
+        user_id = rng.randint(1, 25)
+        version = rng.choice((1, 1, 2))
+        ids = [q.id for q in content.questions_of(version).questions]
+        values = {q: rng.choice((None, 1, 2, 3, 4, 5, 5)) for q in ids}
+        world.complete(user_id, values, day=n, version=version)
+        latest[user_id] = (version, values)
+        if rng.random() < 0.3:  # an unfinished retake with some answers: never counted
+            world.stop(user_id, 5, day=n + 0.5)
+            aid = world.db.execute("select max(id) from assessments").fetchone()[0]
+            world.db["answers"].insert_all([{"assessment_id": aid, "question_id": q, "value": 1,
+                                             "answered_at": "2026-01-01"} for q in ids[:5]])
+    expected: dict[tuple[int, str], dict[int, int]] = {}
+    for version, values in latest.values():
+        for question_id, value in values.items():
+            if value is not None:
+                per_value = expected.setdefault((version, question_id), {})
+                per_value[value] = per_value.get(value, 0) + 1
+    with world.db.atomic():
+        counts = StatsStore(world.db).counts()
+    assert counts.answers == expected
+    assert counts.population == {v: sum(1 for version, _ in latest.values() if version == v) for v in (1, 2)}
+    assert sum(counts.archetypes.values()) == len(latest)
 
 
-def test_every_question_has_a_results_column(content):
-    assert {q.id for q in content.questions} <= set(QUESTION_IDS_M004)
+async def test_over_telegram_the_sixth_person_stays_hidden_and_only_admins_see_figures(make_harness, db_path, content):
+    """Five managers complete, the admin looks; forty days later a sixth completes, the admin
+    looks and exports again: nothing the admin saw changed, so nothing isolates the sixth."""
+    from datetime import datetime, timedelta, timezone
 
+    from bot.config import Settings
+    from telegram_doubles.fake_api import parse_html
+    from tests.conftest import TOKEN
+    from tests.test_plan import FakeClock
+    from tests.test_results import answer_all
+    from tests.test_telegram import onboard
 
-async def test_stats_over_telegram_for_admins_only(make_harness, db_path, content):
-    settings = Settings(token=TOKEN, db_path=db_path, admin_ids=frozenset({ADMIN}), pseudonym_secret="k")
-    harness = make_harness(settings)
+    admin_id = 4000
+    clock = FakeClock(datetime(2026, 10, 1, 9, 0, tzinfo=timezone.utc))
+    harness = make_harness(Settings(token=TOKEN, db_path=db_path, admin_ids=frozenset({admin_id})), clock=clock)
     async with harness.application:
-        stranger, admin = harness.user(7002), harness.user(ADMIN)
-        for attempt in ("/stats", "/exportcsv"):
-            await stranger.send(attempt)
-            assert stranger.last().text == parse_html(content.text("unknown_command", "en"))
-        await stranger.press("1:S:::30")
-        await stranger.press("1:S:::all")
-        assert all("Statistics" not in m.text for m in stranger.messages())
+        for user_id in range(4001, 4006):
+            user = harness.user(user_id)
+            await onboard(user, content)
+            await answer_all(user, content, lambda i: 3)
+        stranger, admin = harness.user(4100), harness.user(admin_id)
+        await stranger.send("/stats")
+        assert stranger.last().text == parse_html(content.text("unknown_command", "en"))
+
+        def seen() -> tuple[list[str], bytes]:
+            texts = [m.text for m in admin.messages() if m.kind == "text"]
+            export = harness.api.calls_to("sendDocument")[-1].params["files"]
+            return texts, next(iter(export.values()))
+
         await admin.send("/stats")
-        texts = [m.text for m in admin.messages()]
-        assert any(t.startswith("📊 Statistics (all time)") for t in texts)
-        await admin.tap(content.text("btn_period_30", "en"))
-        assert any(m.text.startswith("📊 Statistics (last 30 days)") for m in admin.messages())
         await admin.send("/exportcsv")
-        assert admin.last().kind == "document"
-        document = harness.api.calls_to("sendDocument")[-1]
-        assert next(iter(document.params["files"].values())).startswith(b"pseudonym,date,language")
+        before_texts, before_csv = seen()
+        clock.now += timedelta(days=40)
+        sixth = harness.user(4006)
+        await onboard(sixth, content)
+        await answer_all(sixth, content, lambda i: 5)
+        admin.api.calls.clear()
+        await admin.send("/stats")
+        await admin.send("/exportcsv")
+        after_texts, after_csv = seen()
+    assert "Specialist: 5" in "\n".join(before_texts)  # something was published about the five
+    strip = lambda text: [line for line in text.splitlines() if "more" not in line and "meer" not in line]  # noqa: E731
+    # apart from the countdown to the next update, every figure is the same as before the sixth
+    assert [strip(t) for t in after_texts[len(before_texts):]] == [strip(t) for t in before_texts[-len(
+        after_texts[len(before_texts):]):]]
+    rows = lambda data: [r for r in data.decode().splitlines() if "next" not in r and "needed" not in r]  # noqa: E731
+    assert rows(after_csv) == rows(before_csv)
     assert harness.errors == []
-
-
-async def test_stats_charts_are_pictures_without_withheld_values(fixture, content):
-    from bot.render import chart_png
-
-    for screen in fixture.statistics("all"):
-        if screen.chart is not None:
-            png = chart_png(screen.chart, "nl", content)
-            assert png[:8] == b"\x89PNG\r\n\x1a\n"
-
-
-def test_regiecoach_stats_in_the_terminal_with_two_completed(tmp_path):
-    import asyncio
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from bot.content import load_content
-
-    db = tmp_path / "two.db"
-    convs = Conversations(open_database(db), load_content())
-
-    async def two() -> None:
-        await complete(convs, 1, 4)
-        await complete(convs, 2, 2)
-
-    asyncio.run(two())
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REGIECOACH_")}
-    env |= {"REGIECOACH_DB": str(db), "PYTHONPATH": str(Path.cwd()), "REGIECOACH_PSEUDONYM_SECRET": "x"}
-    result = subprocess.run([sys.executable, "-m", "bot", "stats"], capture_output=True, text=True, env=env,
-                            cwd=tmp_path, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert "started: <5 · completed: <5" in result.stdout
-    assert "IT Regisseur: <5" in result.stdout and "Manager: <5" in result.stdout
-    per_group = [line for line in result.stdout.splitlines() if line.startswith("• ")]
-    assert per_group and all(line.endswith(("<5", "<5 / 4")) or "none occurs" in line or "nobody" in line
-                             for line in per_group)
-    out = tmp_path / "export.csv"
-    written = subprocess.run([sys.executable, "-m", "bot", "stats", "--csv", str(out)], capture_output=True,
-                             text=True, env=env, cwd=tmp_path, timeout=60)
-    assert written.returncode == 0 and len(out.read_text().splitlines()) == 3
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("select count(*) from results").fetchone() == (2,)
-
-
-async def test_admin_commands_are_in_the_admins_menu_only(make_harness, db_path):
-    harness = make_harness(Settings(token=TOKEN, db_path=db_path, admin_ids=frozenset({ADMIN})))
-    async with harness.application:
-        await harness.application.post_init(harness.application)
-    menus = harness.api.calls_to("setMyCommands")
-    public = [c for c in menus if "scope" not in c.params]
-    scoped = [c for c in menus if "scope" in c.params]
-    assert all("stats" not in [cmd["command"] for cmd in c.params["commands"]] for c in public)
-    assert len(scoped) == 1 and scoped[0].params["scope"] == {"type": "chat", "chat_id": ADMIN}
-    assert {"stats", "exportcsv", "invitecoach"} <= {cmd["command"] for cmd in scoped[0].params["commands"]}

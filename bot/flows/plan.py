@@ -7,14 +7,16 @@ setting the plan up). Time zone arithmetic is pure: ``now`` and the zone come in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from transitions import EventData
-from transitions import Machine
 
 from bot.content import Content
+from bot.flows import machine
+from bot.flows.effects import CloseText, Effect, NoteCheckin, Notify, OpenText, RateCheckin, ShareNote
 from bot.flows.screens import Choice, Items, Screen
 
 RATINGS = (1, 2, 3, 4, 5)
@@ -50,6 +52,13 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "checkin_skip_note", "source": "*", "dest": None, "conditions": "owns_checkin",
      "after": "skip_note"},
     {"trigger": "checkin_note", "source": "*", "dest": None, "conditions": "owns_checkin", "after": "take_note"},
+    # A check-in note is private; the user may share one with their coach, after seeing to whom.
+    {"trigger": "share_note", "source": "*", "dest": None, "conditions": ["owns_checkin", "has_note", "has_coach"],
+     "after": "confirm_share"},
+    {"trigger": "share_note_confirmed", "source": "*", "dest": None,
+     "conditions": ["owns_checkin", "has_note", "has_coach"], "after": "share"},
+    {"trigger": "share_note_cancelled", "source": "*", "dest": None, "conditions": "owns_checkin",
+     "after": "keep_private"},
 ]
 EVENTS = frozenset(t["trigger"] for t in TRANSITIONS) | {"start_plan"}
 
@@ -75,6 +84,15 @@ def checkin_topic(focus: list[str], sent: int, content: Content) -> tuple[str, i
     return competency, (sent // len(focus)) % reflections
 
 
+@dataclass(frozen=True)
+class CoachLink:
+    """The user's coach, while they share (for offering to share a note)."""
+
+    coach_id: int
+    coach_name: str
+    own_name: str  # how the coach knows the user
+
+
 def checkin_screen(content: Content, checkin_id: int, competency: str, reflection: int) -> Screen:
     return Screen(
         "checkin",
@@ -86,7 +104,8 @@ def checkin_screen(content: Content, checkin_id: int, competency: str, reflectio
 class PlanModel:
     def __init__(self, content: Content, *, step: str, focus: list[str], weekday: int | None,
                  at: str | None, active: bool, suggestions: list[str], has_result: bool,
-                 zone: str, now: datetime, checkin: Any = None, draft: list[str] | None = None) -> None:
+                 zone: str, now: datetime, checkin: Any = None, draft: list[str] | None = None,
+                 coach: CoachLink | None = None) -> None:
         self.content = content
         self.state = step
         self.focus = list(focus)  # what check-ins ask about; changes only when a choice is confirmed
@@ -96,11 +115,11 @@ class PlanModel:
         self._has_result = has_result
         self.zone, self.now = zone, now
         self.checkin = checkin  # the user's own check-in named by the event, if any
+        self.coach = coach
         self.show_all = False
         self.next_due: datetime | None = None
-        self.checkin_changed = False
-        self.awaiting: str | None | bool = False  # False = leave as it is
         self.screens: list[Screen] = []
+        self.effects: list[Effect] = []
 
     # --- conditions -------------------------------------------------------------------
     def has_result(self, event: EventData) -> bool:
@@ -128,6 +147,12 @@ class PlanModel:
 
     def valid_rating(self, event: EventData) -> bool:
         return event.kwargs.get("rating") in RATINGS
+
+    def has_note(self, event: EventData) -> bool:
+        return bool(self.checkin.note)
+
+    def has_coach(self, event: EventData) -> bool:
+        return self.coach is not None
 
     # --- actions ----------------------------------------------------------------------
     def begin_draft(self, event: EventData) -> None:
@@ -165,18 +190,20 @@ class PlanModel:
         self.next_due = None
 
     def rate_checkin(self, event: EventData) -> None:
+        """The first rating opens the check-in's note field: the user's own choice, so a
+        message the bot sends meanwhile does not take their text elsewhere."""
         first = self.checkin.rating is None
         self.checkin.rating = event.kwargs["rating"]
-        self.checkin_changed = True
+        self.effects.append(RateCheckin(self.checkin.id, self.checkin.rating))
         if first:
-            self.awaiting = f"checkin:{self.checkin.id}"
+            self.effects.append(OpenText("note", self.checkin.id))
             self.screens.append(Screen("checkin_rated", {"rating": self.checkin.rating}, choices=(
                 Choice("checkin_skip_note", "btn_no_note", ref=self.checkin.id),), in_place=True))
         else:
             self.screens.append(Screen("checkin_rating_changed", {"rating": self.checkin.rating}, notice=True))
 
     def skip_note(self, event: EventData) -> None:
-        self.awaiting = None
+        self.effects.append(CloseText())
         self.screens.append(Screen("checkin_thanks", in_place=True))
 
     def take_note(self, event: EventData) -> None:
@@ -186,9 +213,27 @@ class PlanModel:
             self.screens.append(Screen("note_too_long", {"limit": limit, "length": len(text)}))
             return
         self.checkin.note = text
-        self.checkin_changed = True
-        self.awaiting = None
-        self.screens.append(Screen("checkin_thanks"))
+        self.effects += [NoteCheckin(self.checkin.id, text), CloseText()]
+        choices = (Choice("share_note", self.content.localized("btn_share_note", coach=self.coach.coach_name),
+                          ref=self.checkin.id),) if self.coach else ()
+        self.screens.append(Screen("checkin_thanks_private", choices=choices))
+
+    def confirm_share(self, event: EventData) -> None:
+        self.screens.append(Screen("share_note_confirm", {"coach": self.coach.coach_name, "note": self.checkin.note},
+                                   choices=(
+            Choice("share_note_confirmed", self.content.localized("btn_send_to", name=self.coach.coach_name),
+                   ref=self.checkin.id),
+            Choice("share_note_cancelled", "btn_cancel", ref=self.checkin.id)), in_place=True))
+
+    def share(self, event: EventData) -> None:
+        name = self.content.by_id(self.checkin.competency).name
+        self.effects += [ShareNote(self.checkin.id, self.coach.coach_id),
+                         Notify(self.coach.coach_id, Screen("note_shared_with_you", {
+                             "name": self.coach.own_name, "competency": name, "note": self.checkin.note}))]
+        self.screens.append(Screen("note_shared", {"coach": self.coach.coach_name}, in_place=True))
+
+    def keep_private(self, event: EventData) -> None:
+        self.screens.append(Screen("note_kept_private", in_place=True))
 
     # --- screens ----------------------------------------------------------------------
     def show_needs_result(self, event: EventData) -> None:
@@ -263,13 +308,9 @@ class PlanModel:
         self.screens.append(Screen("plan_stopped"))
 
 
-MACHINE = Machine(model=None, states=STATES, transitions=TRANSITIONS, initial="idle",
-                       auto_transitions=False, send_event=True, ignore_invalid_triggers=True)
+MACHINE = machine.build(STATES, TRANSITIONS, "idle")
 
 
-async def fire(model: PlanModel, event: str, **kwargs: Any) -> PlanModel:
-    event = "plan" if event == "start_plan" else event
-    handled = event in MACHINE.events and MACHINE.events[event].trigger(model, **kwargs)
-    if not handled and not model.screens:
-        model.screens.append(Screen("stale_button", notice=True))
+def fire(model: PlanModel, event: str, **kwargs: Any) -> PlanModel:
+    machine.fire(MACHINE, model, "plan" if event == "start_plan" else event, **kwargs)
     return model

@@ -1,150 +1,465 @@
-"""Admin statistics: figures in, screens out, with every small group withheld.
+"""Admin statistics: the rules that keep aggregates aggregate. Counts in, screens out; no I/O.
 
-Any figure about fewer than ``minimum`` people is shown as ``<minimum`` and left out of the
-charts. A machine guards the admin-only events.
+``min_group`` (REGIECOACH_MIN_GROUP) is written *k* below.
+
+Snapshots
+    Figures are published as snapshots (:func:`publish`). A new snapshot is taken only when at
+    least k people completed an assessment since the last one (:func:`due`); until then admins
+    see the last one, with its date. Looking today and yesterday shows the same figures, and
+    two snapshots are about populations that differ by at least k people.
+
+Within one snapshot
+    * A figure about fewer than k people is withheld (shown as ``<k``).
+    * A partition (archetypes incl. "not enough answers"; where the weight of the layers lies;
+      the question where unfinished assessments stopped) shows a cell only with ≥ k people,
+      and the withheld cells together hold 0 or ≥ k people: otherwise the next smallest shown
+      cells are withheld too (:func:`suppress_partition`). So "total minus the shown cells"
+      never names a group of 1 to k − 1 people.
+    * The count per answer 1–5 of a question is shown whole or not at all: its mean is
+      published too, and a mean plus a partly shown count would solve two withheld cells.
+    * A count that is not a cell of a shown partition (people with a development point on a
+      competency) is shown only when it and the rest of its people are each 0 or ≥ k
+      (:func:`complement_allowed`).
+    * Activity counts (users, consented, assessments started and completed, people with a
+      result) are shown when ≥ k. Skipped answers are not answers: how many people answered a
+      question is shown with its mean.
+
+Over time (per figure)
+    Each group of figures — one question (mean, count per answer, development points), the
+    archetypes, the layers, the stops of a question set — carries the number of people it is
+    about. It is published anew only when that number is at least k above the number it was
+    last published with (:func:`renew_or_keep`); otherwise the last published values stay,
+    with their own date and people count, and they are withheld while fewer than k people are
+    in the group now (after erasures). Published people counts of a figure therefore rise in
+    steps of at least k: e.g. when of k new people only one answered a question, that
+    question's mean is not republished, or it would give that one answer away.
+
+What remains: between two snapshots a count can change by fewer than k (e.g. "Vakspecialist"
+from 5 to 6); that says how many of the ≥ k people who completed in between fall in that
+cell, never which of them, nor anybody's answers.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from transitions import EventData
-from transitions import Machine
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, replace
+from typing import Protocol
 
 from bot.content import Content
-from bot.flows.screens import BarChart, Choice, Items, Screen
+from bot.flows.screens import BarChart, Items, Screen
 
-PERIODS = {"all": None, "30": 30}  # period key -> days
+ANSWERS = (1, 2, 3, 4, 5)
 TOP_GAPS = 10
+ACTIVITY = ("people", "users", "consented", "started", "completed")
+ARCHETYPES, LAYERS = "archetypes", "layers"
+INSUFFICIENT, TIE, NO_LAYER = "insufficient", "tie", "none"
+CSV_HEADER = ("snapshot", "question_set", "section", "item", "measure", "value", "people", "published")
+
+
+class Counts(Protocol):
+    """What the rules need from storage (``storage.StatsCounts``)."""
+
+    users: int
+    consented: int
+    started: int
+    completed: int
+    population: dict[int, int]  # question set version -> people
+    answers: dict[tuple[int, str], dict[int, int]]  # (version, question id) -> {answer: people}
+    archetypes: dict[str, int]
+    levels: dict[str, int]  # "richten+inrichten" -> people; "" = no layer rated
+    stops: dict[tuple[int, int], int]  # (version, question index) -> unfinished assessments
 
 
 class Withheld(str):
-    """A figure not shown because it is about too few people."""
+    """A figure not shown, written ``<k``."""
 
 
-def shown(value: Any, people: int, minimum: int) -> Any:
-    return value if people >= minimum else Withheld(f"<{minimum}")
+@dataclass(frozen=True)
+class Group:
+    """Published figures about one set of people, as they were when published."""
+
+    people: int  # how many people the figures are about
+    published: str  # date (YYYY-MM-DD) of the snapshot that published them
+    cells: dict[str, int | None]  # a partition of the people; None = withheld
+    mean: float | None = None  # questions: mean answer
+    gaps: int | None = None  # competencies: people with a development point; None = withheld
+    hidden: bool = False  # fewer than k people are in the group now: everything withheld
 
 
-def reached(figures: Any, total: int) -> list[int]:
-    """How many assessments started in the period reached each question (a funnel)."""
-    after = [0] * (total + 1)
-    for cursor, count in figures.stopped_at.items():
-        after[min(max(cursor, 0), total)] += count
-    funnel, running = [], figures.completed
-    for index in range(total, -1, -1):
-        running += after[index]
-        funnel.append(running)
-    return list(reversed(funnel))[:total]
+@dataclass(frozen=True)
+class Snapshot:
+    taken: str  # date (YYYY-MM-DD)
+    activity: dict[str, int | None]
+    groups: dict[str, Group]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Snapshot:
+        return cls(data["taken"], dict(data["activity"]),
+                   {key: Group(**value) for key, value in data["groups"].items()})
 
 
-def stats_screens(content: Content, figures: Any, minimum: int, period: str) -> list[Screen]:
-    m = minimum
-    rate = (shown(Items((Screen("percent", {"value": round(100.0 * figures.completed / figures.started, 1)}),)),
-                  figures.started, m) if figures.started else None)
-    median = (shown(Items((Screen("minutes", {"value": round(figures.median_minutes, 1)}),)),
-                    figures.completed_in_period, m) if figures.median_minutes is not None else None)
+def competency_key(competency_id: str) -> str:
+    return f"competency:{competency_id}"
+
+
+def statement_key(version: int, question_id: str) -> str:
+    return f"statement:{version}:{question_id}"
+
+
+def stops_key(version: int) -> str:
+    return f"stops:{version}"
+
+
+# --- the rules ---------------------------------------------------------------------------------
+
+def due(new_people: int, min_group: int) -> bool:
+    """Is a new snapshot due? Only once ``min_group`` people completed since the last one."""
+    return new_people >= min_group
+
+
+def small(count: int, min_group: int) -> bool:
+    """1 to k − 1 people: too few to show, or to be the difference between two shown figures."""
+    return 0 < count < min_group
+
+
+def complement_allowed(count: int, total: int, min_group: int) -> bool:
+    """A count of ``total`` people may be shown only if neither it nor ``total − count`` is small."""
+    return not small(count, min_group) and not small(total - count, min_group)
+
+
+def suppress_partition(cells: Mapping[str, int | None], total: int, min_group: int) -> dict[str, int | None]:
+    """Cells shown (≥ k) or withheld (None) so that the withheld ones hold 0 or ≥ k of ``total``.
+
+    Cells already None stay withheld. While the withheld people are 1 to k − 1, the smallest
+    shown cell (the first in order on a tie) is withheld as well, possibly all of them.
+    """
+    order = list(cells)
+    shown = {key: n for key, n in cells.items() if n is not None and n >= min_group}
+    while shown and small(total - sum(shown.values()), min_group):
+        del shown[min(shown, key=lambda key: (shown[key], order.index(key)))]
+    return {key: shown.get(key) for key in cells}
+
+
+def whole_or_withheld(cells: Mapping[str, int | None], total: int, min_group: int) -> dict[str, int | None]:
+    """A question's count per answer: every cell shown (the withheld ones are 0) or none."""
+    suppressed = suppress_partition(cells, total, min_group)
+    if total - sum(n for n in suppressed.values() if n is not None):
+        return {key: None for key in cells}
+    return suppressed
+
+
+def renew_or_keep(before: Group | None, fresh: Group | None, people: int, min_group: int) -> Group | None:
+    """The group to publish now: ``fresh`` (computed over ``people`` now; None when < k) if this
+    is its first publication or ``people`` is at least k above the last published count;
+    otherwise the last published group, withheld while fewer than k people are in it now."""
+    if fresh is not None and (before is None or people >= before.people + min_group):
+        return fresh
+    if before is None:
+        return None
+    return replace(before, hidden=people < min_group)
+
+
+def _partition(cells: dict[str, int], min_group: int, today: str) -> tuple[int, Group | None]:
+    people = sum(cells.values())
+    if people < min_group:
+        return people, None
+    return people, Group(people, today, suppress_partition(cells, people, min_group))
+
+
+def _question(answers: Mapping[int, int], min_group: int, today: str,
+              gap_limit: float | None = None) -> tuple[int, Group | None]:
+    answers = {v: n for v, n in answers.items() if v in ANSWERS}
+    people = sum(answers.values())
+    if people < min_group:
+        return people, None
+    cells = whole_or_withheld({str(v): answers.get(v, 0) for v in ANSWERS}, people, min_group)
+    mean = round(sum(v * n for v, n in answers.items()) / people, 2)
+    gaps = None
+    if gap_limit is not None:
+        count = sum(n for v, n in answers.items() if v <= gap_limit)
+        gaps = count if count >= min_group and complement_allowed(count, people, min_group) else None
+    return people, Group(people, today, cells, mean, gaps)
+
+
+def archetype_ids(content: Content) -> list[str]:
+    return [*content.archetypes, INSUFFICIENT]
+
+
+def layer_ids(content: Content) -> list[str]:
+    return [*content.levels, TIE, NO_LAYER]
+
+
+def _current(counts: Counts, content: Content, min_group: int, today: str) -> dict[str, tuple[int, Group | None]]:
+    """Every group as it would be published now, with the people it is about now."""
+    k = min_group
+    archetypes = {a: 0 for a in archetype_ids(content)}
+    for archetype, people in counts.archetypes.items():
+        archetypes[archetype] = archetypes.get(archetype, 0) + people
+    layers = {layer: 0 for layer in layer_ids(content)}
+    for joined, people in counts.levels.items():
+        top = [layer for layer in joined.split("+") if layer]
+        cell = NO_LAYER if not top else top[0] if len(top) == 1 else TIE
+        layers[cell] = layers.get(cell, 0) + people
+    groups = {ARCHETYPES: _partition(archetypes, k, today), LAYERS: _partition(layers, k, today)}
+    rules = content.scoring
+    competencies = {q.id for q in content.competencies}
+    for q in content.competencies:  # shared by every question set version
+        answers: dict[int, int] = {}
+        for (_, question_id), per_answer in counts.answers.items():
+            if question_id == q.id:
+                for value, people in per_answer.items():
+                    answers[value] = answers.get(value, 0) + people
+        groups[competency_key(q.id)] = _question(answers, k, today, rules.targets[q.id] - rules.min_gap)
+    for (version, question_id), per_answer in counts.answers.items():
+        if question_id not in competencies:  # role and layer statements differ per version
+            groups[statement_key(version, question_id)] = _question(per_answer, k, today)
+    for version in sorted({version for version, _ in counts.stops}):
+        cells = {str(index + 1): n for (v, index), n in sorted(counts.stops.items()) if v == version}
+        groups[stops_key(version)] = _partition(cells, k, today)
+    return groups
+
+
+def publish(previous: Snapshot | None, counts: Counts, content: Content, min_group: int, today: str) -> Snapshot:
+    """The next snapshot: every group renewed or kept (see :func:`renew_or_keep`)."""
+    current = _current(counts, content, min_group, today)
+    groups = {}
+    for key in sorted(set(current) | set(previous.groups if previous else ())):
+        people, fresh = current.get(key, (0, None))
+        group = renew_or_keep(previous.groups.get(key) if previous else None, fresh, people, min_group)
+        if group is not None:
+            groups[key] = group
+    activity = {"people": sum(counts.population.values()), "users": counts.users, "consented": counts.consented,
+                "started": counts.started, "completed": counts.completed}
+    return Snapshot(today, {name: (n if n >= min_group else None) for name, n in activity.items()}, groups)
+
+
+def visible(snapshot: Snapshot, key: str, min_group: int) -> Group | None:
+    """The group as it may be shown under today's threshold (it may have been raised since)."""
+    group = snapshot.groups.get(key)
+    if group is None or group.hidden or group.people < min_group:
+        return None
+    k = min_group
+    if group.mean is not None:
+        gaps = group.gaps if group.gaps is not None and group.gaps >= k and complement_allowed(
+            group.gaps, group.people, k) else None
+        return replace(group, cells=whole_or_withheld(group.cells, group.people, k), gaps=gaps)
+    return replace(group, cells=suppress_partition(group.cells, group.people, k))
+
+
+def activity(snapshot: Snapshot, min_group: int) -> dict[str, int | None]:
+    return {name: (n if n is not None and n >= min_group else None)
+            for name, n in ((name, snapshot.activity.get(name)) for name in ACTIVITY)}
+
+
+def versions(snapshot: Snapshot, prefix: str) -> list[int]:
+    return sorted({int(key.split(":")[1]) for key in snapshot.groups if key.startswith(prefix + ":")})
+
+
+def statement_ids(snapshot: Snapshot, version: int, content: Content) -> list[str]:
+    """The role and layer statements of ``version`` in asking order (as far as content knows it)."""
+    prefix = f"statement:{version}:"
+    ids = [key[len(prefix):] for key in snapshot.groups if key.startswith(prefix)]
+    questions = content.question_sets.get(version)
+    known = {q.id: q.index for q in questions.questions} if questions else {}
+    return sorted(ids, key=lambda question_id: (known.get(question_id, len(known)), question_id))
+
+
+def statement_name(content: Content, version: int, question_id: str) -> dict[str, str] | str:
+    """A statement's number in its question set and a short name: the layer, the pitfall, or its id."""
+    questions = content.question_sets.get(version)
+    question = questions.by_id(question_id) if questions else None
+    if question is None:
+        return question_id
+    if question.kind == "layer" and question_id in content.levels:
+        short: dict[str, str] | str = content.levels[question_id].name
+    elif question.pitfall in content.pitfalls:
+        short = content.pitfalls[question.pitfall].name
+    else:
+        short = question_id
+    if isinstance(short, str):
+        return f"{question.index + 1} {short}"
+    return {language: f"{question.index + 1} {text}" for language, text in short.items()}
+
+
+def remainder(group: Group) -> int:
+    """People in the withheld cells of a shown partition together (0 or ≥ k)."""
+    return group.people - sum(n for n in group.cells.values() if n is not None)
+
+
+# --- screens ------------------------------------------------------------------------------------
+
+def _figure(value: int | float | None, min_group: int) -> int | float | Withheld:
+    return Withheld(f"<{min_group}") if value is None else value
+
+
+def _about(group: Group | None, snapshot: Snapshot) -> Items:
+    """How many people a group is about, and since when when it is older than the snapshot."""
+    if group is None:
+        return Items(())
+    if group.published == snapshot.taken:
+        return Items((Screen("stats_about", {"people": group.people}),), separator="")
+    return Items((Screen("stats_about_since", {"people": group.people, "date": group.published}),), separator="")
+
+
+def _name(content: Content, item: str) -> dict[str, str] | str:
+    if item in content.archetypes:
+        return content.archetypes[item].name  # type: ignore[return-value]
+    if item == INSUFFICIENT:
+        return content.ui["archetype_unknown"]
+    if item in (TIE, NO_LAYER):
+        return content.ui[f"stats_layer_{item}"]
+    if item in content.levels:
+        return content.levels[item].name
+    if item in {q.id for q in content.competencies}:
+        return content.by_id(item).name  # type: ignore[return-value]
+    return item
+
+
+def _count_lines(content: Content, group: Group | None, ids: Iterable[str], min_group: int) -> Items:
+    cells = group.cells if group else {}
+    return Items(tuple(Screen("stats_count_item", {"name": _name(content, item),
+                                                   "count": _figure(cells.get(item), min_group)})
+                       for item in ids))
+
+
+def admin_screens(snapshot: Snapshot | None, content: Content, min_group: int, needed: int) -> list[Screen]:
+    """The /stats screens of the latest snapshot; ``needed``: completions until the next one."""
+    k = min_group
+    if snapshot is None:
+        return [Screen("stats_none_yet", {"min": k, "needed": needed})]
+    shown = activity(snapshot, k)
+    started, completed = shown["started"], shown["completed"]
+    rate = (Items((Screen("percent", {"value": round(100.0 * completed / started, 1)}),))
+            if started and completed is not None else Withheld(f"<{k}"))
     overview = Screen("stats_overview", {
-        "period": content.ui[f"period_{period}"],
-        "users": shown(figures.users, figures.users, m), "consented": shown(figures.consented, figures.consented, m),
-        "started": shown(figures.started, figures.started, m),
-        "completed": shown(figures.completed_in_period, figures.completed_in_period, m),
-        "rate": rate, "median": median, "min": m,
-    }, choices=tuple(Choice("stats", f"btn_period_{key}", key) for key in PERIODS if key != period))
+        "date": snapshot.taken, **{name: _figure(n, k) for name, n in shown.items()},
+        "rate": rate, "needed": needed, "min": k})
 
-    archetypes = Items(tuple(
-        Screen("stats_count_item", {"name": content.archetypes[a].name if a in content.archetypes
-                                    else content.ui["archetype_unknown"],
-                                    "count": shown(figures.archetypes.get(a, 0), figures.archetypes.get(a, 0), m)})
-        for a in [*content.archetypes, "insufficient"]))
-    levels = Items(tuple(
-        Screen("stats_count_item", {"name": content.by_id(level).name,
-                                    "count": shown(figures.levels.get(level, 0), figures.levels.get(level, 0), m)})
-        for level in content.levels))
-    distribution = Screen("stats_distribution", {"archetypes": archetypes, "levels": levels})
+    archetypes, layers = visible(snapshot, ARCHETYPES, k), visible(snapshot, LAYERS, k)
+    distribution = Screen("stats_distribution", {
+        "archetypes": _count_lines(content, archetypes, archetype_ids(content), k),
+        "archetypes_about": _about(archetypes, snapshot),
+        "layers": _count_lines(content, layers, layer_ids(content), k),
+        "layers_about": _about(layers, snapshot)})
 
-    lines = []
+    lines, frequent = [], []
     for q in content.competencies:
-        mean, people, gaps = figures.competency[q.id]
+        group = visible(snapshot, competency_key(q.id), k)
         lines.append(Screen("stats_competency_item", {
-            "name": q.name, "mean": shown(mean, people, m) if mean is not None else None,
-            "target": content.scoring.targets[q.id]}))
+            "name": q.name, "mean": _figure(group.mean if group else None, k),
+            "target": content.scoring.targets[q.id], "about": _about(group, snapshot)}))
+        if group is not None and group.gaps is not None:
+            frequent.append((group.gaps, q))
     competencies = Screen("stats_competencies", {"items": Items(tuple(lines))})
-
-    frequent = sorted(((c, figures.competency[c][2]) for c in (q.id for q in content.competencies)),
-                      key=lambda item: -item[1])
-    visible = [(c, n) for c, n in frequent if n >= m][:TOP_GAPS]
+    frequent.sort(key=lambda item: -item[0])
     gaps = Screen("stats_gaps", {"items": Items(tuple(
-        Screen("stats_count_item", {"name": content.by_id(c).name, "count": n}) for c, n in visible
-    )) if visible else Items((Screen("stats_none_shown", {"min": m}),))})
+        Screen("stats_count_item", {"name": q.name, "count": n}) for n, q in frequent[:TOP_GAPS]
+    ) or (Screen("stats_none_shown", {"min": k}),))})
 
-    stops = [(cursor, n) for cursor, n in sorted(figures.stopped_at.items()) if cursor < content.total]
-    dropoff = Screen("stats_dropoff", {"items": Items(tuple(
-        Screen("stats_stop_item", {"n": cursor + 1, "total": content.total, "count": shown(n, n, m)})
-        for cursor, n in stops)) if stops else Items((Screen("stats_no_stops"),))})
+    screens = [overview, distribution, competencies, gaps]
+    for version in versions(snapshot, "statement"):
+        items = []
+        for question_id in statement_ids(snapshot, version, content):
+            group = visible(snapshot, statement_key(version, question_id), k)
+            items.append(Screen("stats_statement_item", {
+                "name": statement_name(content, version, question_id), "mean": _figure(group.mean if group else None, k),
+                "about": _about(group, snapshot)}))
+        screens.append(Screen("stats_statements", {"version": version, "items": Items(tuple(items))}))
+    stop_versions = versions(snapshot, "stops")
+    for version in stop_versions:
+        group = visible(snapshot, stops_key(version), k)
+        items = []
+        if group is not None:
+            items = [Screen("stats_stop_item", {"n": n, "count": count})
+                     for n, count in group.cells.items() if count is not None]
+            if remainder(group):
+                items.append(Screen("stats_stop_elsewhere", {"count": remainder(group)}))
+        screens.append(Screen("stats_dropoff", {
+            "version": version, "about": _about(group, snapshot),
+            "items": Items(tuple(items) or (Screen("stats_no_stops", {"min": k}),))}))
+    if not stop_versions:
+        screens.append(Screen("stats_dropoff_none", {"min": k}))
+    return screens + charts(snapshot, content, k)
 
-    return [overview, distribution, competencies, gaps, dropoff] + charts(content, figures, m)
 
-
-def charts(content: Content, figures: Any, m: int) -> list[Screen]:
-    """The figures as pictures; withheld values are left out (None)."""
-    archetype_ids = [*content.archetypes, "insufficient"]
-    archetype_chart = BarChart(
-        "bars",
-        tuple(content.archetypes[a].name if a in content.archetypes else content.ui["archetype_unknown"]
-              for a in archetype_ids),
-        tuple(n if (n := figures.archetypes.get(a, 0)) >= m else None for a in archetype_ids))
-    means = []
-    for q in content.competencies:
-        mean, people, _ = figures.competency[q.id]
-        means.append(mean if people >= m else None)
-    competency_chart = BarChart("horizontal", tuple(q.name for q in content.competencies), tuple(means),
-                                tuple(content.scoring.targets[q.id] for q in content.competencies))
-    funnel = reached(figures, content.total)
-    funnel_chart = BarChart("funnel", tuple(str(n) for n in range(1, content.total + 1)),
-                            tuple(n if n >= m else None for n in funnel))
+def charts(snapshot: Snapshot, content: Content, min_group: int) -> list[Screen]:
+    """The shown figures as pictures; withheld ones are left out (None)."""
+    k = min_group
+    archetypes = visible(snapshot, ARCHETYPES, k)
+    ids = archetype_ids(content)
     screens = []
-    for key, chart in (("chart_archetypes", archetype_chart), ("chart_competencies", competency_chart),
-                       ("chart_funnel", funnel_chart)):
-        if any(value is not None for value in chart.values):
-            screens.append(Screen(key, chart=chart))
+    if archetypes is not None and any(archetypes.cells.get(a) is not None for a in ids):
+        screens.append(Screen("chart_archetypes", chart=BarChart(
+            "bars", tuple(_name(content, a) for a in ids), tuple(archetypes.cells.get(a) for a in ids))))
+    means = tuple(group.mean if (group := visible(snapshot, competency_key(q.id), k)) else None
+                  for q in content.competencies)
+    if any(mean is not None for mean in means):
+        screens.append(Screen("chart_competencies", chart=BarChart(
+            "horizontal", tuple(q.name for q in content.competencies), means,
+            tuple(content.scoring.targets[q.id] for q in content.competencies))))
+    for version in versions(snapshot, "stops"):
+        group = visible(snapshot, stops_key(version), k)
+        if group is None or all(n is None for n in group.cells.values()):
+            continue
+        last = max(content.questions_of(version).total, *(int(n) for n in group.cells))
+        screens.append(Screen("chart_stops", {"version": version}, chart=BarChart(
+            "bars", tuple(str(n) for n in range(1, last + 1)),
+            tuple(group.cells.get(str(n)) for n in range(1, last + 1)))))
     return screens
 
 
-class StatsModel:
-    def __init__(self, content: Content, *, is_admin: bool) -> None:
-        self.content = content
-        self.admin = is_admin
-        self.state = "ready"
-        self.period: str | None = None  # the figures to load and show
-        self.export = False
-        self.screens: list[Screen] = []
+# --- CSV ------------------------------------------------------------------------------------------
 
-    def is_admin(self, event: EventData) -> bool:
-        return self.admin
+def csv_rows(snapshot: Snapshot | None, min_group: int, needed: int, content: Content) -> list[tuple[str, ...]]:
+    """The published aggregates as CSV rows: one row per figure, never one per person."""
+    k = min_group
+    rows: list[tuple[str, ...]] = [CSV_HEADER, ("", "", "status", "next_snapshot", "completions_needed",
+                                                str(needed), "", "")]
+    if snapshot is None:
+        return rows
+    date = snapshot.taken
 
-    def known_period(self, event: EventData) -> bool:
-        return event.kwargs.get("period", "all") in PERIODS
+    def cell(value: int | float | None) -> str:
+        if value is None:
+            return f"<{k}"
+        return f"{value:.2f}" if isinstance(value, float) else str(value)
 
-    def ask_figures(self, event: EventData) -> None:
-        self.period = event.kwargs.get("period", "all")
+    def row(version: str, section: str, item: str, measure: str, value: int | float | None,
+            group: Group | None) -> None:
+        rows.append((date, version, section, item, measure, cell(value),
+                     str(group.people) if group else "", group.published if group else ""))
 
-    def ask_export(self, event: EventData) -> None:
-        self.export = True
+    for name, n in activity(snapshot, k).items():
+        rows.append((date, "", "activity", name, "count", cell(n), "", date))
+    for section, key, ids in (("archetype", ARCHETYPES, archetype_ids(content)),
+                              ("layer", LAYERS, layer_ids(content))):
+        group = visible(snapshot, key, k)
+        for item in ids:
+            row("", section, item, "count", group.cells.get(item) if group else None, group)
 
+    def question(version: str, section: str, item: str, group: Group | None, with_gaps: bool) -> None:
+        row(version, section, item, "mean", group.mean if group else None, group)
+        for value in ANSWERS:
+            row(version, section, item, f"answer_{value}", group.cells.get(str(value)) if group else None, group)
+        if with_gaps:
+            row(version, section, item, "gaps", group.gaps if group else None, group)
 
-MACHINE = Machine(model=None, states=["ready"], initial="ready", auto_transitions=False,
-                       send_event=True, ignore_invalid_triggers=True, transitions=[
-                           {"trigger": "stats", "source": "ready", "dest": None,
-                            "conditions": ["is_admin", "known_period"], "after": "ask_figures"},
-                           {"trigger": "exportcsv", "source": "ready", "dest": None,
-                            "conditions": "is_admin", "after": "ask_export"},
-                       ])
-EVENTS = frozenset(MACHINE.events)
-
-
-async def fire(model: StatsModel, event: str, **kwargs: Any) -> StatsModel:
-    handled = MACHINE.events[event].trigger(model, **kwargs)
-    if not handled:  # not an admin: the ordinary unknown-command reply, nothing about stats
-        model.screens.append(Screen("unknown_command"))
-    return model
+    for q in content.competencies:
+        question("all", "competency", q.id, visible(snapshot, competency_key(q.id), k), True)
+    for version in versions(snapshot, "statement"):
+        for question_id in statement_ids(snapshot, version, content):
+            question(str(version), "statement", question_id,
+                     visible(snapshot, statement_key(version, question_id), k), False)
+    for version in versions(snapshot, "stops"):
+        group = visible(snapshot, stops_key(version), k)
+        if group is None:
+            row(str(version), "stopped_at", "all", "count", None, None)
+            continue
+        for n, count in group.cells.items():
+            if count is not None:
+                row(str(version), "stopped_at", n, "count", count, group)
+        row(str(version), "stopped_at", "other", "count", remainder(group), group)  # 0 or ≥ k
+    return rows

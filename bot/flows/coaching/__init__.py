@@ -1,0 +1,38 @@
+"""Coaches and coachees, split by concern: links and roles, the coachee's side, the coach's
+view, and the prompt composer. Pure: loaded state in, screens and effects out.
+
+Authorization is by what the caller loads: an event about a coachee finds that coachee only
+through this coach's own active relation, so a forged id finds nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from bot.content import Content
+from bot.flows.screens import Choice, Screen
+
+CODE_BYTES = 16  # 22 URL-safe characters
+
+
+def new_code() -> str:
+    return secrets.token_urlsafe(CODE_BYTES)
+
+
+def invite_link(bot_username: str, kind: str, code: str) -> str:
+    return f"https://t.me/{bot_username}?start={kind}{code}"
+
+
+def prompt_text(content: Content, schedule: Any, language: str) -> str | dict[str, str]:
+    """The prompt of a schedule in the coachee's language (own text as the coach wrote it)."""
+    if schedule.own_text:
+        return schedule.own_text
+    return content.coaching[schedule.competency].prompts[schedule.prompt_index][language]
+
+
+def delivery_screen(content: Content, delivery_id: int, schedule: Any, coach_name: str, language: str) -> Screen:
+    """A prompt as the coachee receives it, with the button that opens a reply to that coach."""
+    return Screen("prompt_delivery", {"coach": coach_name, "prompt": prompt_text(content, schedule, language)},
+                  choices=(Choice("reply_open", content.localized("btn_reply_to", name=coach_name),
+                                  ref=delivery_id),))

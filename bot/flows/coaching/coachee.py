@@ -1,0 +1,78 @@
+"""The coachee's side: whom they share with, stopping it, and replying to a coach's prompt.
+
+A reply goes to the coach whose prompt it answers, only while that coachee shares with that
+coach, and only after the screen said to whom (Send / Cancel).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.content import Content
+from bot.flows.effects import CloseText, Notify, OpenText, Revoke, Step, StoreReply
+from bot.flows.screens import Choice, Screen
+
+
+@dataclass(frozen=True)
+class PromptRef:
+    """A prompt delivered to this user, as it stands now."""
+
+    delivery_id: int
+    coach_id: int
+    coach_name: str
+    own_name: str  # how that coach knows the user
+    shared: bool  # the user still shares with that coach
+
+
+def show_mycoach(relation: Any) -> Step:
+    if relation is None:
+        return Step([Screen("no_coach")])
+    return Step([Screen("mycoach", {"coach": relation.coach_name, "since": relation.consented_at[:10]},
+                        choices=(Choice("coach_revoke", "btn_stop_sharing"),))])
+
+
+def revoke(relation: Any) -> Step:
+    if relation is None:
+        return Step([Screen("stale_button", notice=True)])
+    return Step([Screen("coach_revoked", {"coach": relation.coach_name}, in_place=True)],
+                [Revoke(), Notify(relation.coach_id, Screen("coach_lost_coachee", {"name": relation.coachee_name}))])
+
+
+def open_reply(prompt: PromptRef | None) -> Step:
+    """The user tapped "Reply to …" under a prompt: their next text is for that coach."""
+    if prompt is None:
+        return Step([Screen("stale_button", notice=True)])
+    if not prompt.shared:
+        return Step([Screen("reply_not_shared", {"coach": prompt.coach_name})])
+    return Step([Screen("reply_write", {"coach": prompt.coach_name}, choices=(
+        Choice("reply_cancel", "btn_cancel", ref=prompt.delivery_id),))], [OpenText("reply", prompt.delivery_id)])
+
+
+def draft_reply(content: Content, prompt: PromptRef | None, text: str) -> Step:
+    """Typed text for a reply: shown back with whom it goes to, and sent only on Send."""
+    limit = content.scoring.reply_limit
+    if prompt is None:
+        return Step([Screen("hint_commands")], [CloseText()])
+    if len(text) > limit:
+        return Step([Screen("reply_too_long", {"limit": limit, "length": len(text)})])
+    if not prompt.shared:
+        return Step([Screen("reply_not_shared", {"coach": prompt.coach_name})], [CloseText()])
+    return Step([Screen("reply_confirm", {"coach": prompt.coach_name, "text": text}, choices=(
+        Choice("reply_send", content.localized("btn_send_to", name=prompt.coach_name), ref=prompt.delivery_id),
+        Choice("reply_cancel", "btn_cancel", ref=prompt.delivery_id)))],
+        [OpenText("confirm_reply", prompt.delivery_id, text)])
+
+
+def send_reply(prompt: PromptRef | None, text: str | None) -> Step:
+    if prompt is None or not text:
+        return Step([Screen("stale_button", notice=True)])
+    if not prompt.shared:
+        return Step([Screen("reply_not_shared", {"coach": prompt.coach_name}, in_place=True)], [CloseText()])
+    return Step([Screen("reply_sent", {"coach": prompt.coach_name}, in_place=True)], [
+        StoreReply(prompt.delivery_id, prompt.coach_id, text), CloseText(),
+        Notify(prompt.coach_id, Screen("reply_forwarded", {"name": prompt.own_name, "text": text}))])
+
+
+def cancel_reply() -> Step:
+    return Step([Screen("reply_cancelled", in_place=True)], [CloseText()])

@@ -1,0 +1,247 @@
+"""The coach's prompt composer: to whom, which prompt (library or own text), when.
+
+A small machine whose state is the step; the draft travels with it. The coach's own text is
+typed in an explicit context the coach opened ("own text"), so a prompt that arrives from
+the coach's own coach meanwhile never takes it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from transitions import EventData
+
+from bot.content import Content
+from bot.flows import machine
+from bot.flows.coaching.coach_view import completed_results, most_common
+from bot.flows.effects import CloseText, CreateSchedule, Effect, OpenText, SendDuePrompts
+from bot.flows.plan import next_occurrence
+from bot.flows.screens import Choice, Items, Screen
+from bot.flows.scoring import heaviest, score
+
+SUGGESTED_COMPETENCIES = 3
+DAYS_AHEAD = 7
+
+STEPS = ["idle", "target", "pick", "own_text", "when", "day", "time"]
+TRANSITIONS: list[dict[str, Any]] = [
+    {"trigger": "prompt", "source": "*", "dest": "target", "conditions": "has_coachees", "after": "show_targets"},
+    {"trigger": "prompt", "source": "*", "dest": "idle", "after": "show_no_coachees"},
+    {"trigger": "prompt_target", "source": "target", "dest": "pick", "conditions": "owns_relation",
+     "after": ["set_target", "show_library"]},
+    {"trigger": "prompt_target_all", "source": "target", "dest": "pick", "after": ["set_target_all", "show_library"]},
+    {"trigger": "prompt_competency", "source": "pick", "dest": "=", "conditions": "known_competency",
+     "after": "show_competency_prompts"},
+    {"trigger": "prompt_other", "source": "pick", "dest": "=", "after": "show_all_competencies"},
+    {"trigger": "prompt_pick", "source": "pick", "dest": "when", "conditions": "known_prompt",
+     "after": ["set_prompt", "show_when"]},
+    {"trigger": "prompt_own", "source": "pick", "dest": "own_text", "after": "ask_own_text"},
+    {"trigger": "own_text", "source": "own_text", "dest": "when", "conditions": "text_fits",
+     "after": ["set_own_text", "show_when"]},
+    {"trigger": "own_text", "source": "own_text", "dest": "=", "after": "show_text_too_long"},
+    {"trigger": "prompt_now", "source": "when", "dest": "idle", "after": ["schedule_now", "show_scheduled"]},
+    {"trigger": "prompt_once", "source": "when", "dest": "day", "after": ["set_once", "show_days"]},
+    {"trigger": "prompt_weekly", "source": "when", "dest": "day", "after": ["set_weekly", "show_days"]},
+    {"trigger": "prompt_day", "source": "day", "dest": "time", "conditions": "known_day",
+     "after": ["set_day", "show_times"]},
+    {"trigger": "prompt_time", "source": "time", "dest": "idle", "conditions": "known_time",
+     "after": ["schedule_later", "show_scheduled"]},
+]
+
+
+class ComposerModel:
+    """One event of a coach composing a prompt."""
+
+    def __init__(self, content: Content, *, coach_id: int, step: str, draft: dict, coachees: list[Any],
+                 relation: Any, now: datetime, zone: str) -> None:
+        self.content = content
+        self.coach_id = coach_id
+        self.state = step
+        self.draft = dict(draft)
+        self.coachees = coachees  # this coach's active coachees (CoacheeStatus)
+        self.relation = relation  # the coach's own active relation named by the event, if any
+        self.now, self.zone = now, zone
+        self.screens: list[Screen] = []
+        self.effects: list[Effect] = []
+
+    # --- conditions ---------------------------------------------------------------------
+    def has_coachees(self, event: EventData) -> bool:
+        return bool(self.coachees)
+
+    def owns_relation(self, event: EventData) -> bool:
+        return self.relation is not None
+
+    def known_competency(self, event: EventData) -> bool:
+        index = event.kwargs.get("index")
+        return isinstance(index, int) and 0 <= index < len(self.content.competencies)
+
+    def known_prompt(self, event: EventData) -> bool:
+        choice = event.kwargs.get("choice")
+        if not isinstance(choice, int):
+            return False
+        competency, prompt = divmod(choice, 10)
+        return (0 <= competency < len(self.content.competencies)
+                and prompt < len(self.content.coaching[self.content.competencies[competency].id].prompts))
+
+    def text_fits(self, event: EventData) -> bool:
+        return 0 < len(event.kwargs.get("text", "").strip()) <= self.content.scoring.own_prompt_limit
+
+    def known_day(self, event: EventData) -> bool:
+        return event.kwargs.get("day") in range(7)
+
+    def known_time(self, event: EventData) -> bool:
+        slot = event.kwargs.get("slot")
+        return isinstance(slot, int) and 0 <= slot < len(self.content.scoring.checkin_times)
+
+    # --- steps ----------------------------------------------------------------------------
+    def show_targets(self, event: EventData) -> None:
+        self.draft = {}
+        choices = [Choice("prompt_target", {"nl": s.relation.coachee_name, "en": s.relation.coachee_name},
+                          ref=s.relation.id) for s in self.coachees]
+        choices.append(Choice("prompt_target_all", "btn_all_coachees"))
+        self.screens.append(Screen("prompt_target", choices=tuple(choices)))
+
+    def show_no_coachees(self, event: EventData) -> None:
+        self.screens.append(Screen("no_coachees"))
+
+    def set_target(self, event: EventData) -> None:
+        self.draft = {"coachee_id": self.relation.coachee_id, "name": self.relation.coachee_name}
+
+    def set_target_all(self, event: EventData) -> None:
+        self.draft = {"coachee_id": None}
+
+    def _suggested(self) -> list[str]:
+        """Competencies whose prompts come first: the target's (or the group's) top development
+        points; for a flat profile, those that weigh most for the Regisseur."""
+        if self.draft.get("coachee_id") is not None:
+            status = next((s for s in self.coachees if s.relation.coachee_id == self.draft["coachee_id"]), None)
+            if status is None or status.latest_answers is None:
+                return []
+            result = score(status.latest_answers, self.content, status.version)
+            if result.flat:  # nothing stands out: the competencies that weigh most for the Regisseur
+                return list(heaviest(self.content, SUGGESTED_COMPETENCIES))
+            return [p.competency for p in result.development_points[:SUGGESTED_COMPETENCIES]]
+        counts = Counter(p.competency for r in completed_results(self.content, self.coachees)
+                         for p in r.development_points)
+        return [c for c, _ in most_common(counts, SUGGESTED_COMPETENCIES, self.content)]
+
+    def _prompt_list(self, competencies: list[str], in_place: bool) -> Screen:
+        index = {q.id: i for i, q in enumerate(self.content.competencies)}
+        items, choices = [], []
+        for competency in competencies:
+            for number, prompt in enumerate(self.content.coaching[competency].prompts):
+                items.append(Screen("prompt_option", {"n": len(items) + 1, "name": self.content.by_id(competency).name,
+                                                      "prompt": prompt}))
+                choices.append(Choice("prompt_pick", str(len(items)), index[competency] * 10 + number, literal=True))
+        choices += [Choice("prompt_other", "btn_other_competency"), Choice("prompt_own", "btn_own_text")]
+        key = "prompt_library" if items else "prompt_library_empty"
+        return Screen(key, {"items": Items(tuple(items), separator="\n\n")}, choices=tuple(choices),
+                      in_place=in_place)
+
+    def show_library(self, event: EventData) -> None:
+        self.screens.append(self._prompt_list(self._suggested(), in_place=True))
+
+    def show_all_competencies(self, event: EventData) -> None:
+        self.screens.append(Screen("prompt_competencies", choices=tuple(
+            Choice("prompt_competency", q.name, i) for i, q in enumerate(self.content.competencies)),  # type: ignore[arg-type]
+            in_place=True))
+
+    def show_competency_prompts(self, event: EventData) -> None:
+        competency = self.content.competencies[event.kwargs["index"]].id
+        self.screens.append(self._prompt_list([competency], in_place=True))
+
+    def set_prompt(self, event: EventData) -> None:
+        competency, number = divmod(event.kwargs["choice"], 10)
+        self.draft |= {"competency": self.content.competencies[competency].id, "prompt_index": number}
+
+    def ask_own_text(self, event: EventData) -> None:
+        self.effects.append(OpenText("compose"))
+        self.screens.append(Screen("prompt_own_text", {"limit": self.content.scoring.own_prompt_limit},
+                                   in_place=True))
+
+    def set_own_text(self, event: EventData) -> None:
+        self.effects.append(CloseText())
+        self.draft |= {"own_text": event.kwargs["text"].strip()}
+
+    def show_text_too_long(self, event: EventData) -> None:
+        text = event.kwargs.get("text", "")
+        self.screens.append(Screen("prompt_text_too_long", {"limit": self.content.scoring.own_prompt_limit,
+                                                            "length": len(text)}))
+
+    def _target(self) -> Any:
+        return self.draft.get("name") or self.content.ui["all_coachees"]
+
+    def show_when(self, event: EventData) -> None:
+        """Before anything goes out, the screen says to whom."""
+        self.screens.append(Screen("prompt_when", {"target": self._target()}, choices=(
+            Choice("prompt_now", "btn_send_now"), Choice("prompt_once", "btn_send_once"),
+            Choice("prompt_weekly", "btn_send_weekly")), in_place=event.event.name != "own_text"))
+
+    def set_once(self, event: EventData) -> None:
+        self.draft["kind"] = "once"
+
+    def set_weekly(self, event: EventData) -> None:
+        self.draft["kind"] = "weekly"
+
+    def show_days(self, event: EventData) -> None:
+        if self.draft["kind"] == "weekly":
+            choices = tuple(Choice("prompt_day", f"weekday_{d}", d) for d in range(7))
+        else:
+            today = self.now.astimezone(ZoneInfo(self.zone)).date()
+            choices = tuple(
+                Choice("prompt_day", "day_today" if d == 0 else "day_tomorrow" if d == 1
+                       else f"weekday_{(today + timedelta(days=d)).weekday()}", d)
+                for d in range(DAYS_AHEAD))
+        self.screens.append(Screen("prompt_day", choices=choices, in_place=True))
+
+    def set_day(self, event: EventData) -> None:
+        self.draft["day"] = event.kwargs["day"]
+
+    def show_times(self, event: EventData) -> None:
+        self.screens.append(Screen("prompt_time", choices=tuple(
+            Choice("prompt_time", at, slot, literal=True)
+            for slot, at in enumerate(self.content.scoring.checkin_times)), in_place=True))
+
+    def _schedule(self, kind: str, due: datetime, weekday: int | None = None, at: str | None = None) -> None:
+        self.effects.append(CreateSchedule({
+            "coach_id": self.coach_id, "coachee_id": self.draft.get("coachee_id"),
+            "competency": self.draft.get("competency"), "prompt_index": self.draft.get("prompt_index"),
+            "own_text": self.draft.get("own_text"), "kind": kind, "weekday": weekday, "time": at,
+            "next_due_at": due, "active": 1,
+        }))
+
+    def schedule_now(self, event: EventData) -> None:
+        self._schedule("now", self.now)
+        self.effects.append(SendDuePrompts())
+
+    def schedule_later(self, event: EventData) -> None:
+        at = self.content.scoring.checkin_times[event.kwargs["slot"]]
+        if self.draft["kind"] == "weekly":
+            self._schedule("weekly", next_occurrence(self.draft["day"], at, self.zone, self.now),
+                           self.draft["day"], at)
+        else:
+            tz = ZoneInfo(self.zone)
+            day = self.now.astimezone(tz).date() + timedelta(days=self.draft["day"])
+            hour, minute = map(int, at.split(":"))
+            due = datetime.combine(day, time(hour, minute), tzinfo=tz)
+            self._schedule("once", max(due, self.now))
+
+    def show_scheduled(self, event: EventData) -> None:
+        schedule = next(e for e in self.effects if isinstance(e, CreateSchedule)).values
+        local = schedule["next_due_at"].astimezone(ZoneInfo(self.zone))
+        key = {"now": "prompt_sent_now", "once": "prompt_scheduled_once", "weekly": "prompt_scheduled_weekly"}
+        self.screens.append(Screen(key[schedule["kind"]], {
+            "target": self._target(), "when": local.strftime("%Y-%m-%d %H:%M"),
+            "day": self.content.ui[f"weekday_{local.weekday()}"], "time": local.strftime("%H:%M")}, in_place=True))
+        self.draft = {}
+
+
+MACHINE = machine.build(STEPS, TRANSITIONS, "idle")
+EVENTS = frozenset(MACHINE.events)
+
+
+def fire(model: ComposerModel, event: str, **kwargs: Any) -> ComposerModel:
+    machine.fire(MACHINE, model, event, **kwargs)
+    return model

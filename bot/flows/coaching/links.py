@@ -1,0 +1,120 @@
+"""Roles and links: an admin's coach invite, a coach's coachee link, the offer it opens, and
+an admin removing a coach."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.content import Content
+from bot.flows.coaching import invite_link, new_code
+from bot.flows.effects import (
+    BecomeCoach,
+    CloseOffer,
+    Connect,
+    CreateCoachInvite,
+    Notify,
+    OpenOffer,
+    RefreshMenu,
+    RemoveCoach,
+    RenewLink,
+    Step,
+)
+from bot.flows.screens import Choice, Items, Screen
+
+PAYLOAD = re.compile(r"([ck])([A-Za-z0-9_-]{22})")
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A coach's link opened by this user, as it stands now."""
+
+    coach_id: int
+    coach_name: str
+    valid: bool  # the link it came from is still the coach's current one
+
+
+def make_coach_invite(content: Content, bot_username: str) -> Step:
+    code = new_code()
+    return Step([Screen("coach_invite_created", {"link": invite_link(bot_username, "c", code)})],
+                [CreateCoachInvite(code)])
+
+
+def open_link(content: Content, payload: Any, *, user_id: int, name: str, bot_username: str, own_coach: Any,
+              invite_unused: bool, link_owner: Any) -> Step:
+    """``/start <payload>``: a coach invite (``c…``) or a coach's coachee link (``k…``).
+
+    ``own_coach`` is the user's own coach record if they are a coach already; ``link_owner``
+    the coach whose current coachee link has this code."""
+    match = PAYLOAD.fullmatch(payload) if isinstance(payload, str) else None
+    if match is None or (match.group(1) == "c" and not invite_unused and own_coach is None) or (
+            match.group(1) == "k" and link_owner is None):
+        return Step([Screen("link_invalid")])
+    kind, code = match.groups()
+    if kind == "c" and own_coach is not None:  # the invite stays unused for someone else
+        return Step([Screen("already_coach", {"link": invite_link(bot_username, "k", own_coach.invite_code)})])
+    if kind == "c":
+        link_code = new_code()
+        return Step([Screen("coach_welcome", {"link": invite_link(bot_username, "k", link_code)})],
+                    [BecomeCoach(code, link_code, name), RefreshMenu(user_id)])
+    if link_owner.user_id == user_id:
+        return Step([Screen("own_link")])
+    return Step([Screen("coach_offer", {"coach": link_owner.display_name}, choices=(
+        Choice("offer_accept", "btn_share"), Choice("offer_decline", "btn_dont_share")))],
+        [OpenOffer(link_owner.user_id, code)])
+
+
+def accept_offer(content: Content, offer: Offer | None, name: str, earlier_coach: Any) -> Step:
+    """Agreeing to share. The offer must still stand: a link renewed since it was opened voids it.
+    An earlier coach is told that this person moved on."""
+    if offer is None:
+        return Step([Screen("stale_button", notice=True)])
+    if not offer.valid:
+        return Step([Screen("offer_expired", in_place=True)], [CloseOffer()])
+    effects: list = [Connect(offer.coach_id, name), CloseOffer(),
+                     Notify(offer.coach_id, Screen("coach_new_coachee", {"name": name}))]
+    if earlier_coach is not None and earlier_coach.coach_id != offer.coach_id:
+        effects.append(Notify(earlier_coach.coach_id, Screen("coach_lost_coachee", {"name": earlier_coach.coachee_name})))
+    return Step([Screen("coach_connected", {"coach": offer.coach_name}, in_place=True)], effects)
+
+
+def decline_offer(offer: Offer | None) -> Step:
+    if offer is None:
+        return Step([Screen("stale_button", notice=True)])
+    return Step([Screen("coach_declined", in_place=True)], [CloseOffer()])
+
+
+def show_link(coach: Any, bot_username: str) -> Step:
+    return Step([Screen("coach_link", {"link": invite_link(bot_username, "k", coach.invite_code)},
+                        choices=(Choice("invite_renew", "btn_new_link"),))])
+
+
+def renew_link(bot_username: str) -> Step:
+    code = new_code()
+    return Step([Screen("coach_link_renewed", {"link": invite_link(bot_username, "k", code)}, in_place=True)],
+                [RenewLink(code)])
+
+
+def list_coaches(coaches: list[Any]) -> Step:
+    """An admin's list of coaches (name and number of coachees), each with a remove button."""
+    if not coaches:
+        return Step([Screen("no_coaches")])
+    items = Items(tuple(Screen("coach_item", {"name": c.display_name, "count": c.coachees}) for c in coaches))
+    return Step([Screen("coaches", {"items": items}, choices=tuple(
+        Choice("coach_remove", {"nl": f"✖ {c.display_name}", "en": f"✖ {c.display_name}"}, ref=c.user_id)
+        for c in coaches))])
+
+
+def confirm_remove(coach: Any) -> Step:
+    return Step([Screen("coach_remove_confirm", {"name": coach.display_name}, choices=(
+        Choice("coach_remove_confirmed", "btn_remove_coach", ref=coach.user_id),
+        Choice("coach_remove_cancelled", "btn_cancel", ref=coach.user_id)), in_place=True)])
+
+
+def remove_coach(coach: Any, coachees: list[int]) -> Step:
+    """The coach loses the role, the coachees stop sharing with them; all are told."""
+    effects: list = [RemoveCoach(coach.user_id), RefreshMenu(coach.user_id),
+                     Notify(coach.user_id, Screen("coach_role_ended"))]
+    effects += [Notify(coachee, Screen("coach_gone", {"coach": coach.display_name})) for coachee in coachees]
+    return Step([Screen("coach_removed", {"name": coach.display_name}, in_place=True)], effects)
