@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timezone
 import multiprocessing
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ProcessPoolExecutor
@@ -26,7 +27,16 @@ from bot.content import Content
 from bot.faults import network_transient, surely_not_sent
 from bot.flows.screens import Screen
 from bot.ratelimit import PROACTIVE
-from bot.render import MESSAGE_LIMIT, chart_job, choice_label, notice_text, run_job, screen_text, split_message
+from bot.render import (
+    MESSAGE_LIMIT,
+    chart_job,
+    choice_label,
+    notice_text,
+    report_job,
+    run_job,
+    screen_text,
+    split_message,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -71,7 +81,7 @@ async def attempt(call: Callable[[], Awaitable[T]], *, repeatable: bool) -> T:
 
 
 class ChartWorker:
-    """One worker process renders charts, one at a time: matplotlib holds the GIL for most of
+    """One worker process renders charts and reports, one at a time: matplotlib holds the GIL for most of
     a render, so a thread would still slow every other user's updates; a process does not.
     A worker that died is replaced once."""
 
@@ -107,6 +117,7 @@ class Delivery:
         limited = proactive and getattr(bot, "rate_limiter", None) is not None
         self.send_args: dict[str, Any] = {"rate_limit_args": PROACTIVE} if limited else {}
         self.origin = query.message if query is not None and isinstance(query.message, Message) else None
+        self.date = datetime.now(timezone.utc).date().isoformat()  # shown on a report
 
     async def show(self, screens: list[Screen]) -> list[Message]:
         """Answer the press (with the first notice as a toast), then show the other screens."""
@@ -127,6 +138,11 @@ class Delivery:
             name, data = self.files[screen.attachment]
             return [await attempt(lambda: self.bot.send_document(
                 self.chat_id, InputFile(data, filename=name), caption=text, **self.send_args), repeatable=False)]
+        if screen.document is not None:
+            pdf = await CHARTS.render(report_job(screen.document, self.language, self.content, self.date))
+            return [await attempt(lambda: self.bot.send_document(
+                self.chat_id, InputFile(pdf, filename=screen.document.filename), caption=text, **self.send_args),
+                repeatable=False)]
         if screen.chart is not None:
             sending = self._chart(screen, text, markup)
             if self.spawn is not None:

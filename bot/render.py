@@ -8,8 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.content import Content
-from bot.charts import Series, render_radar
-from bot.flows.screens import BarChart, Chart, Choice, Items, Screen
+from bot.charts import ProfileGroup, ProfileRow, render_profile
+from bot.flows.screens import BarChart, Chart, Choice, Document, Items, Screen
+from bot.report import Report, render_report
 from bot.stat_charts import render_bars
 
 MESSAGE_LIMIT = 4096  # Telegram's limit on one message's text
@@ -50,6 +51,8 @@ def screen_text(screen: Screen, language: str, content: Content) -> str:
             "progress", language, n=params["n"], total=params["total"],
             bar=progress_bar(params["n"], params["total"]),
         )
+    if screen.template is not None:
+        return screen.template[language].format(**params)
     return content.text(screen.key, language, **params)
 
 
@@ -121,15 +124,42 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return [part for part in parts if part.strip()] or [text]
 
 
+def profile_groups(chart: Chart, language: str, content: Content) -> tuple[tuple[ProfileGroup, ...], dict[str, str]]:
+    """A competency chart as the profile renderer's groups (by competency group) and legend."""
+    targets = next((s.values for s in chart.series if s.style == "target"), (None,) * len(chart.axes))
+    others = [s for s in chart.series if s.style != "target"]
+    groups = []
+    for group, title in content.groups.items():
+        rows = tuple(ProfileRow(content.names[axis][language], float(targets[n] or 0),
+                                {s.style: s.values[n] for s in others})
+                     for n, axis in enumerate(chart.axes) if content.by_id(axis).group == group)
+        if rows:
+            groups.append(ProfileGroup(title[language], rows))
+    legend = {s.style: content.text(s.label, language) for s in chart.series}
+    return tuple(groups), legend
+
+
 def chart_job(chart: Chart | BarChart, language: str, content: Content) -> tuple[Callable[..., bytes], tuple, dict]:
     """The rendering call for ``chart`` as (function, args, kwargs) of plain, picklable values,
     so it can run in another process."""
     if isinstance(chart, BarChart):
         labels = [label[language] if isinstance(label, dict) else label for label in chart.labels]
         return render_bars, (chart.kind, labels, chart.values, chart.targets), {}
-    labels = [content.by_id(axis).name[language] for axis in chart.axes]  # type: ignore[index]
-    series = [Series(content.text(s.label, language), s.values, s.style) for s in chart.series]
-    return render_radar, (labels, series), {"title": content.text("chart_title", language)}
+    groups, legend = profile_groups(chart, language, content)
+    return render_profile, (groups, legend), {"title": content.text("chart_title", language)}
+
+
+def report_job(document: Document, language: str, content: Content,
+               date: str = "") -> tuple[Callable[..., bytes], tuple, dict]:
+    """The rendering call of a one-page PDF report, as plain values (another process runs it)."""
+    groups, legend = profile_groups(document.chart, language, content)
+    sections = tuple((content.text(heading, language),
+                      tuple(plain_text(screen_text(screen, language, content)) for screen in screens))
+                     for heading, screens in document.sections)
+    subtitle = content.text("report_date", language, date=date) if date else ""
+    report = Report(plain_text(screen_text(document.title, language, content)), subtitle, sections, groups, legend,
+                    content.text("report_footer", language))
+    return render_report, (report,), {}
 
 
 def run_job(job: tuple[Callable[..., bytes], tuple, dict]) -> bytes:

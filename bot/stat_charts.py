@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 DPI = 150
 COLOUR, TARGET = "#1f6feb", "#d29922"
+MANY = 12  # more bars than this get sparse labels
 
 
 def render_bars(kind: str, labels: Sequence[str], values: Sequence[float | None],
@@ -38,6 +39,11 @@ def render_bars(kind: str, labels: Sequence[str], values: Sequence[float | None]
         axes.set_xticks(range(0, len(labels), 3))
         axes.set_xticklabels([labels[i] for i in range(0, len(labels), 3)], fontsize=7)
         axes.set_ylim(bottom=0)
+    elif len(labels) > MANY:  # e.g. one bar per question: every third label, upright
+        axes.bar(positions, numbers, color=COLOUR)
+        axes.set_xticks(range(0, len(labels), 3))
+        axes.set_xticklabels([labels[i] for i in range(0, len(labels), 3)], fontsize=7)
+        axes.set_xlim(-1, len(labels))
     else:
         axes.bar(positions, numbers, color=COLOUR)
         axes.set_xticks(range(len(labels)))

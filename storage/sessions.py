@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ class AssessmentRecord:
     cursor: int
     started_at: str
     completed_at: str | None = None
+    version: int = 1  # of the question set it is taken with
 
 
 @dataclass
@@ -42,6 +44,7 @@ class CompletedRecord:
     id: int
     completed_at: str
     answers: dict[str, int | None]
+    version: int = 1
 
 
 @dataclass
@@ -87,7 +90,7 @@ class SessionStore:
         if open_row is not None:
             session.assessment = AssessmentRecord(
                 open_row["id"], open_row["status"], open_row["cursor"], open_row["started_at"],
-                open_row["completed_at"],
+                open_row["completed_at"], open_row["version"],
             )
             session.answers = {
                 r["question_id"]: r["value"]
@@ -102,11 +105,11 @@ class SessionStore:
     def completed(self, user_id: int, limit: int | None = None) -> list[CompletedRecord]:
         """The user's completed assessments with their answers, latest first."""
         rows = list(self._query(
-            "select id, completed_at from assessments where user_id = ? and status = 'completed' "
+            "select id, completed_at, version from assessments where user_id = ? and status = 'completed' "
             "order by completed_at desc, id desc" + (" limit ?" if limit else ""),
             [user_id, limit] if limit else [user_id],
         ))
-        records = {row["id"]: CompletedRecord(row["id"], row["completed_at"], {}) for row in rows}
+        records = {row["id"]: CompletedRecord(row["id"], row["completed_at"], {}, row["version"]) for row in rows}
         if records:
             marks = ",".join("?" * len(records))
             for row in self._query(
@@ -147,10 +150,10 @@ class SessionStore:
                 # introspect the schema on each call)
                 if assessment.id is None:
                     assessment.id = self.db.execute(
-                        "insert into assessments (user_id, status, cursor, started_at, completed_at) "
-                        "values (?, ?, ?, ?, ?)",
+                        "insert into assessments (user_id, status, cursor, started_at, completed_at, version) "
+                        "values (?, ?, ?, ?, ?, ?)",
                         [user.id, assessment.status, assessment.cursor, assessment.started_at,
-                         assessment.completed_at]).lastrowid
+                         assessment.completed_at, assessment.version]).lastrowid
                 else:
                     self.db.execute(
                         "update assessments set status = ?, cursor = ?, completed_at = ? where id = ?",
@@ -174,6 +177,15 @@ class SessionStore:
 
     def started_at(self, assessment_id: int) -> str:
         return next(self._query("select started_at from assessments where id = ?", [assessment_id]))["started_at"]
+
+    def text_context(self, user_id: int) -> dict | None:
+        """Where the user's next free text goes, as they chose it (None: nowhere in particular)."""
+        row = self.db.execute("select text_context from users where id = ?", [user_id]).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
+
+    def set_text_context(self, user_id: int, context: dict | None) -> None:
+        self.db.execute("update users set text_context = ? where id = ?",
+                        [json.dumps(context, ensure_ascii=False) if context else None, user_id])
 
     def language_of(self, user_id: int) -> str | None:
         row = next(self._query("select language from users where id = ?", [user_id]), None)

@@ -1,8 +1,11 @@
-"""Content: counts from the source document, both languages complete, faults named."""
+"""Content: counts from the source document, depth of coaching, both languages complete,
+our own words, faults named."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -11,20 +14,30 @@ import yaml
 
 from bot.content import CONTENT_DIR, LANGUAGES, ContentError, load_content, placeholders
 
-
-def test_sections_have_the_counts_of_the_profile(content):
-    sections = Counter(q.section for q in content.questions)
-    assert sections == {"role": 12, "level": 3, "competency": 28}
-    assert content.total == 43
-    assert Counter(q.scale for q in content.questions if q.section == "role") == {"leider": 5, "manager": 7}
-    assert [q.id for q in content.questions if q.section == "level"] == ["richten", "inrichten", "verrichten"]
-    groups = Counter(q.group for q in content.questions if q.section == "competency")
-    assert groups == {"business": 7, "vaktechnisch": 4, "gedrag": 17}
+SOURCE = Path(__file__).parent / "data" / "source-it-regisseur.txt"  # the source document (Dutch)
+SHARED_WORDS = 8  # no run of this many words may come from the source
 
 
-def test_competencies_are_grouped_in_order(content):
-    groups = [q.group for q in content.questions if q.section == "competency"]
-    assert groups == sorted(groups, key=list(content.groups).index)
+def test_every_question_set_has_the_order_of_the_contract(content):
+    for version, questions in content.question_sets.items():
+        assert questions.total == 43, version
+        kinds = Counter(q.kind for q in questions.questions)
+        assert kinds == {"leider": 5, "manager": 4, "pitfall": 3, "layer": 3, "competency": 28}, version
+        assert [q.id for q in questions.of_kind("layer")] == ["richten", "inrichten", "verrichten"]
+        groups = Counter(q.group for q in questions.of_kind("competency"))
+        assert groups == {"business": 7, "vaktechnisch": 4, "gedrag": 17}
+        assert [q.id for q in questions.of_kind("competency")] == [q.id for q in content.competencies]
+    current = [q.kind for q in content.current.questions]
+    assert current == ["leider"] * 5 + ["manager"] * 4 + ["pitfall"] * 3 + ["layer"] * 3 + ["competency"] * 28
+
+
+def test_every_scale_point_is_labelled_and_raters_have_a_third_person_statement(content):
+    for scale in content.current.scales.values():
+        assert sorted(scale) == [1, 2, 3, 4, 5]
+    for question in content.current.questions:
+        assert question.about is not None, question.id
+        for language in LANGUAGES:
+            assert question.about[language].count("{name}") == 1, (question.id, language)
 
 
 def _texts(node, path=""):
@@ -40,13 +53,17 @@ def _texts(node, path=""):
             yield from _texts(value, f"{path}[{index}]")
 
 
-@pytest.mark.parametrize("filename", ["questions.yaml", "coaching.yaml", "ui.yaml"])
+CONTENT_FILES = sorted(p.relative_to(CONTENT_DIR).as_posix() for p in CONTENT_DIR.rglob("*.yaml")
+                       if p.name != "scoring.yaml")
+
+
+@pytest.mark.parametrize("filename", CONTENT_FILES)
 def test_every_text_exists_in_both_languages_with_the_same_placeholders(filename):
     tree = yaml.safe_load((CONTENT_DIR / filename).read_text(encoding="utf-8"))
     texts = list(_texts(tree))
     assert texts, f"{filename} holds no texts"
     for path, text in texts:
-        assert set(text) == set(LANGUAGES), f"{filename}{path}: languages {sorted(text)}"
+        assert set(text) - {"band"} == set(LANGUAGES), f"{filename}{path}: languages {sorted(text)}"
         assert all(isinstance(text[lang], str) and text[lang].strip() for lang in LANGUAGES), f"{filename}{path}"
         assert placeholders(text["nl"]) == placeholders(text["en"]), f"{filename}{path}: placeholders differ"
 
@@ -58,11 +75,66 @@ def test_ui_texts_format_in_both_languages(content):
             assert content.text(key, language, **params)
 
 
+def _words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+    return re.findall(r"[\w']+", text)
+
+
+def _runs(words: list[str], size: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + size]) for i in range(len(words) - size + 1)}
+
+
+def test_no_sentence_of_eight_words_or_more_comes_from_the_source():
+    """Facts carry over from the source, sentences do not (case and punctuation ignored)."""
+    source = _runs(_words(SOURCE.read_text(encoding="utf-8")), SHARED_WORDS)
+    assert source
+    for filename in CONTENT_FILES:
+        for path, text in _texts(yaml.safe_load((CONTENT_DIR / filename).read_text(encoding="utf-8"))):
+            for language in LANGUAGES:
+                shared = _runs(_words(text[language]), SHARED_WORDS) & source
+                assert not shared, f"{filename}{path}.{language}: {' '.join(next(iter(shared)))}"
+
+
+def test_coaching_depth_for_every_competency(content):
+    assert set(content.coaching) == {q.id for q in content.competencies}
+    for competency, coaching in content.coaching.items():
+        bands = Counter(tip.band for tip in coaching.tips)
+        assert len(coaching.tips) >= 4 and bands["low"] >= 2 and bands["mid"] >= 2, competency
+        assert len(coaching.reflections) >= 4, competency
+        assert len(coaching.prompts) >= 2, competency
+        assert coaching.overuse["en"] and coaching.overuse["nl"], competency
+        assert len({tip.text["en"] for tip in coaching.tips}) == len(coaching.tips), competency
+        for question in coaching.reflections:  # open questions, not blaming ones
+            assert question["en"].rstrip().endswith("?"), (competency, question["en"])
+            assert not re.match(r"(why did you|can |do |did |is |are |have )", question["en"].lower()), question["en"]
+    assert list(content.archetypes) == ["it_regisseur", "leider", "manager", "vakspecialist"]
+    assert list(content.layers) == ["richten", "inrichten", "verrichten"]
+    assert set(content.pitfalls) == {q.pitfall for q in content.current.of_kind("pitfall")}
+
+
+def test_the_vakspecialist_text_claims_no_layer(content):
+    for language in LANGUAGES:
+        text = (content.archetypes["vakspecialist"].meaning[language] + content.archetypes["vakspecialist"].why[
+            language]).lower()
+        assert "verrichten" not in text and "operat" not in text
+
+
+def test_targets_and_weights_are_on_the_scale_and_explained(content):
+    assert set(content.scoring.targets) == set(content.scoring.weights) == {q.id for q in content.competencies}
+    assert all(1 <= target <= 5 for target in content.scoring.targets.values())
+    weights = content.scoring.weights
+    for heavier in ("bedrijfsstrategie", "verandermanagement", "mensen_meekrijgen", "resultaatgericht_sturen"):
+        assert weights[heavier] > 1, heavier
+    raw = (CONTENT_DIR / "scoring.yaml").read_text(encoding="utf-8")
+    for competency in yaml.safe_load(raw)["weights"]["overrides"]:  # each choice explained in a comment
+        above = raw[:raw.index(f"    {competency}:")].rstrip().splitlines()
+        assert above[-1].strip().startswith("#") or above[-2].strip().startswith("#"), competency
+
+
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
-    for path in CONTENT_DIR.glob("*.yaml"):
-        shutil.copy(path, tmp_path / path.name)
-    return tmp_path
+    shutil.copytree(CONTENT_DIR, tmp_path / "content", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return tmp_path / "content"
 
 
 def _edit(directory: Path, filename: str, old: str, new: str) -> None:
@@ -79,14 +151,14 @@ def test_a_missing_language_is_named_with_file_and_key(content_copy):
 
 
 def test_an_unknown_key_is_named(content_copy):
-    _edit(content_copy, "questions.yaml", "  - id: richten\n", "  - id: richten\n    colour: blue\n")
-    with pytest.raises(ContentError, match=r"questions\.yaml: levels\[\]\.colour: unknown key"):
+    _edit(content_copy, "questions_v2.yaml", "  - id: richten\n", "  - id: richten\n    colour: blue\n")
+    with pytest.raises(ContentError, match=r"questions_v2\.yaml: layers\[\]\.colour: unknown key"):
         load_content(content_copy)
 
 
-def test_a_duplicate_id_is_named(content_copy):
-    _edit(content_copy, "questions.yaml", "  - id: inrichten\n", "  - id: richten\n")
-    with pytest.raises(ContentError, match=r"questions\.yaml: questions\.richten: duplicate id"):
+def test_a_question_out_of_order_is_named(content_copy):
+    _edit(content_copy, "questions_v2.yaml", "  - id: inrichten\n", "  - id: richten\n")
+    with pytest.raises(ContentError, match=r"questions_v2\.yaml: layers\.richten: expected inrichten here"):
         load_content(content_copy)
 
 
@@ -102,26 +174,10 @@ def test_differing_placeholders_are_named(content_copy):
         load_content(content_copy)
 
 
-def test_coaching_content_for_every_competency(content):
-    assert set(content.coaching) == {q.id for q in content.competencies}
-    for competency, coaching in content.coaching.items():
-        assert len(coaching.tips) >= 3, competency
-        assert len(coaching.reflections) >= 2, competency
-        assert len(coaching.prompts) >= 2, competency
-        assert len({tip["en"] for tip in coaching.tips}) == len(coaching.tips), competency
-    assert list(content.archetypes) == ["it_regisseur", "leider", "manager", "vakspecialist"]
-    assert list(content.levels) == [q.id for q in content.questions if q.section == "level"]
-
-
-def test_a_competency_without_enough_tips_is_refused(content_copy):
-    path = content_copy / "coaching.yaml"
+def test_a_competency_without_two_tips_for_a_score_band_is_refused(content_copy):
+    path = content_copy / "coaching" / "gedrag.yaml"
     tree = yaml.safe_load(path.read_text(encoding="utf-8"))
-    tree["competencies"]["leiderschap"]["tips"] = tree["competencies"]["leiderschap"]["tips"][:2]
+    tree["leiderschap"]["tips"] = [tip for tip in tree["leiderschap"]["tips"] if tip["band"] == "mid"]
     path.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ContentError, match=r"coaching\.yaml: competencies\.leiderschap\.tips: expected a list"):
+    with pytest.raises(ContentError, match=r"gedrag\.yaml: leiderschap\.tips: at least 2 tips for band low"):
         load_content(content_copy)
-
-
-def test_every_target_is_on_the_scale(content):
-    assert set(content.scoring.targets) == {q.id for q in content.competencies}
-    assert all(1 <= target <= 5 for target in content.scoring.targets.values())

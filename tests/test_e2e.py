@@ -121,7 +121,7 @@ def test_a_full_assessment_over_http(server, bots, tmp_path):
         wait_question(server, user, n)
         server.tap(user, str(n % 5 + 1))
     server.wait_for(lambda: any(m.kind == "photo" for m in server.messages(user)), timeout=30)
-    server.wait_for(lambda: any("development points" in m.text for m in server.messages(user)), timeout=30)
+    server.wait_for(lambda: any("Start here" in m.text for m in server.messages(user)), timeout=30)
     assert len(stored(bot.db, user)) == TOTAL
     assert bot.stop() == 0
     assert "stopped cleanly" in bot.logs()

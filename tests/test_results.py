@@ -1,4 +1,5 @@
-"""Results through the real Application: chart, archetype, level, gaps with tips, retake, more."""
+"""The result, phone first, through the real Application: the profiles of PRODUCT.md, what
+arrives unasked (at most ~1,200 characters and a chart), the buttons, retake, versions."""
 
 from __future__ import annotations
 
@@ -7,14 +8,24 @@ import struct
 
 import pytest
 
+from bot.flows import results
 from bot.flows.scoring import score
+from bot.render import screen_text, split_message
 from telegram_doubles.fake_api import TelegramUser, parse_html
 from tests.test_telegram import onboard
+
+UNASKED_LIMIT = 1200  # characters of text that arrive after the last answer, in all
 
 
 async def answer_all(user: TelegramUser, content, value_of) -> None:
     for index in range(content.total):
         await user.tap(str(value_of(index)))
+
+
+def by_kind(content, values: dict[str, int]):
+    """A value per question index from a value per kind (leider, manager, pitfall, layer, competency)."""
+    kinds = {q.index: q.kind for q in content.questions}
+    return lambda index: values[kinds[index]]
 
 
 def photo_calls(harness, user):
@@ -25,39 +36,82 @@ def archetype_name(content, archetype, language="en"):
     return content.archetypes[archetype].name[language]
 
 
-@pytest.mark.parametrize("value, archetype", [(1, "vakspecialist"), (5, "it_regisseur")])
-async def test_a_full_assessment_ends_with_a_photo_and_a_result_within_limits(harness, content, value, archetype):
-    user = harness.user(1100 + value)
-    await onboard(user, content)
-    await answer_all(user, content, lambda i: value)
-    photos = [m for m in user.messages() if m.kind == "photo"]
-    assert len(photos) == 1 and len(photos[0].text) <= 1024
-    texts = "\n".join(m.text for m in user.messages() if m.kind == "text")
-    assert archetype_name(content, archetype) in texts
-    for call in harness.api.calls:
-        assert len(call.params.get("text", "")) <= 4096
-    if value == 1:  # every competency is a development point: the top ones with tips and a reflection
-        first = content.competencies[0].id
-        assert content.coaching[first].tips[0]["en"] in texts
-        assert content.coaching[first].reflections[0]["en"] in texts
-    png = next(iter(photo_calls(harness, user)[0].params["files"].values()))
-    width, height = png_size(png)
-    assert width == height and 600 <= width <= 1280
+def unasked(user: TelegramUser, before: int) -> list:
+    """The messages that changed or arrived with the last answer (the question message became
+    "done", then the chart and the summary)."""
+    return user.messages()[before - 1:]
 
 
-async def test_archetype_numbers_and_level_are_shown(harness, content):
+PROFILES = {  # PRODUCT.md / the issue's worked examples: (values by kind, archetype, watch-outs, flat)
+    "regisseur": ({"leider": 5, "manager": 5, "pitfall": 1, "layer": 4, "competency": 4}, "it_regisseur", 0, True),
+    "leider": ({"leider": 5, "manager": 2, "pitfall": 1, "layer": 3, "competency": 3}, "leider", 0, True),
+    "manager": ({"leider": 2, "manager": 5, "pitfall": 1, "layer": 3, "competency": 3}, "manager", 0, True),
+    "all 1": ({"leider": 1, "manager": 1, "pitfall": 1, "layer": 1, "competency": 1}, "vakspecialist", 0, True),
+    "all 5": ({"leider": 5, "manager": 5, "pitfall": 5, "layer": 5, "competency": 5}, "it_regisseur", 3, True),
+    "all 4": ({"leider": 4, "manager": 4, "pitfall": 4, "layer": 4, "competency": 4}, "it_regisseur", 3, True),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+@pytest.mark.parametrize("profile", list(PROFILES))
+async def test_the_profiles_and_a_short_result_that_fits_a_phone(harness, content, profile, language):
+    values, archetype, watch_outs, flat = PROFILES[profile]
+    user = harness.user(1100 + list(PROFILES).index(profile) * 2 + (language == "nl"), language_code=language)
+    await onboard(user, content, "🇳🇱 Nederlands" if language == "nl" else "🇬🇧 English")
+    before = len(user.messages())
+    await answer_all(user, content, by_kind(content, values))
+    arrived = unasked(user, before)
+    text = "\n".join(m.text for m in arrived)
+    assert archetype_name(content, archetype, language) in text
+    assert sum(len(m.text) for m in arrived) <= UNASKED_LIMIT, text
+    assert [m.kind for m in arrived] == ["text", "photo", "text"]  # done, chart, summary
+    summary = arrived[-1]
+    warned = parse_html(content.text("watch_outs_count", language, count=watch_outs)).strip()
+    assert (warned in summary.text) == bool(watch_outs)
+    assert (content.text("btn_watch_outs", language) in summary.labels()) == bool(watch_outs)
+    if flat:  # nothing invented: the flat profile is named as such
+        await user.tap(content.text("btn_points", language))
+        assert parse_html(content.text("points_flat", language, note=content.flat_note[language],
+                                       heaviest="x")).split("\n")[0] in user.last().text
+    png = next(iter(photo_calls(harness, user)[-1].params["files"].values()))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+async def test_a_profile_with_gaps_starts_with_its_top_point_and_its_tips_fit_the_score(harness, content):
     user = harness.user(1201)
     await onboard(user, content)
-    values = {q.index: (5 if q.scale == "leider" else 2 if q.scale == "manager" else 3) for q in content.questions}
-    for q in content.questions:
-        if q.section == "level":
-            values[q.index] = {"richten": 4, "inrichten": 4, "verrichten": 2}[q.id]
+    competencies = [q.id for q in content.competencies]
+    low, mid = competencies[0], competencies[5]  # bedrijfsstrategie weighs most: it leads
+    values = {q.index: {"leider": 4, "manager": 2, "pitfall": 4, "layer": 3}.get(q.kind, 4) for q in content.questions}
+    values[content.by_id(low).index], values[content.by_id(mid).index] = 1, 3
+    for competency, target in content.scoring.targets.items():  # no other gaps: those at target 5 reach it
+        if target == 5:
+            values[content.by_id(competency).index] = 5
+    values[content.by_id("verrichten").index] = 5
     await answer_all(user, content, values.get)
-    text = "\n".join(m.text for m in user.messages())
-    assert archetype_name(content, "leider") in text
-    assert "Leader 5 · Manager 2" in text
-    assert "Directing + Organising" in text or (content.by_id("richten").name["en"] + " + "
-                                               + content.by_id("inrichten").name["en"]) in text
+    summary = user.last().text
+    assert archetype_name(content, "leider") in summary
+    assert content.names[low]["en"] in summary  # the start-here action names the top point …
+    assert content.layers["richten"].name["en"] in summary  # … and the layer to grow
+    await user.tap(content.text("btn_points", "en"))
+    points = user.last().text
+    assert all(tip["en"] in points for tip in content.coaching[low].tips_for("low")[:2])
+    assert all(tip["en"] in points for tip in content.coaching[mid].tips_for("mid")[:2])
+    assert not any(tip["en"] in points for tip in content.coaching[low].tips_for("mid"))
+    await user.tap(content.text("btn_watch_outs", "en"))
+    assert all(content.pitfalls[p].tip["en"] in user.last().text for p in content.pitfalls)
+    await user.tap(content.text("btn_all_scores", "en"))
+    assert all(content.names[c]["en"] in user.last().text for c in competencies)
+
+
+async def test_strengths_come_with_a_note_on_overusing_them(harness, content):
+    user = harness.user(1202)
+    await onboard(user, content)
+    strong = content.competencies[3].id
+    await answer_all(user, content, lambda i: 5 if i == content.by_id(strong).index else 3)
+    await user.tap(content.text("btn_strengths", "en"))
+    assert content.names[strong]["en"] in user.last().text
+    assert content.coaching[strong].overuse["en"] in user.last().text
 
 
 async def test_the_same_answers_give_the_same_result_in_dutch_and_english(harness, content):
@@ -73,8 +127,8 @@ async def test_the_same_answers_give_the_same_result_in_dutch_and_english(harnes
     by_user = {uid: {q: v for u, q, v in rows if u == uid} for uid in (1301, 1302)}
     assert by_user[1301] == by_user[1302]
     result = score(by_user[1301], content)
-    assert archetype_name(content, result.archetype, "nl") in "\n".join(m.text for m in dutch.messages())
-    assert archetype_name(content, result.archetype, "en") in "\n".join(m.text for m in english.messages())
+    assert archetype_name(content, result.archetype, "nl") in dutch.last().text
+    assert archetype_name(content, result.archetype, "en") in english.last().text
 
 
 async def test_result_command_shows_the_latest_result_again(harness, content):
@@ -86,22 +140,7 @@ async def test_result_command_shows_the_latest_result_again(harness, content):
     before = len(photo_calls(harness, user))
     await user.send("/result")
     assert len(photo_calls(harness, user)) == before + 1
-    assert archetype_name(content, "vakspecialist") in "\n".join(m.text for m in user.messages()[-4:])
-
-
-async def test_more_tips_and_full_list(harness, content):
-    user = harness.user(1501)
-    await onboard(user, content)
-    await answer_all(user, content, lambda i: 3)
-    seen = len(user.messages())
-    await user.tap(content.text("btn_more_tips", "en"))
-    shown = "\n".join(m.text for m in user.messages()[seen:])
-    gap = content.competencies[0].id  # all gaps equal: the first in content order leads
-    assert all(tip["en"] in shown for tip in content.coaching[gap].tips)
-    seen = len(user.messages())
-    await user.tap(content.text("btn_full_list", "en"))
-    full = "\n".join(m.text for m in user.messages()[seen:])
-    assert all(q.name["en"] in full for q in content.competencies)
+    assert archetype_name(content, "vakspecialist") in user.last().text
 
 
 async def test_retake_shows_the_change_since_last_time_and_a_chart_with_both(harness, content):
@@ -109,48 +148,48 @@ async def test_retake_shows_the_change_since_last_time_and_a_chart_with_both(har
     await onboard(user, content)
     await answer_all(user, content, lambda i: 2)
     await user.send("/retake")
-    assert content.text("retake_started", "en") in [m.text for m in user.messages()[-2:]]
-    first_competency = content.competencies[0]
-    await answer_all(user, content, lambda i: 4 if i == first_competency.index else 2)
-    text = "\n".join(m.text for m in user.messages()[-5:])
-    assert f"{first_competency.name['en']}: 2 → 4" in text
-    assert "1 up · 0 down" in text
+    first = content.competencies[0]
+    await answer_all(user, content, lambda i: 4 if i == first.index else 2)
+    assert parse_html(content.text("changes_count", "en", up=1, down=0)).strip() in user.last().text
     assert photo_calls(harness, user)[-1].params["caption"] == content.text("result_chart_compared", "en")
+    await user.tap(content.text("btn_all_scores", "en"))
+    assert f"{first.name['en']}: 4 / 4" in user.last().text and "⬆️" in user.last().text
     with sqlite3.connect(harness.db_path) as conn:
-        assert conn.execute("select status from assessments where user_id = ? order by id",
-                            [user.id]).fetchall() == [("completed",), ("completed",)]
+        assert conn.execute("select status, version from assessments where user_id = ? order by id",
+                            [user.id]).fetchall() == [("completed", content.version)] * 2
 
 
-async def test_retake_during_an_assessment_asks_first(harness, content):
+async def test_a_version_1_assessment_stays_viewable_and_retake_compares_by_competency(harness, content):
+    """An assessment taken with question set 1 before v2: shown with today's rules, compared by competency."""
     user = harness.user(1701)
-    await onboard(user, content)
-    for _ in range(5):
-        await user.tap("3")
-    await user.send("/retake")
-    await user.tap(content.text("btn_continue", "en"))
-    assert user.last().text.startswith("6/43")
-    await user.send("/retake")
-    await user.tap(content.text("btn_start_over", "en"))
-    assert user.last().text.startswith("1/43")
+    await onboard(user, content)  # an open v2 assessment; replace it by a completed v1 one
+    v1 = content.questions_of(1)
     with sqlite3.connect(harness.db_path) as conn:
-        assert conn.execute("select status from assessments where user_id = ? order by id",
-                            [user.id]).fetchall() == [("abandoned",), ("in_progress",)]
+        conn.execute("update assessments set status = 'completed', cursor = 43, completed_at = '2026-06-01T10:00:00+00:00', "
+                     "version = 1 where user_id = ?", [user.id])
+        assessment = conn.execute("select id from assessments where user_id = ?", [user.id]).fetchone()[0]
+        conn.executemany("insert into answers (assessment_id, question_id, value, answered_at) values (?, ?, ?, 'x')",
+                         [(assessment, q.id, 2) for q in v1.questions])
+        conn.execute("update users set flow_state = 'completed' where id = ?", [user.id])
+    await user.send("/result")
+    assert archetype_name(content, "vakspecialist") in user.last().text
+    await user.send("/retake")
+    first = content.competencies[0]
+    await answer_all(user, content, lambda i: 4 if i == first.index else 2)
+    assert parse_html(content.text("changes_count", "en", up=1, down=0)).strip() in user.last().text
 
 
 async def test_too_few_role_answers_offers_to_complete_them(harness, content):
     user = harness.user(1801)
     await onboard(user, content)
     for question in content.questions:
-        await user.tap("Skip" if question.section == "role" else "4")
-    assert parse_html(content.text("btn_complete_missing", "en")) in user.last().labels() or any(
-        content.text("btn_complete_missing", "en") in m.labels() for m in user.messages()[-4:])
+        await user.tap("Skip" if question.kind in ("leider", "manager") else "4")
+    assert content.text("btn_complete_missing", "en") in user.last().labels()
     await user.tap(content.text("btn_complete_missing", "en"))
-    roles = [q for q in content.questions if q.section == "role"]
-    for question in roles:
+    for question in [q for q in content.questions if q.kind in ("leider", "manager")]:
         assert user.last().text.startswith(f"{question.index + 1}/43"), user.last().text
         await user.tap("5")
-    text = "\n".join(m.text for m in user.messages()[-5:])
-    assert archetype_name(content, "it_regisseur") in text
+    assert archetype_name(content, "it_regisseur") in user.last().text
     with sqlite3.connect(harness.db_path) as conn:
         assert conn.execute("select status from assessments").fetchall() == [("completed",)]
         assert conn.execute("select count(*), count(value) from answers").fetchone() == (43, 43)
@@ -161,27 +200,15 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_chart_png_of_the_result(content):
-    from bot.flows.results import chart
-    from bot.render import chart_png
-
-    result = score({q.id: 3 for q in content.questions}, content)
-    png = chart_png(chart(content, result, result), "nl", content)
-    width, height = png_size(png)
-    assert width == height and 600 <= width <= 1280
-
-
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("pattern", [lambda i: 1, lambda i: 3, lambda i: 5, lambda i: (i * 7) % 5 + 1, lambda i: None])
 def test_every_result_screen_fits_telegram_in_both_languages(content, language, pattern):
-    from bot.flows import results
-    from bot.render import split_message, screen_text
-
     answers = {q.id: pattern(q.index) for q in content.questions}
     current = score(answers, content)
     previous = score({q.id: 3 for q in content.questions}, content)
     screens = results.result_screens(content, current, previous) + [
-        results.more_tips(content, current), results.full_list(content, current, previous)]
+        results.points(content, current), results.strengths(content, current),
+        results.watch_outs(content, current), results.all_scores(content, current, previous)]
     for screen in screens:
         text = screen_text(screen, language, content)
         if screen.chart is not None:

@@ -1,14 +1,19 @@
-"""Content catalogs (questions, coaching texts, UI texts, scoring rules) as validated data.
+"""Content catalogs (question sets, competencies, coaching, profiles, UI texts, scoring rules)
+as validated data.
 
-Every user-visible text is a mapping ``{nl: ..., en: ...}``. :func:`load_content` checks
-the files and raises :class:`ContentError` naming the file and the key of the first fault.
+Every user-visible text is a mapping ``{nl: ..., en: ...}``. :func:`load_content` checks the
+files and raises :class:`ContentError` naming the file and the key of the first fault.
+
+Question sets are versioned (``questions_v<N>.yaml``): an assessment keeps the version it was
+taken with; new ones use the newest. Competency ids, names and groups are shared by all
+versions (``competencies.yaml``), so results compare across versions by competency.
 """
 
 from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -18,6 +23,13 @@ import yaml
 CONTENT_DIR = Path(__file__).parent
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
+RATINGS = (1, 2, 3, 4, 5)
+ROLE_KINDS = {"leider": 5, "manager": 4, "pitfall": 3}  # statements of each kind, in this order (v2)
+LAYERS = ("richten", "inrichten", "verrichten")
+ARCHETYPES = ("it_regisseur", "leider", "manager", "vakspecialist")
+PITFALLS = ("vision_of_other", "little_leading", "inside_out")
+BANDS = ("low", "mid")  # tips for a self-rating of 1-2, and of 3 (or 4 short of a target of 5)
+MIN_TIPS_PER_BAND, MIN_REFLECTIONS, MIN_PROMPTS = 2, 4, 2
 
 Localized = dict[str, str]
 
@@ -28,36 +40,85 @@ class ContentError(ValueError):
 
 @dataclass(frozen=True)
 class Question:
-    """One of the statements the manager rates 1..5, in asking order."""
+    """One statement the manager rates 1..5, in asking order within its question set."""
 
     index: int
     id: str
-    section: str  # role | level | competency
+    section: str  # role | layer | competency
+    kind: str  # leider | manager | pitfall (roles); layer; competency
     statement: Localized
-    scale: str | None = None  # leider | manager (role statements)
-    group: str | None = None  # competency group id
+    scale: str  # id of the set's scale whose labels are shown
+    about: Localized | None = None  # the same behaviour in the third person ({name}), for raters
+    pitfall: str | None = None
+    group: str | None = None
     name: Localized | None = None
     description: Localized | None = None
+
+
+@dataclass(frozen=True)
+class QuestionSet:
+    version: int
+    questions: tuple[Question, ...]
+    scales: dict[str, dict[int, Localized]]
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    def question(self, index: int) -> Question:
+        return self.questions[index]
+
+    @cached_property
+    def _index(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    def by_id(self, question_id: str) -> Question | None:
+        return self._index.get(question_id)
+
+    def of_kind(self, kind: str) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.kind == kind)
+
+
+@dataclass(frozen=True)
+class Tip:
+    band: str  # low | mid
+    text: Localized
 
 
 @dataclass(frozen=True)
 class Coaching:
     """Coaching texts for one competency."""
 
-    low: Localized
-    high: Localized
-    tips: tuple[Localized, ...]
+    tips: tuple[Tip, ...]
     reflections: tuple[Localized, ...]
+    overuse: Localized
     prompts: tuple[Localized, ...]
+
+    def tips_for(self, band: str) -> tuple[Localized, ...]:
+        return tuple(tip.text for tip in self.tips if tip.band == band)
 
 
 @dataclass(frozen=True)
-class Profile:
-    """What an archetype or a 9-cell level means and the next step towards IT Regisseur."""
-
+class Archetype:
+    name: Localized
+    why: Localized  # one line; {leider} {manager} {threshold}
     meaning: Localized
-    next_step: Localized
-    name: Localized | None = None
+    start_here: Localized  # {layer} {competency}
+    start_here_flat: Localized  # {competency} ({layer} optional)
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: Localized
+    meaning: Localized
+    weight: Localized  # said when the person's weight lies here
+    grow: Localized  # advice when this layer is the weakest
+
+
+@dataclass(frozen=True)
+class Pitfall:
+    name: Localized
+    tip: Localized
 
 
 @dataclass(frozen=True)
@@ -65,10 +126,14 @@ class Scoring:
     threshold: float
     min_leider: int
     min_manager: int
+    pitfall_from: int  # a pitfall rated at least this is a watch-out
     targets: dict[str, float]
+    weights: dict[str, float]
     min_gap: float
+    min_points: int  # development points completed to this many with relative ones
+    flat_spread: float  # competency scores spread less than this: a flat profile
+    points_shown: int
     strengths_shown: int
-    development_points_shown: int
     tips_shown: int
     max_focus: int
     checkin_times: tuple[str, ...]
@@ -79,36 +144,65 @@ class Scoring:
 
 @dataclass(frozen=True)
 class Content:
-    questions: tuple[Question, ...]
+    question_sets: dict[int, QuestionSet]
     groups: dict[str, Localized]
     ui: dict[str, Localized]
     scoring: Scoring
     coaching: dict[str, Coaching]
-    archetypes: dict[str, Profile]
-    levels: dict[str, Profile]
+    archetypes: dict[str, Archetype]
+    layers: dict[str, Layer]
+    pitfalls: dict[str, Pitfall]
+    flat_note: Localized
+    names: dict[str, Localized] = field(default_factory=dict)  # competency id -> name
+    descriptions: dict[str, Localized] = field(default_factory=dict)
+
+    @property
+    def version(self) -> int:
+        """The question set new assessments use."""
+        return max(self.question_sets)
+
+    @property
+    def current(self) -> QuestionSet:
+        return self.question_sets[self.version]
+
+    def questions_of(self, version: int | None) -> QuestionSet:
+        return self.question_sets.get(version or self.version, self.current)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return self.current.questions
 
     @property
     def competencies(self) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions if q.section == "competency")
+        return self.current.of_kind("competency")
+
+    @property
+    def levels(self) -> dict[str, Layer]:
+        """The three layers (richten, inrichten, verrichten)."""
+        return self.layers
 
     def by_id(self, question_id: str) -> Question:
-        return self._index[question_id]
-
-    @cached_property
-    def _index(self) -> dict[str, Question]:
-        return {q.id: q for q in self.questions}
+        """A question of the current set (competencies and layers exist in every set)."""
+        question = self.current.by_id(question_id)
+        if question is None:
+            raise KeyError(question_id)
+        return question
 
     @property
     def total(self) -> int:
-        return len(self.questions)
+        return self.current.total
 
     def question(self, index: int) -> Question:
-        return self.questions[index]
+        return self.current.question(index)
 
     def text(self, key: str, language: str, **params: Any) -> str:
         """The UI text ``key`` in ``language``, formatted with ``params``."""
         template = self.ui[key][language]
         return template.format(**params) if params else template
+
+    def localized(self, key: str, **params: Any) -> Localized:
+        """The UI text ``key`` in every language (e.g. a button label naming a person)."""
+        return {language: self.text(key, language, **params) for language in LANGUAGES}
 
 
 def placeholders(template: str) -> set[str]:
@@ -153,13 +247,14 @@ class _Reader:
             raise self.fail(key, "expected a mapping")
         unknown = set(value) - allowed
         if unknown:
-            raise self.fail(f"{key}.{sorted(unknown)[0]}", "unknown key")
+            raise self.fail(f"{key}.{sorted(map(str, unknown))[0]}", "unknown key")
         missing = required - set(value)
         if missing:
             raise self.fail(f"{key}.{sorted(missing)[0]}", "missing key")
         return value
 
-    def localized(self, value: Any, key: str, *, same_placeholders: bool = True) -> Localized:
+    def localized(self, value: Any, key: str, *, same_placeholders: bool = True,
+                  required: set[str] | None = None) -> Localized:
         if not isinstance(value, dict):
             raise self.fail(key, "expected a mapping of languages")
         for language in value:
@@ -174,7 +269,14 @@ class _Reader:
             for language in LANGUAGES[1:]:
                 if placeholders(value[language]) != expected:
                     raise self.fail(f"{key}.{language}", "placeholders differ between languages")
+            if required is not None and not required <= expected:
+                raise self.fail(key, f"needs the placeholders {sorted(required)}")
         return {language: value[language] for language in LANGUAGES}
+
+    def texts(self, value: Any, key: str, at_least: int) -> tuple[Localized, ...]:
+        if not isinstance(value, list) or len(value) < at_least:
+            raise self.fail(key, f"expected a list of at least {at_least}")
+        return tuple(self.localized(item, f"{key}[{i}]") for i, item in enumerate(value))
 
     def listed(self, key: str, expected: int | None = None) -> list:
         value = self.data.get(key) if isinstance(self.data, dict) else None
@@ -184,130 +286,212 @@ class _Reader:
             raise self.fail(key, f"expected {expected} items, found {len(value)}")
         return value
 
-    @staticmethod
-    def unique(ids: list[str], reader: "_Reader", key: str) -> None:
-        seen: set[str] = set()
-        for item_id in ids:
-            if item_id in seen:
-                raise reader.fail(f"{key}.{item_id}", "duplicate id")
-            seen.add(item_id)
 
-
-def _load_questions(directory: Path) -> tuple[tuple[Question, ...], dict[str, Localized]]:
-    reader = _Reader(directory, "questions.yaml")
-    reader.mapping(reader.data, "(top)", {"roles", "levels", "groups", "competencies"},
-                   {"roles", "levels", "groups", "competencies"})
+def _load_competencies(directory: Path) -> tuple[dict[str, Localized], list[tuple[str, str]],
+                                                  dict[str, Localized], dict[str, Localized]]:
+    """Groups, (competency id, group) in order, names and descriptions."""
+    reader = _Reader(directory, "competencies.yaml")
+    reader.mapping(reader.data, "(top)", {"groups", "competencies"}, {"groups", "competencies"})
     groups: dict[str, Localized] = {}
     for item in reader.listed("groups"):
         item = reader.mapping(item, "groups[]", {"id", "name"}, {"id", "name"})
-        if item["id"] in groups:
-            raise reader.fail(f"groups.{item['id']}", "duplicate id")
         groups[item["id"]] = reader.localized(item["name"], f"groups.{item['id']}.name")
-
-    questions: list[Question] = []
-    for item in reader.listed("roles"):
-        item = reader.mapping(item, "roles[]", {"id", "scale", "statement"},
-                              {"id", "scale", "statement"})
-        key = f"roles.{item['id']}"
-        if item["scale"] not in ("leider", "manager"):
-            raise reader.fail(f"{key}.scale", "must be leider or manager")
-        questions.append(Question(len(questions), item["id"], "role",
-                                  reader.localized(item["statement"], f"{key}.statement"),
-                                  scale=item["scale"]))
-    for item in reader.listed("levels", expected=3):
-        item = reader.mapping(item, "levels[]", {"id", "name", "statement"},
-                              {"id", "name", "statement"})
-        key = f"levels.{item['id']}"
-        questions.append(Question(len(questions), item["id"], "level",
-                                  reader.localized(item["statement"], f"{key}.statement"),
-                                  name=reader.localized(item["name"], f"{key}.name")))
+    order, names, descriptions = [], {}, {}
     for item in reader.listed("competencies"):
-        fields = {"id", "group", "name", "description", "statement"}
+        fields = {"id", "group", "name", "description"}
         item = reader.mapping(item, "competencies[]", fields, fields)
         key = f"competencies.{item['id']}"
         if item["group"] not in groups:
             raise reader.fail(f"{key}.group", f"unknown group {item['group']!r}")
-        questions.append(Question(
-            len(questions), item["id"], "competency",
-            reader.localized(item["statement"], f"{key}.statement"),
-            group=item["group"],
-            name=reader.localized(item["name"], f"{key}.name"),
-            description=reader.localized(item["description"], f"{key}.description"),
-        ))
-    _Reader.unique([q.id for q in questions], reader, "questions")
-    return tuple(questions), groups
+        if item["id"] in names:
+            raise reader.fail(key, "duplicate id")
+        order.append((item["id"], item["group"]))
+        names[item["id"]] = reader.localized(item["name"], f"{key}.name")
+        descriptions[item["id"]] = reader.localized(item["description"], f"{key}.description")
+    return groups, order, names, descriptions
+
+
+def _load_question_set(directory: Path, filename: str, competencies: list[tuple[str, str]],
+                       names: dict[str, Localized], descriptions: dict[str, Localized],
+                       layer_names: dict[str, Localized]) -> QuestionSet:
+    reader = _Reader(directory, filename)
+    top = {"version", "scales", "roles", "layers", "competencies"}
+    data = reader.mapping(reader.data, "(top)", top, top)
+    if not isinstance(data["version"], int) or filename != f"questions_v{data['version']}.yaml":
+        raise reader.fail("version", "must be the whole number in the file name")
+    scales: dict[str, dict[int, Localized]] = {}
+    for scale_id, scale in reader.mapping(data["scales"], "scales", set(data["scales"]), set()).items():
+        labels = reader.mapping(scale, f"scales.{scale_id}", {"labels"}, {"labels"})["labels"]
+        if not isinstance(labels, dict) or sorted(labels) != list(RATINGS):
+            raise reader.fail(f"scales.{scale_id}.labels", "every point 1..5 needs a label")
+        scales[scale_id] = {point: reader.localized(text, f"scales.{scale_id}.labels.{point}")
+                            for point, text in labels.items()}
+    questions: list[Question] = []
+
+    def scale_of(item: dict, key: str) -> str:
+        scale = item.get("scale", "share" if key.startswith("layers") else "behaviour")
+        if scale not in scales:
+            raise reader.fail(f"{key}.scale", f"unknown scale {scale!r}")
+        return scale
+
+    def about(item: dict, key: str) -> Localized | None:
+        if "about" not in item:
+            return None
+        return reader.localized(item["about"], f"{key}.about", required={"name"})
+
+    kinds: list[str] = []
+    for item in reader.listed("roles"):
+        fields = {"id", "kind", "pitfall", "scale", "statement", "about"}
+        item = reader.mapping(item, "roles[]", fields, {"id", "kind", "statement"})
+        key = f"roles.{item['id']}"
+        if item["kind"] not in ROLE_KINDS:
+            raise reader.fail(f"{key}.kind", f"must be one of {sorted(ROLE_KINDS)}")
+        if (item["kind"] == "pitfall") != (item.get("pitfall") in PITFALLS):
+            raise reader.fail(f"{key}.pitfall", f"a pitfall names one of {PITFALLS}, others none")
+        kinds.append(item["kind"])
+        questions.append(Question(len(questions), item["id"], "role", item["kind"],
+                                  reader.localized(item["statement"], f"{key}.statement"), scale_of(item, key),
+                                  about(item, key), pitfall=item.get("pitfall")))
+    for kind, count in ROLE_KINDS.items():
+        if kinds.count(kind) != count:
+            raise reader.fail("roles", f"expected {count} statements of kind {kind}")
+    layers = reader.listed("layers", expected=len(LAYERS))
+    for layer_id, item in zip(LAYERS, layers):
+        item = reader.mapping(item, "layers[]", {"id", "name", "scale", "statement", "about"}, {"id", "statement"})
+        key = f"layers.{item['id']}"
+        if item["id"] != layer_id:
+            raise reader.fail(key, f"expected {layer_id} here")
+        questions.append(Question(len(questions), layer_id, "layer", "layer",
+                                  reader.localized(item["statement"], f"{key}.statement"), scale_of(item, key),
+                                  about(item, key), name=layer_names[layer_id]))
+    items = reader.listed("competencies", expected=len(competencies))
+    for (competency_id, group), item in zip(competencies, items):
+        item = reader.mapping(item, "competencies[]", {"id", "scale", "statement", "about"}, {"id", "statement"})
+        key = f"competencies.{item['id']}"
+        if item["id"] != competency_id:
+            raise reader.fail(key, f"expected {competency_id} here (the order of competencies.yaml)")
+        questions.append(Question(len(questions), competency_id, "competency", "competency",
+                                  reader.localized(item["statement"], f"{key}.statement"), scale_of(item, key),
+                                  about(item, key), group=group, name=names[competency_id],
+                                  description=descriptions[competency_id]))
+    ids = [q.id for q in questions]
+    if len(set(ids)) != len(ids):
+        raise reader.fail("(top)", "a question id is used twice")
+    return QuestionSet(data["version"], tuple(questions), scales)
 
 
 def _load_ui(directory: Path) -> dict[str, Localized]:
-    reader = _Reader(directory, "ui.yaml")
-    if not isinstance(reader.data, dict):
-        raise reader.fail("(top)", "expected a mapping")
-    return {key: reader.localized(value, key) for key, value in reader.data.items()}
+    """Every ``ui*.yaml`` (texts by area); a key may be in one file only."""
+    ui: dict[str, Localized] = {}
+    for path in sorted(directory.glob("ui*.yaml")):
+        reader = _Reader(directory, path.name)
+        if not isinstance(reader.data, dict):
+            raise reader.fail("(top)", "expected a mapping")
+        for key, value in reader.data.items():
+            if key in ui:
+                raise reader.fail(key, "already given in another ui file")
+            ui[key] = reader.localized(value, key)
+    return ui
 
 
-MIN_TIPS, MIN_REFLECTIONS, MIN_PROMPTS = 3, 2, 2
-ARCHETYPES = ("it_regisseur", "leider", "manager", "vakspecialist")
-
-
-def _load_coaching(directory: Path, questions: tuple[Question, ...]) -> tuple[
-        dict[str, Coaching], dict[str, Profile], dict[str, Profile]]:
-    reader = _Reader(directory, "coaching.yaml")
-    reader.mapping(reader.data, "(top)", {"competencies", "archetypes", "levels"},
-                   {"competencies", "archetypes", "levels"})
-    competency_ids = [q.id for q in questions if q.section == "competency"]
-    raw = reader.mapping(reader.data["competencies"], "competencies", set(competency_ids), set(competency_ids))
-
-    def texts(value: object, key: str, at_least: int) -> tuple[Localized, ...]:
-        if not isinstance(value, list) or len(value) < at_least:
-            raise reader.fail(key, f"expected a list of at least {at_least}")
-        return tuple(reader.localized(item, f"{key}[{i}]") for i, item in enumerate(value))
-
+def _load_coaching(directory: Path, competency_ids: list[str]) -> dict[str, Coaching]:
     coaching: dict[str, Coaching] = {}
-    fields = {"low", "high", "tips", "reflections", "prompts"}
-    for competency_id in competency_ids:
-        key = f"competencies.{competency_id}"
-        item = reader.mapping(raw[competency_id], key, fields, fields)
-        coaching[competency_id] = Coaching(
-            low=reader.localized(item["low"], f"{key}.low"),
-            high=reader.localized(item["high"], f"{key}.high"),
-            tips=texts(item["tips"], f"{key}.tips", MIN_TIPS),
-            reflections=texts(item["reflections"], f"{key}.reflections", MIN_REFLECTIONS),
-            prompts=texts(item["prompts"], f"{key}.prompts", MIN_PROMPTS),
-        )
-
-    def profiles(section: str, ids: list[str], named: bool) -> dict[str, Profile]:
-        raw_section = reader.mapping(reader.data[section], section, set(ids), set(ids))
-        fields = {"meaning", "next_step"} | ({"name"} if named else set())
-        result = {}
-        for profile_id in ids:
-            key = f"{section}.{profile_id}"
-            item = reader.mapping(raw_section[profile_id], key, fields, fields)
-            result[profile_id] = Profile(
-                meaning=reader.localized(item["meaning"], f"{key}.meaning"),
-                next_step=reader.localized(item["next_step"], f"{key}.next_step"),
-                name=reader.localized(item["name"], f"{key}.name") if named else None,
+    for path in sorted((directory / "coaching").glob("*.yaml")):
+        reader = _Reader(directory / "coaching", path.name)
+        if not isinstance(reader.data, dict):
+            raise reader.fail("(top)", "expected a mapping of competencies")
+        for competency_id, item in reader.data.items():
+            if competency_id not in competency_ids:
+                raise reader.fail(str(competency_id), "unknown competency")
+            if competency_id in coaching:
+                raise reader.fail(competency_id, "given in two files")
+            fields = {"tips", "reflections", "overuse", "prompts"}
+            item = reader.mapping(item, competency_id, fields, fields)
+            tips = []
+            for number, tip in enumerate(item["tips"] if isinstance(item["tips"], list) else []):
+                key = f"{competency_id}.tips[{number}]"
+                tip = reader.mapping(tip, key, {"band", *LANGUAGES}, {"band", *LANGUAGES})
+                if tip["band"] not in BANDS:
+                    raise reader.fail(f"{key}.band", f"must be one of {BANDS}")
+                tips.append(Tip(tip["band"], reader.localized({k: tip[k] for k in LANGUAGES}, key)))
+            for band in BANDS:
+                if sum(tip.band == band for tip in tips) < MIN_TIPS_PER_BAND:
+                    raise reader.fail(f"{competency_id}.tips", f"at least {MIN_TIPS_PER_BAND} tips for band {band}")
+            coaching[competency_id] = Coaching(
+                tips=tuple(tips),
+                reflections=reader.texts(item["reflections"], f"{competency_id}.reflections", MIN_REFLECTIONS),
+                overuse=reader.localized(item["overuse"], f"{competency_id}.overuse"),
+                prompts=reader.texts(item["prompts"], f"{competency_id}.prompts", MIN_PROMPTS),
             )
-        return result
+    missing = [c for c in competency_ids if c not in coaching]
+    if missing:
+        raise ContentError(f"coaching/: {missing[0]}: no coaching texts")
+    return coaching
 
-    level_ids = [q.id for q in questions if q.section == "level"]
-    return coaching, profiles("archetypes", list(ARCHETYPES), True), profiles("levels", level_ids, False)
+
+def _load_profiles(directory: Path) -> tuple[dict[str, Archetype], dict[str, Layer], dict[str, Pitfall], Localized]:
+    reader = _Reader(directory, "profiles.yaml")
+    top = {"archetypes", "layers", "pitfalls", "flat"}
+    data = reader.mapping(reader.data, "(top)", top, top)
+    archetypes = {}
+    for archetype_id in ARCHETYPES:
+        key = f"archetypes.{archetype_id}"
+        fields = {"name", "why", "meaning", "start_here", "start_here_flat"}
+        item = reader.mapping(reader.mapping(data["archetypes"], "archetypes", set(ARCHETYPES), set(ARCHETYPES))
+                              [archetype_id], key, fields, fields)
+        archetypes[archetype_id] = Archetype(
+            reader.localized(item["name"], f"{key}.name"),
+            reader.localized(item["why"], f"{key}.why", required={"leider", "manager", "threshold"}),
+            reader.localized(item["meaning"], f"{key}.meaning"),
+            reader.localized(item["start_here"], f"{key}.start_here", required={"layer", "competency"}),
+            reader.localized(item["start_here_flat"], f"{key}.start_here_flat", required={"competency"}),
+        )
+    layers = {}
+    for layer_id in LAYERS:
+        key = f"layers.{layer_id}"
+        fields = {"name", "meaning", "weight", "grow"}
+        item = reader.mapping(reader.mapping(data["layers"], "layers", set(LAYERS), set(LAYERS))[layer_id],
+                              key, fields, fields)
+        layers[layer_id] = Layer(*(reader.localized(item[f], f"{key}.{f}") for f in ("name", "meaning", "weight", "grow")))
+    pitfalls = {}
+    for pitfall_id in PITFALLS:
+        key = f"pitfalls.{pitfall_id}"
+        item = reader.mapping(reader.mapping(data["pitfalls"], "pitfalls", set(PITFALLS), set(PITFALLS))[pitfall_id],
+                              key, {"name", "tip"}, {"name", "tip"})
+        pitfalls[pitfall_id] = Pitfall(reader.localized(item["name"], f"{key}.name"),
+                                       reader.localized(item["tip"], f"{key}.tip"))
+    flat = reader.mapping(data["flat"], "flat", {"note"}, {"note"})
+    return archetypes, layers, pitfalls, reader.localized(flat["note"], "flat.note")
 
 
-def _load_scoring(directory: Path, questions: tuple[Question, ...]) -> Scoring:
+def _number(reader: _Reader, value: Any, key: str, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise reader.fail(key, f"expected a number from {low} to {high}")
+    return float(value)
+
+
+def _load_scoring(directory: Path, competency_ids: list[str]) -> Scoring:
     reader = _Reader(directory, "scoring.yaml")
-    top = {"archetype", "targets", "development", "result", "limits", "plan"}
+    top = {"archetype", "pitfalls", "targets", "weights", "development", "result", "limits", "plan"}
     data = reader.mapping(reader.data, "(top)", top, top)
     archetype = reader.mapping(data["archetype"], "archetype", {"threshold", "min_answers"},
                                {"threshold", "min_answers"})
     minimum = reader.mapping(archetype["min_answers"], "archetype.min_answers", {"leider", "manager"},
                              {"leider", "manager"})
-    targets = reader.mapping(data["targets"], "targets", {"default", "overrides"}, {"default"})
-    competency_ids = {q.id for q in questions if q.section == "competency"}
-    overrides = targets.get("overrides") or {}
-    for competency_id in overrides:
-        if competency_id not in competency_ids:
-            raise reader.fail(f"targets.overrides.{competency_id}", "unknown competency")
-    development = reader.mapping(data["development"], "development", {"min_gap"}, {"min_gap"})
+    pitfalls = reader.mapping(data["pitfalls"], "pitfalls", {"watch_out_from"}, {"watch_out_from"})
+
+    def per_competency(section: str, low: float) -> dict[str, float]:
+        spec = reader.mapping(data[section], section, {"default", "overrides"}, {"default"})
+        overrides = spec.get("overrides") or {}
+        for competency_id, value in overrides.items():
+            if competency_id not in competency_ids:
+                raise reader.fail(f"{section}.overrides.{competency_id}", "unknown competency")
+            _number(reader, value, f"{section}.overrides.{competency_id}", low, 5)
+        default = _number(reader, spec["default"], f"{section}.default", low, 5)
+        return {c: float(overrides.get(c, default)) for c in competency_ids}
+
+    development = reader.mapping(data["development"], "development", {"min_gap", "min_points", "flat_spread"},
+                                 {"min_gap", "min_points", "flat_spread"})
     result = reader.mapping(data["result"], "result", {"strengths", "development_points", "tips_shown"},
                             {"strengths", "development_points", "tips_shown"})
     plan = reader.mapping(data["plan"], "plan", {"max_focus", "checkin_times"}, {"max_focus", "checkin_times"})
@@ -320,13 +504,17 @@ def _load_scoring(directory: Path, questions: tuple[Question, ...]) -> Scoring:
         if not isinstance(time, str) or not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", time):
             raise reader.fail(f"plan.checkin_times[{index}]", "expected HH:MM")
     return Scoring(
-        threshold=float(archetype["threshold"]),
+        threshold=_number(reader, archetype["threshold"], "archetype.threshold", 1, 5),
         min_leider=int(minimum["leider"]),
         min_manager=int(minimum["manager"]),
-        targets={q: float(overrides.get(q, targets["default"])) for q in sorted(competency_ids)},
+        pitfall_from=int(pitfalls["watch_out_from"]),
+        targets=per_competency("targets", 1),
+        weights=per_competency("weights", 0.1),
         min_gap=float(development["min_gap"]),
+        min_points=int(development["min_points"]),
+        flat_spread=float(development["flat_spread"]),
+        points_shown=int(result["development_points"]),
         strengths_shown=int(result["strengths"]),
-        development_points_shown=int(result["development_points"]),
         tips_shown=int(result["tips_shown"]),
         max_focus=int(plan["max_focus"]),
         checkin_times=tuple(plan["checkin_times"]),
@@ -339,10 +527,20 @@ def _load_scoring(directory: Path, questions: tuple[Question, ...]) -> Scoring:
 @cache
 def load_content(directory: Path = CONTENT_DIR) -> Content:
     """Load and validate every catalog in ``directory`` (once per process)."""
-    questions, groups = _load_questions(directory)
-    coaching, archetypes, levels = _load_coaching(directory, questions)
+    groups, competencies, names, descriptions = _load_competencies(directory)
+    archetypes, layers, pitfalls, flat_note = _load_profiles(directory)
+    layer_names = {layer_id: layer.name for layer_id, layer in layers.items()}
+    sets = {}
+    for path in sorted(directory.glob("questions_v*.yaml")):
+        question_set = _load_question_set(directory, path.name, competencies, names, descriptions, layer_names)
+        sets[question_set.version] = question_set
+    if not sets:
+        raise ContentError("questions_v<N>.yaml: no question set")
+    competency_ids = [c for c, _ in competencies]
     return Content(
-        questions=questions, groups=groups, ui=_load_ui(directory),
-        scoring=_load_scoring(directory, questions),
-        coaching=coaching, archetypes=archetypes, levels=levels,
+        question_sets=sets, groups=groups, ui=_load_ui(directory),
+        scoring=_load_scoring(directory, competency_ids),
+        coaching=_load_coaching(directory, competency_ids),
+        archetypes=archetypes, layers=layers, pitfalls=pitfalls, flat_note=flat_note,
+        names=names, descriptions=descriptions,
     )

@@ -7,18 +7,32 @@ and shows ``model.screens``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from transitions import EventData
-from transitions import Machine
 
-from bot.content import LANGUAGES, Content
-from bot.flows import results
+from bot.content import LANGUAGES, Content, QuestionSet
+from bot.flows import machine, results
+from bot.flows.effects import (
+    BeginAssessment,
+    CompleteAssessment,
+    Effect,
+    GiveConsent,
+    RecordAnswer,
+    ReopenLatest,
+)
 from bot.flows.screens import Choice, Screen
 from bot.flows.scoring import INSUFFICIENT, Result, score
 
 RATINGS = (1, 2, 3, 4, 5)
 _UNANSWERED = object()
+
+
+class Taken(NamedTuple):
+    """A completed assessment's answers and the version of the question set they answer."""
+
+    version: int
+    answers: dict[str, int | None]
 
 STATES = ["new", "intro", "language", "consent", "declined", "answering", "paused", "completing", "completed"]
 ANSWERING = ["answering", "paused"]
@@ -86,8 +100,9 @@ TRANSITIONS: list[dict[str, Any]] = [
      "conditions": "result_is_insufficient", "after": ["reopen_missing", "show_current"]},
     # Results
     {"trigger": "result", "source": "*", "dest": None, "after": "show_result"},
-    {"trigger": "more_tips", "source": "*", "dest": None, "conditions": "has_result", "after": "show_more_tips"},
-    {"trigger": "full_list", "source": "*", "dest": None, "conditions": "has_result", "after": "show_full_list"},
+    {"trigger": "report", "source": "*", "dest": None, "unless": "has_result", "after": "show_result"},
+    *[{"trigger": event, "source": "*", "dest": None, "conditions": "has_result", "after": f"show_{event}"}
+      for event in ("points", "strengths", "watch_outs", "all_scores", "report")],
     # Retake
     {"trigger": "retake", "source": ONBOARDING, "dest": "intro", "after": "show_intro"},
     {"trigger": "retake", "source": IN_PROGRESS, "dest": None, "after": "confirm_retake"},
@@ -115,22 +130,22 @@ class AssessmentModel:
         assessment_id: int | None = None,
         cursor: int = 0,
         answers: dict[str, int | None] | None = None,
-        history: list[dict[str, int | None]] | None = None,
+        history: list[Taken] | None = None,
+        version: int | None = None,
+        plan_focus: list[str] | None = None,
     ) -> None:
         self.content = content
+        self.version = version or content.version  # of the open assessment's question set
         self.state = state
         self.language = language
         self.consented = consented
         self.assessment_id = assessment_id
         self.cursor = cursor
         self.answers: dict[str, int | None] = dict(answers or {})
-        self.history = history or []  # answers of completed assessments, latest first
+        self.history = history or []  # completed assessments, latest first
+        self.plan_focus = plan_focus or []  # for the report
         self.screens: list[Screen] = []
-        self.changed: dict[str, int | None] = {}
-        self.started = False  # a new assessment begins with this event
-        self.reopened = False  # the latest completed assessment is opened again
-        self.consent_given = False
-        self.completed = False
+        self.effects: list[Effect] = []
 
     # --- conditions -------------------------------------------------------------------
     def known_language(self, event: EventData) -> bool:
@@ -158,7 +173,7 @@ class AssessmentModel:
         return value is None or value in RATINGS
 
     def is_last(self, event: EventData) -> bool:
-        return self.cursor == self.content.total - 1
+        return self.cursor == self.questions.total - 1
 
     def has_previous(self, event: EventData) -> bool:
         return self.cursor > 0
@@ -167,12 +182,12 @@ class AssessmentModel:
         return bool(self.history)
 
     def result_is_insufficient(self, event: EventData) -> bool:
-        return bool(self.history) and score(self.history[0], self.content).archetype == INSUFFICIENT
+        return bool(self.history) and self._score(self.history[0]).archetype == INSUFFICIENT
 
     def _next_missing(self, after: int) -> int | None:
         """The next role statement after ``after`` that has no rating."""
-        return next((q.index for q in self.content.questions
-                     if q.section == "role" and q.index > after and self.answers.get(q.id) is None), None)
+        return next((q.index for q in self.questions.questions
+                     if q.kind in ("leider", "manager") and q.index > after and self.answers.get(q.id) is None), None)
 
     def no_more_missing(self, event: EventData) -> bool:
         return self._next_missing(self.cursor) is None
@@ -184,34 +199,37 @@ class AssessmentModel:
     def record_consent(self, event: EventData) -> None:
         if not self.consented:
             self.consented = True
-            self.consent_given = True
+            self.effects.append(GiveConsent())
 
     def begin_first_assessment(self, event: EventData) -> None:
         if self.assessment_id is None:
             self.begin_assessment(event)
 
     def begin_assessment(self, event: EventData) -> None:
-        """A new assessment; one still open is abandoned by the caller (its answers stay stored)."""
-        self.started = True
+        """A new assessment, with the newest question set; one still open is abandoned by the
+        caller (its answers stay stored)."""
+        self.effects.append(BeginAssessment(self.content.version))
+        self.version = self.content.version
         self.assessment_id = None
         self.cursor = 0
         self.answers = {}
 
     def reopen_missing(self, event: EventData) -> None:
-        self.reopened = True
-        self.answers = dict(self.history[0])  # it stays the latest result while it is completed
+        self.effects.append(ReopenLatest())
+        self.version = self.history[0].version
+        self.answers = dict(self.history[0].answers)  # it stays the latest result while it is completed
         self.cursor = self._next_missing(-1) or 0
 
     def record_and_advance_missing(self, event: EventData) -> None:
         self._set_answer(self.cursor, event.kwargs.get("value"))
         self.screens.append(self._saved_notice(self.cursor, event.kwargs.get("value")))
         following = self._next_missing(self.cursor)
-        self.cursor = self.content.total if following is None else following
+        self.cursor = self.questions.total if following is None else following
 
     def _set_answer(self, index: int, value: int | None) -> None:
-        question_id = self.content.question(index).id
+        question_id = self.questions.question(index).id
         self.answers[question_id] = value
-        self.changed[question_id] = value
+        self.effects.append(RecordAnswer(question_id, value))
 
     def record_and_advance(self, event: EventData) -> None:
         """Store the answer; the pressed message becomes the next question (one send a tap)."""
@@ -221,14 +239,14 @@ class AssessmentModel:
         self.cursor += 1
 
     def complete(self, event: EventData) -> None:
-        self.completed = True
-        self.cursor = self.content.total
+        self.effects.append(CompleteAssessment())
+        self.cursor = self.questions.total
         self.screens.append(self._completed_screen(in_place=True))
         if event.transition.source == "completing":  # the latest result itself, now complete
             self.history = self.history[1:]
-        previous = score(self.history[0], self.content) if self.history else None
-        self.history = [self.answers] + self.history
-        self.screens.extend(results.result_screens(self.content, score(self.answers, self.content), previous))
+        previous = self._score(self.history[0]) if self.history else None
+        self.history = [Taken(self.version, self.answers)] + self.history
+        self.screens.extend(results.result_screens(self.content, self._score(self.history[0]), previous))
 
     def change_earlier(self, event: EventData) -> None:
         """A button of an earlier question (an older message, or a second tap): change that
@@ -236,7 +254,7 @@ class AssessmentModel:
         a question whose sending failed comes back with the next tap."""
         index = event.kwargs["question"]
         value = event.kwargs.get("value")
-        if self.answers.get(self.content.question(index).id, _UNANSWERED) == value:
+        if self.answers.get(self.questions.question(index).id, _UNANSWERED) == value:
             self.screens.append(Screen("answer_unchanged", {"n": index + 1}, notice=True, echo=True))
         else:
             self._set_answer(index, value)
@@ -276,7 +294,7 @@ class AssessmentModel:
         if self.state in IN_PROGRESS:
             self.screens.append(self._question_screen(self.cursor))
         elif self.state == "completed":
-            self.screens.append(self._completed_screen())
+            self.screens.append(Screen("completed_before"))
         elif self.state == "language":
             self.show_language(event)
         elif self.state == "consent":
@@ -287,7 +305,7 @@ class AssessmentModel:
             self.show_intro(event)
 
     def show_paused(self, event: EventData) -> None:
-        self.screens.append(Screen("paused", {"n": self.cursor + 1, "total": self.content.total}))
+        self.screens.append(Screen("paused", {"n": self.cursor + 1, "total": self.questions.total}))
 
     def show_nothing_to_pause(self, event: EventData) -> None:
         self.screens.append(Screen("nothing_to_pause"))
@@ -296,8 +314,8 @@ class AssessmentModel:
         self.screens.append(Screen("first_question", notice=True))
 
     def _results(self) -> tuple[Result, Result | None]:
-        current = score(self.history[0], self.content)
-        previous = score(self.history[1], self.content) if len(self.history) > 1 else None
+        current = self._score(self.history[0])
+        previous = self._score(self.history[1]) if len(self.history) > 1 else None
         return current, previous
 
     def show_result(self, event: EventData) -> None:
@@ -306,15 +324,24 @@ class AssessmentModel:
             return
         self.screens.extend(results.result_screens(self.content, *self._results()))
 
-    def show_more_tips(self, event: EventData) -> None:
-        self.screens.append(results.more_tips(self.content, self._results()[0]))
+    def show_points(self, event: EventData) -> None:
+        self.screens.append(results.points(self.content, self._results()[0]))
 
-    def show_full_list(self, event: EventData) -> None:
-        self.screens.append(results.full_list(self.content, *self._results()))
+    def show_strengths(self, event: EventData) -> None:
+        self.screens.append(results.strengths(self.content, self._results()[0]))
+
+    def show_watch_outs(self, event: EventData) -> None:
+        self.screens.append(results.watch_outs(self.content, self._results()[0]))
+
+    def show_report(self, event: EventData) -> None:
+        self.screens.append(results.report(self.content, *self._results(), self.plan_focus))
+
+    def show_all_scores(self, event: EventData) -> None:
+        self.screens.append(results.all_scores(self.content, *self._results()))
 
     def confirm_retake(self, event: EventData) -> None:
-        self.screens.append(Screen("retake_confirm", {"n": min(self.cursor, self.content.total - 1) + 1,
-                                                      "total": self.content.total}, choices=(
+        self.screens.append(Screen("retake_confirm", {"n": min(self.cursor, self.questions.total - 1) + 1,
+                                                      "total": self.questions.total}, choices=(
             Choice("resume", "btn_continue"),
             Choice("retake_confirmed", "btn_start_over"),
         )))
@@ -340,8 +367,21 @@ class AssessmentModel:
         self.screens.append(Screen("stale_button", notice=True))
 
     # --- helpers ----------------------------------------------------------------------
+    @property
+    def questions(self) -> QuestionSet:
+        return self.content.questions_of(self.version)
+
+    def _score(self, taken: Taken) -> Result:
+        return score(taken.answers, self.content, taken.version)
+
+    def _scale(self, scale: str) -> dict[str, str]:
+        """Every point of the statement's scale, labelled: "1 helemaal niet · 2 nauwelijks …"."""
+        labels = self.questions.scales[scale]
+        return {language: " · ".join(f"{point} {labels[point][language]}" for point in RATINGS)
+                for language in LANGUAGES}
+
     def _question_screen(self, index: int, *, in_place: bool = False, echo: bool = False) -> Screen:
-        question = self.content.question(index)
+        question = self.questions.question(index)
         if question.section == "competency":
             group = self.content.groups[question.group]  # type: ignore[index]
             section: Any = {
@@ -356,9 +396,9 @@ class AssessmentModel:
             choices.append(Choice("back", "btn_back"))
         choices.append(Choice("skip", "btn_skip"))
         return Screen(
-            "question",
-            {"n": index + 1, "total": self.content.total, "section": section,
-             "statement": question.statement},
+            "rate_statement",
+            {"n": index + 1, "total": self.questions.total, "section": section,
+             "statement": question.statement, "scale": self._scale(question.scale)},
             choices=tuple(choices),
             question=index,
             answered=question.id in self.answers,
@@ -376,24 +416,13 @@ class AssessmentModel:
     def _completed_screen(self, in_place: bool = False) -> Screen:
         skipped = sum(1 for value in self.answers.values() if value is None)
         return Screen("completed", {"answered": len(self.answers) - skipped, "skipped": skipped,
-                                    "total": self.content.total}, in_place=in_place)
+                                    "total": self.questions.total}, in_place=in_place)
 
 
-MACHINE = Machine(
-    model=None,
-    states=STATES,
-    transitions=TRANSITIONS,
-    initial="new",
-    auto_transitions=False,
-    send_event=True,
-    ignore_invalid_triggers=True,
-)
+MACHINE = machine.build(STATES, TRANSITIONS, "new")
 EVENTS = frozenset(MACHINE.events)
 
 
-async def fire(model: AssessmentModel, event: str, **kwargs: Any) -> AssessmentModel:
-    """Fire ``event`` on ``model``; an event that fits no transition shows a 'stale' notice."""
-    handled = event in MACHINE.events and MACHINE.events[event].trigger(model, **kwargs)
-    if not handled and not model.screens:
-        model.screens.append(Screen("stale_button", notice=True))
+def fire(model: AssessmentModel, event: str, **kwargs: Any) -> AssessmentModel:
+    machine.fire(MACHINE, model, event, **kwargs)
     return model

@@ -1,153 +1,234 @@
-"""Result screens: a scored assessment turned into coaching. Pure: content in, screens out."""
+"""Result screens (PRODUCT.md "Result (phone first)"): a scored assessment turned into coaching.
+
+What arrives unasked is short: the chart with a short caption, and one summary with the
+archetype and one line of why, the layer profile in one line, the number of watch-outs, the
+change since last time, and one "start here" action that ties archetype, layers and the top
+development point together. Buttons open the rest. Pure: content in, screens out.
+"""
 
 from __future__ import annotations
 
-from bot.content import Content, Localized
-from bot.flows.screens import Chart, ChartSeries, Choice, Items, Screen
-from bot.flows.scoring import INSUFFICIENT, Result, changes
+from bot.content import LAYERS, Content, Localized
+from bot.flows.screens import Chart, ChartSeries, Choice, Document, Items, Screen
+from bot.flows.scoring import INSUFFICIENT, Point, Result, changes, heaviest
 
-RESULT_CHOICES = (
-    Choice("more_tips", "btn_more_tips"),
-    Choice("full_list", "btn_full_list"),
-    Choice("start_plan", "btn_start_plan"),
+# What the summary's buttons open (event, label key); watch-outs only when there are any.
+DETAILS = (
+    ("points", "btn_points"),
+    ("strengths", "btn_strengths"),
+    ("watch_outs", "btn_watch_outs"),
+    ("all_scores", "btn_all_scores"),
+    ("start_plan", "btn_start_plan"),
+    ("report", "btn_report"),
 )
 
 
 def _name(content: Content, competency: str) -> Localized:
-    return content.by_id(competency).name  # type: ignore[return-value]
+    return content.names[competency]
 
 
 def _plain(text: Localized | str) -> Screen:
     return Screen("plain", {"text": text})
 
 
-def chart(content: Content, current: Result, previous: Result | None) -> Chart:
+def chart(content: Content, current: Result, previous: Result | None = None,
+          others: dict[str, float | None] | None = None) -> Chart:
+    """Self against the Regisseur's target per competency (groups told apart by the edge),
+    with the previous result and others' view when there are."""
     axes = tuple(q.id for q in content.competencies)
     series = [ChartSeries("series_target", tuple(content.scoring.targets[a] for a in axes), "target")]
     if previous is not None:
-        series.append(ChartSeries("series_previous", tuple(previous.scores[a] for a in axes), "previous"))
-    series.append(ChartSeries("series_self", tuple(current.scores[a] for a in axes), "self"))
+        series.append(ChartSeries("series_previous", tuple(previous.scores.get(a) for a in axes), "previous"))
+    if others is not None:
+        series.append(ChartSeries("series_others", tuple(others.get(a) for a in axes), "others"))
+    series.append(ChartSeries("series_self", tuple(current.scores.get(a) for a in axes), "self"))
     return Chart(axes, tuple(series))
 
 
-def summary(content: Content, result: Result) -> Screen:
-    groups = Items(tuple(
-        Screen("group_score_item", {"group": name, "score": result.group_means[group]})
-        for group, name in content.groups.items()
-    ))
-    shown = result.strengths[: content.scoring.strengths_shown]
-    strengths = Items(tuple(
-        Screen("strength_item", {"name": _name(content, c), "score": value}) for c, value in shown
-    )) if shown else Items((Screen("no_strengths"),))
-    if result.levels:
-        first = content.levels[result.levels[-1]]  # a tie: the step from the lowest of them
-        level: dict = {
-            "level": Items(tuple(_plain(content.by_id(level).name) for level in result.levels),  # type: ignore[arg-type]
-                           separator=" + "),
-            "level_meaning": first.meaning, "level_next": first.next_step,
-        }
-        level_screen = Screen("result_level", level)
-    else:
-        level_screen = Screen("result_level_unknown")
-    params = {"leider": result.leider, "manager": result.manager, "threshold": content.scoring.threshold,
-              "level": Items((level_screen,)), "groups": groups, "strengths": strengths}
+def layer_line(content: Content, result: Result) -> Items:
+    """"Richten 4 · Inrichten 3 · Verrichten 2" in the user's language."""
+    return Items(tuple(Screen("layer_score", {"name": content.layers[layer].name, "score": result.layers[layer]})
+                       for layer in LAYERS), separator=" · ")
+
+
+def weight_line(content: Content, result: Result) -> Screen:
+    """Where the weight of the person's work lies, as their answers show it (nothing more)."""
+    if not result.weight:
+        return Screen("layers_unknown")
+    if len(result.weight) == len(LAYERS):
+        return Screen("layers_balanced")
+    if len(result.weight) > 1:
+        return Screen("layers_tie", {"layers": Items(tuple(_plain(content.layers[layer].name)
+                                                           for layer in result.weight), separator=" + ")})
+    return Screen("plain", {"text": content.layers[result.weight[0]].weight})
+
+
+def start_here(content: Content, result: Result) -> Screen:
+    """One action tying the archetype, the layer to grow and the top development point; for a
+    flat profile, the Regisseur's heaviest-weighted competency and feedback from others."""
+    profile = content.archetypes[result.archetype]
+    layer = content.layers[result.grow].name if result.grow else content.localized("layers_all")
+    if result.flat or not result.development_points:
+        return Screen("start_here", template=profile.start_here_flat,
+                      params={"competency": _name(content, heaviest(content)[0]), "layer": layer})
+    top = result.development_points[0].competency
+    return Screen("start_here", template=profile.start_here, params={"competency": _name(content, top),
+                                                                     "layer": layer})
+
+
+def summary(content: Content, result: Result, previous: Result | None) -> Screen:
     if result.archetype == INSUFFICIENT:
-        return Screen("result_insufficient", params | {"missing": len(result.missing_role_answers)},
+        return Screen("result_incomplete", {"missing": len(result.missing_role_answers)},
                       choices=(Choice("complete_missing", "btn_complete_missing"),))
     profile = content.archetypes[result.archetype]
-    return Screen("result_summary", params | {
-        "archetype": profile.name, "meaning": profile.meaning, "next_step": profile.next_step})
+    why = Screen("why", template=profile.why, params={"leider": result.leider, "manager": result.manager,
+                                                       "threshold": content.scoring.threshold})
+    watch = Items((Screen("watch_outs_count", {"count": len(result.watch_outs)}),)) if result.watch_outs else Items(())
+    delta = changes(result, previous) if previous is not None else {}
+    moved = Items((Screen("changes_count", {"up": sum(d > 0 for d in delta.values()),
+                                            "down": sum(d < 0 for d in delta.values())}),)) if previous else Items(())
+    choices = tuple(Choice(event, label) for event, label in DETAILS
+                    if event != "watch_outs" or result.watch_outs)
+    return Screen("result_overview", {
+        "archetype": profile.name, "why": Items((why,)), "layers": layer_line(content, result),
+        "weight": Items((weight_line(content, result),)), "watch": watch, "changes": moved,
+        "start": Items((start_here(content, result),)),
+    }, choices=choices)
 
 
-def _development_item(content: Content, rank: int, competency: str, result: Result, tips: int) -> Screen:
-    coaching = content.coaching[competency]
-    return Screen("development_item", {
-        "rank": rank, "name": _name(content, competency), "score": result.scores[competency],
-        "target": content.scoring.targets[competency],
-        "tips": Items(tuple(Screen("tip_item", {"tip": tip}) for tip in coaching.tips[:tips])),
-        "reflection": coaching.reflections[0],
-    })
-
-
-def development(content: Content, result: Result) -> Screen:
-    shown = result.development_points[: content.scoring.development_points_shown]
-    if not shown:
-        return Screen("result_no_gaps", choices=RESULT_CHOICES[1:])
-    items = Items(tuple(
-        _development_item(content, rank, competency, result, content.scoring.tips_shown)
-        for rank, (competency, _) in enumerate(shown, start=1)
-    ), separator="\n\n")
-    return Screen("result_development", {"items": items, "count": len(shown)}, choices=RESULT_CHOICES)
-
-
-def change_list(content: Content, current: Result, previous: Result) -> Screen:
-    delta = changes(current, previous)
-    moved = [c for c in (q.id for q in content.competencies) if delta.get(c)]
-    items = Items(tuple(
-        Screen("change_up" if delta[c] > 0 else "change_down",
-               {"name": _name(content, c), "before": previous.scores[c], "after": current.scores[c]})
-        for c in sorted(moved, key=lambda c: -delta[c])
-    )) if moved else Items((Screen("no_changes"),))
-    return Screen("result_changes", {
-        "up": sum(1 for d in delta.values() if d > 0), "down": sum(1 for d in delta.values() if d < 0),
-        "same": sum(1 for d in delta.values() if d == 0), "items": items,
-    })
-
-
-def result_screens(content: Content, current: Result, previous: Result | None) -> list[Screen]:
-    """The whole result: chart, summary, changes since last time, development points."""
-    screens = [
-        Screen("result_chart_compared" if previous else "result_chart", chart=chart(content, current, previous)),
-        summary(content, current),
-    ]
-    if previous is not None:
-        screens.append(change_list(content, current, previous))
-    screens.append(development(content, current))
+def result_screens(content: Content, current: Result, previous: Result | None, *,
+                   buttons: bool = True) -> list[Screen]:
+    """What arrives unasked: the chart (a picture with a short caption) and the summary."""
+    screens = [Screen("result_chart_compared" if previous else "result_chart", chart=chart(content, current, previous)),
+               summary(content, current, previous)]
+    if not buttons:  # e.g. in a coach's view: the coachee's buttons are not theirs
+        screens = [Screen(s.key, s.params, chart=s.chart, template=s.template) for s in screens]
     return screens
 
 
-def more_tips(content: Content, result: Result) -> Screen:
-    shown = result.development_points[: content.scoring.development_points_shown]
+def _band(point: Point) -> str:
+    return "low" if point.score <= 2 else "mid"
+
+
+def _point_item(content: Content, rank: int, point: Point) -> Screen:
+    coaching = content.coaching[point.competency]
+    tips = coaching.tips_for(_band(point))[: content.scoring.tips_shown]
+    reflection = coaching.reflections[rank % len(coaching.reflections)]
+    return Screen("point_item_relative" if point.relative else "point_item", {
+        "rank": rank, "name": _name(content, point.competency), "score": point.score, "target": point.target,
+        "tips": Items(tuple(Screen("tip_item", {"tip": tip}) for tip in tips)), "reflection": reflection,
+    })
+
+
+def flat_screen(content: Content, key: str) -> Screen:
+    """A flat profile: named as such, pointed to the heaviest-weighted competencies and feedback."""
+    names = Items(tuple(_plain(_name(content, c)) for c in heaviest(content, 3)), separator=", ")
+    return Screen(key, {"note": content.flat_note, "heaviest": names}, choices=(
+        Choice("start_plan", "btn_start_plan"),))
+
+
+def points(content: Content, result: Result) -> Screen:
+    """The development points, each with tips that fit its score and a reflection question."""
+    if result.flat:
+        return flat_screen(content, "points_flat")
+    shown = result.development_points[: content.scoring.points_shown]
     if not shown:
-        return Screen("result_no_gaps")
-    items = Items(tuple(
-        Screen("more_tips_item", {
-            "name": _name(content, c),
-            "tips": Items(tuple(Screen("tip_item", {"tip": t}) for t in content.coaching[c].tips)),
-            "low": content.coaching[c].low, "high": content.coaching[c].high,
-            "reflections": Items(tuple(Screen("reflection_item", {"question": r})
-                                       for r in content.coaching[c].reflections)),
-        }) for c, _ in shown
-    ), separator="\n\n")
-    return Screen("more_tips", {"items": items}, choices=(Choice("start_plan", "btn_start_plan"),))
+        return Screen("points_none", choices=(Choice("strengths", "btn_strengths"),))
+    items = Items(tuple(_point_item(content, rank, point) for rank, point in enumerate(shown, start=1)),
+                  separator="\n\n")
+    return Screen("points", {"items": items}, choices=(Choice("start_plan", "btn_start_plan"),))
 
 
-def full_list(content: Content, result: Result, previous: Result | None) -> Screen:
+def strengths(content: Content, result: Result) -> Screen:
+    """The strengths, each with what happens when it is overdone."""
+    if result.flat:
+        return flat_screen(content, "strengths_flat")
+    shown = result.strengths[: content.scoring.strengths_shown]
+    if not shown:
+        return Screen("strengths_none", choices=(Choice("points", "btn_points"),))
+    items = Items(tuple(Screen("strength_overuse", {"name": _name(content, c), "score": value,
+                                                 "overuse": content.coaching[c].overuse})
+                        for c, value in shown), separator="\n\n")
+    return Screen("strengths", {"items": items})
+
+
+def watch_outs(content: Content, result: Result) -> Screen:
+    if not result.watch_outs:
+        return Screen("watch_outs_none")
+    items = Items(tuple(Screen("watch_out_item", {"name": content.pitfalls[p].name, "tip": content.pitfalls[p].tip})
+                        for p in result.watch_outs), separator="\n\n")
+    return Screen("watch_outs", {"items": items})
+
+
+def all_scores(content: Content, result: Result, previous: Result | None) -> Screen:
+    """Every score by group against its target, the change since last time, and the layers."""
     delta = changes(result, previous) if previous is not None else {}
     sections = []
     for group, group_name in content.groups.items():
         lines = tuple(
-            Screen("full_list_item", {
-                "name": q.name, "score": result.scores[q.id], "target": content.scoring.targets[q.id],
-                "mark": Items((Screen(_mark(result, q.id, content)),)),
-                "change": _change(delta.get(q.id)),
+            Screen("score_item", {
+                "name": q.name, "score": result.scores.get(q.id), "target": content.scoring.targets[q.id],
+                "mark": Items((Screen(_mark(result, q.id, content)),)), "change": _change(delta.get(q.id)),
             })
             for q in content.competencies if q.group == group
         )
-        sections.append(Screen("full_list_group", {"group": group_name, "items": Items(lines)}))
-    return Screen("full_list", {"groups": Items(tuple(sections), separator="\n\n")},
-                  choices=(Choice("start_plan", "btn_start_plan"),))
+        sections.append(Screen("score_group", {"group": group_name, "score": result.group_means[group],
+                                               "items": Items(lines)}))
+    layers = Items(tuple(Screen("layer_item", {"name": content.layers[layer].name, "score": result.layers[layer],
+                                               "meaning": content.layers[layer].meaning}) for layer in LAYERS))
+    grow = Items((Screen("layer_grow", {"name": content.layers[result.grow].name,
+                                        "advice": content.layers[result.grow].grow}),)) if result.grow else Items(())
+    return Screen("all_scores", {"groups": Items(tuple(sections), separator="\n\n"), "layers": layers,
+                                 "grow": grow}, choices=(Choice("start_plan", "btn_start_plan"),))
 
 
 def _mark(result: Result, competency: str, content: Content) -> str:
-    value = result.scores[competency]
+    value = result.scores.get(competency)
     if value is None:
         return "mark_skipped"
-    gap = content.scoring.targets[competency] - value
-    return "mark_gap" if gap >= content.scoring.min_gap else "mark_ok" if gap <= 0 else "mark_near"
+    return "mark_gap" if content.scoring.targets[competency] - value >= content.scoring.min_gap else "mark_ok"
 
 
 def _change(delta: int | None) -> Items:
     if not delta:
         return Items(())
     return Items((Screen("arrow_up" if delta > 0 else "arrow_down"),))
+
+
+def report(content: Content, result: Result, previous: Result | None, focus: list[str]) -> Screen:
+    """The result as a one-page PDF to keep or share: chart, archetype, layers, start here,
+    the top development points with a tip each, strengths, and the plan."""
+    if result.archetype == INSUFFICIENT:
+        return summary(content, result, previous)
+    profile = content.archetypes[result.archetype]
+    why = Screen("why", template=profile.why, params={"leider": result.leider, "manager": result.manager,
+                                                       "threshold": content.scoring.threshold})
+    layers = [Screen("plain", {"text": {lang: " · ".join(
+        f"{content.layers[layer].name[lang]} {result.layers[layer] or '–'}" for layer in LAYERS)
+        for lang in ("nl", "en")}}), weight_line(content, result)]
+    if result.grow:
+        layers.append(Screen("layer_grow_plain", {"name": content.layers[result.grow].name,
+                                                  "advice": content.layers[result.grow].grow}))
+    if result.flat:
+        points_part: tuple[Screen, ...] = (_plain(content.flat_note),)
+    else:
+        points_part = tuple(Screen("report_point", {
+            "name": _name(content, p.competency), "score": p.score, "target": p.target,
+            "tip": content.coaching[p.competency].tips_for(_band(p))[0]})
+            for p in result.development_points[: content.scoring.points_shown]) or (Screen("points_none"),)
+    strong = tuple(Screen("report_strength", {"name": _name(content, c), "score": v})
+                   for c, v in result.strengths[: content.scoring.strengths_shown])
+    plan = tuple(_plain(_name(content, c)) for c in focus) or (Screen("report_no_plan"),)
+    sections = (
+        ("report_archetype", (_plain(profile.name), why, _plain(profile.meaning))),
+        ("report_layers", tuple(layers)),
+        ("report_start_here", (start_here(content, result),)),
+        ("report_points", points_part),
+        ("report_strengths", strong or (Screen("report_none"),)),
+        ("report_watch_outs", tuple(Screen("report_watch_out", {"name": content.pitfalls[p].name,
+                                                                 "tip": content.pitfalls[p].tip})
+                                    for p in result.watch_outs) or (Screen("report_none"),)),
+        ("report_plan", plan),
+    )
+    document = Document(Screen("report_title"), sections, chart(content, result, previous), "regiecoach-report.pdf")
+    return Screen("report_ready", document=document)

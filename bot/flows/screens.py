@@ -51,6 +51,17 @@ class BarChart:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A one-page PDF report: a title, sections (a heading text key and the screens under it)
+    and the profile chart; the edge renders it off the event loop and sends it as a file."""
+
+    title: "Screen"
+    sections: tuple[tuple[str, tuple["Screen", ...]], ...]
+    chart: Chart
+    filename: str
+
+
+@dataclass(frozen=True)
 class Items:
     """A list parameter: each item a small screen, joined with ``separator`` when shown."""
 
@@ -81,3 +92,5 @@ class Screen:
     notice: bool = False
     chart: Chart | BarChart | None = None  # shown as a picture, the text as its caption
     attachment: str | None = None  # a file the caller attaches (e.g. "results_csv")
+    template: dict[str, str] | None = None  # a content text used instead of the UI text ``key``
+    document: Document | None = None  # sent as a PDF file, the text as its caption
