@@ -16,7 +16,7 @@ from bench.throughput import percentile
 from bot.app import build_application
 from bot.config import Settings
 from bot.content import load_content
-from bot.ratelimit import StrictRateLimiter
+from bot.ratelimit import WindowRateLimiter
 from bot.schedule import send_due_prompts
 from storage import CoachStore, SessionStore, open_database
 from telegram_doubles.server import BotApiServer
@@ -44,7 +44,7 @@ async def _broadcast(server: BotApiServer, folder: Path, coachees: int) -> tuple
                              "prompt_index": 0, "kind": "now", "next_due_at": stamp, "active": 1,
                              "created_at": stamp})
     settings = Settings(token=server.token, db_path=path, api_base_url=server.base_url)
-    app = build_application(settings, db, rate_limiter=StrictRateLimiter())
+    app = build_application(settings, db, rate_limiter=WindowRateLimiter())
     async with app:
         began = time.monotonic()
         await send_due_prompts(app)

@@ -24,7 +24,7 @@ def _run(settings: Settings, webhook: bool) -> int:
         with single_instance(settings.db_path):
             db = _open_when_possible(settings)
             health = Health(status_path(settings.db_path))
-            application = build_application(settings, db, rate_limiter=default_rate_limiter(), health=health)
+            application = build_application(settings, db, rate_limiter=default_rate_limiter(settings), health=health)
             return asyncio.run(serve(application, webhook=endpoint))
     except AlreadyRunning as error:
         print(f"regiecoach: {error}", file=sys.stderr)

@@ -16,7 +16,7 @@ from bot.content import load_content
 from bot.conversation import Clock, Conversations, utc_now
 from bot.health import Health, ObservedRequest
 from bot.menus import register_menus
-from bot.ratelimit import StrictRateLimiter
+from bot.ratelimit import WindowRateLimiter
 from bot.schedule import schedule_jobs
 from bot.turns.assessment import backfill_results
 from storage import Database
@@ -25,8 +25,9 @@ log = logging.getLogger(__name__)
 JOB_INTERVAL_SECONDS = 30.0  # how often due check-ins and prompts are looked for
 
 
-def default_rate_limiter() -> StrictRateLimiter:
-    return StrictRateLimiter()
+def default_rate_limiter(settings: Settings) -> WindowRateLimiter:
+    """Telegram's flood limits; an operator with a higher allowance raises the overall one."""
+    return WindowRateLimiter(settings.sends_per_second)
 
 
 def build_application(

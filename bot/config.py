@@ -32,6 +32,7 @@ class Settings:
     webhook_listen: str = "127.0.0.1:8080"
     log_format: str = "json"  # json | text
     synchronous: str = "FULL"  # SQLite: FULL survives power loss, NORMAL only a process crash
+    sends_per_second: int = 30  # Telegram's overall flood limit for this bot
 
     def webhook(self) -> tuple[str, str, str, int]:
         """(url, secret, host, port) for ``regiecoach run --webhook``."""
@@ -99,7 +100,14 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         webhook_listen=env.get("REGIECOACH_WEBHOOK_LISTEN") or "127.0.0.1:8080",
         log_format=(env.get("REGIECOACH_LOG_FORMAT") or "json").lower(),
         synchronous=_synchronous(env.get("REGIECOACH_SYNCHRONOUS") or "FULL"),
+        sends_per_second=_sends_per_second(env.get("REGIECOACH_SENDS_PER_SECOND") or "30"),
     )
+
+
+def _sends_per_second(raw: str) -> int:
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= 1000:
+        raise ConfigError(f"REGIECOACH_SENDS_PER_SECOND must be a whole number from 1 to 1000, got {raw!r}")
+    return int(raw)
 
 
 def _synchronous(raw: str) -> str:

@@ -1,28 +1,39 @@
-"""Telegram's flood limits, kept in code: python-telegram-bot's AIORateLimiter, made strict.
+"""Telegram's flood limits, kept in code: a window of sends, replies first.
 
-AIORateLimiter's overall limiter lets a burst of its whole rate through before pacing (about
-59 messages in the first second of a trial). Here the overall bucket holds one message and
-refills every 1/29 s, so no one-second window sees more than 30 sends; and messages the bot
-sends on its own (prompts, check-ins: ``rate_limit_args=PROACTIVE``) are paced to one a second
-per chat. Replies to a user's own action are not held back per chat. A 429 waits
-``retry_after`` and retries (AIORateLimiter's own handling).
+Telegram allows a bot about 30 messages a second in all, and about one a second per chat
+for what the bot sends on its own. Only sends to a chat count (``answerCallbackQuery`` and
+``getUpdates`` do not).
+
+- **A window, not a pacer.** Up to ``per_second`` counted sends may start in any one-second
+  window; under the limit nothing waits.
+- **Replies first.** A reply to a user's own action may use the whole window; a send the bot
+  makes on its own (``rate_limit_args=PROACTIVE``: prompts, check-ins, notices to others)
+  only what is left after a small reserve, and never while a reply is waiting. So a
+  broadcast to a thousand coachees delays replies by at most a few sends' time.
+- **Per chat.** Proactive sends to one chat are at least a second apart.
+- **429.** A ``RetryAfter`` from Telegram waits its time and tries again (bounded).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import asyncio
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from aiolimiter import AsyncLimiter
-from telegram.ext import AIORateLimiter
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
 
-OVERALL_PER_SECOND = 29  # Telegram: about 30 messages a second overall
+PER_SECOND = 30  # Telegram: about 30 messages a second in all
+WINDOW = 1.05  # seconds; a little over one, so network jitter cannot squeeze 31 into a second
+RESERVE = 0.1  # share of the window proactive sends leave free for replies
 CHAT_PERIOD = 1.0  # seconds between proactive messages to one chat
 MAX_RETRIES = 5  # on 429
 
 
 class Proactive:
-    """Marks a send the bot makes on its own, paced per chat."""
+    """Marks a send the bot makes on its own: it yields to replies and is paced per chat."""
 
     def __repr__(self) -> str:
         return "PROACTIVE"
@@ -31,26 +42,82 @@ class Proactive:
 PROACTIVE = Proactive()
 
 
-class StrictRateLimiter(AIORateLimiter):
-    def __init__(self, overall_per_second: float = OVERALL_PER_SECOND, chat_period: float = CHAT_PERIOD,
-                 max_retries: int = MAX_RETRIES, max_chats: int = 10_000) -> None:
-        super().__init__(overall_max_rate=1, overall_time_period=1 / overall_per_second, max_retries=max_retries)
-        self.chat_period = chat_period
-        self.max_chats = max_chats
-        self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
+class SendWindow:
+    """At most ``limit`` grants in any ``period`` seconds; interactive grants go first."""
 
-    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
-        limiter = self._chats.pop(chat_id, None) or AsyncLimiter(1, self.chat_period)
-        self._chats[chat_id] = limiter
+    def __init__(self, limit: int, period: float = WINDOW, reserve: float = RESERVE,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        if limit < 1:
+            raise ValueError("the window needs room for at least one send")
+        self.limit, self.period, self.clock = limit, period, clock
+        self.proactive_limit = max(1, limit - max(1, round(limit * reserve)))
+        self.granted: deque[float] = deque()
+        self.replies_waiting = 0
+        self._turns = {False: asyncio.Lock(), True: asyncio.Lock()}  # FIFO within each kind
+
+    def _room(self, proactive: bool, now: float) -> float:
+        """0 if a send may start now, else how long until one of the window's sends ages out."""
+        while self.granted and now - self.granted[0] >= self.period:
+            self.granted.popleft()
+        if proactive and self.replies_waiting:
+            return 0.005  # a reply is waiting: it goes first
+        cap = self.proactive_limit if proactive else self.limit
+        if len(self.granted) < cap:
+            return 0.0
+        return self.granted[len(self.granted) - cap] + self.period - now
+
+    async def acquire(self, proactive: bool = False) -> None:
+        if not proactive:
+            self.replies_waiting += 1
+        try:
+            async with self._turns[proactive]:
+                while (wait := self._room(proactive, self.clock())) > 0:
+                    await asyncio.sleep(wait)
+                self.granted.append(self.clock())
+        finally:
+            if not proactive:
+                self.replies_waiting -= 1
+
+
+class WindowRateLimiter(BaseRateLimiter[Proactive]):
+    """python-telegram-bot's rate-limiter hook with the rules above."""
+
+    def __init__(self, per_second: int = PER_SECOND, chat_period: float = CHAT_PERIOD,
+                 max_retries: int = MAX_RETRIES, max_chats: int = 10_000) -> None:
+        self.window = SendWindow(per_second)
+        self.chat_period, self.max_retries, self.max_chats = chat_period, max_retries, max_chats
+        self._chats: OrderedDict[int, float] = OrderedDict()  # chat -> when its next proactive send may start
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def _pace_chat(self, chat_id: int) -> None:
+        now = time.monotonic()
+        start = max(now, self._chats.pop(chat_id, now))
+        self._chats[chat_id] = start + self.chat_period
         while len(self._chats) > self.max_chats:
             self._chats.popitem(last=False)
-        return limiter
+        if start > now:
+            await asyncio.sleep(start - now)
 
-    async def process_request(self, callback: Any, args: Any, kwargs: dict[str, Any], endpoint: str,
-                              data: dict[str, Any], rate_limit_args: Any) -> Any:
-        if isinstance(rate_limit_args, Proactive) and data.get("chat_id") is not None:
-            async with self._chat_limiter(int(data["chat_id"])):
-                return await super().process_request(callback, args, kwargs, endpoint, data, None)
-        if isinstance(rate_limit_args, Proactive):
-            rate_limit_args = None
-        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+    async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
+                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
+                              rate_limit_args: Proactive | None) -> Any:
+        chat_id = data.get("chat_id")
+        proactive = isinstance(rate_limit_args, Proactive)
+        if proactive and chat_id is not None:
+            await self._pace_chat(int(chat_id))
+        for attempt in range(self.max_retries + 1):
+            if chat_id is not None:
+                await self.window.acquire(proactive)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                if attempt == self.max_retries:
+                    raise
+                delay = error.retry_after
+                await asyncio.sleep(delay if isinstance(delay, (int, float)) else delay.total_seconds())
+        raise AssertionError("unreachable")

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from storage.migrations import MIGRATIONS
 
 
-SYNCHRONOUS = ("FULL", "NORMAL")
+SYNCHRONOUS = ("FULL", "NORMAL", "OFF")  # OFF only for tests that do not test durability
 DatabaseError = sqlite3.Error  # what the database raises; callers outside storage/ catch this
 
 
@@ -29,7 +29,8 @@ def open_database(path: str | Path, synchronous: str = "FULL", busy_timeout_ms: 
     """Open (and create or upgrade) the SQLite file at ``path`` in WAL mode.
 
     ``FULL`` keeps every committed answer across a process crash and a power loss; ``NORMAL``
-    (faster: no fsync per commit) across a process crash only. When another connection holds
+    (faster: no fsync per commit) across a process crash only; ``OFF`` (tests that do not test
+    durability) not even that. When another connection holds
     the write lock (a backup, a ``sqlite3`` shell), a write waits ``busy_timeout_ms`` and then
     fails with "database is locked"; callers keep the work and try again later. The wait
     blocks the event loop, so it is short.

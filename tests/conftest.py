@@ -42,13 +42,16 @@ class BotHarness:
 
 
 @pytest.fixture
-def make_harness(db_path: Path) -> Callable[..., BotHarness]:
-    """Build a new Application on the same database file (a restart), sharing one fake API."""
+def make_harness(db_path: Path, request: pytest.FixtureRequest) -> Callable[..., BotHarness]:
+    """Build a new Application on the same database file (a restart), sharing one fake API.
+
+    Commits skip fsync (``synchronous=OFF``) unless the test is marked ``durable``."""
     api = FakeBotApi()
+    synchronous = "FULL" if request.node.get_closest_marker("durable") else "OFF"
 
     def make(settings: Settings | None = None, **options) -> BotHarness:
         settings = settings or Settings(token=TOKEN, db_path=db_path)
-        db = open_database(settings.db_path)
+        db = open_database(settings.db_path, synchronous)
         application = build_application(settings, db, request=api, **options)
         harness = BotHarness(application, api, settings.db_path)
 

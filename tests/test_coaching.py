@@ -263,11 +263,11 @@ async def test_schedules_survive_a_restart_and_can_be_cancelled(make_harness, db
 
 
 async def test_a_prompt_to_200_coachees_is_paced_within_telegrams_limits(make_harness, db_path, content, clock):
-    from bot.ratelimit import StrictRateLimiter
+    from bot.ratelimit import WindowRateLimiter
     from storage import CoachStore, SessionStore, open_database
 
     settings = Settings(token=TOKEN, db_path=db_path, admin_ids=frozenset({ADMIN}))
-    harness = make_harness(settings, clock=clock, rate_limiter=StrictRateLimiter())
+    harness = make_harness(settings, clock=clock, rate_limiter=WindowRateLimiter())
     async with harness.application:
         coach = await make_coach(harness, content)
         db = open_database(db_path)

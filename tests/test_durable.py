@@ -9,6 +9,8 @@ import pytest
 from bot.runner import DurableRunner
 from storage.lock import AlreadyRunning, single_instance
 
+pytestmark = pytest.mark.durable
+
 
 def inbox(db_path):
     with sqlite3.connect(db_path) as conn:

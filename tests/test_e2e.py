@@ -21,6 +21,8 @@ import pytest
 from bot.content import load_content
 from telegram_doubles.server import BotApiServer
 
+pytestmark = pytest.mark.slow  # the real `regiecoach run`: production durability (FULL)
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = load_content()
 TOTAL = CONTENT.total

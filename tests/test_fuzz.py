@@ -40,6 +40,8 @@ from bot.render import MESSAGE_LIMIT, NOTICE_LIMIT, choice_label, notice_text, s
 from storage import open_database
 from telegram_doubles.fake_api import parse_html
 
+pytestmark = pytest.mark.slow
+
 CONTENT = load_content()
 TOTAL = CONTENT.total
 INDEX = {q.id: q.index for q in CONTENT.questions}
@@ -115,7 +117,7 @@ class ConversationMachine(RuleBasedStateMachine):
         self.path = self.dir / "fuzz.db"
         self.loop = asyncio.new_event_loop()
         self.moment = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
-        self.db = open_database(self.path)
+        self.db = open_database(self.path, "OFF")  # restarts, not power loss
         self.convs = self._conversations()
         self.reader = sqlite3.connect(self.path)
         self.furthest: dict[int, int] = {}  # assessment id -> the furthest cursor seen
@@ -474,7 +476,7 @@ class ConversationMachine(RuleBasedStateMachine):
     def restart(self):
         """A new process on the same file: nothing survives but the database."""
         self.db.conn.close()
-        self.db = open_database(self.path)
+        self.db = open_database(self.path, "OFF")  # restarts, not power loss
         self.convs = self._conversations()
 
 
@@ -488,7 +490,7 @@ def test_conversations_state_machine():
 # Found by the state machine above; fixed in 5ce90bb and a96aa27. Kept as regressions.
 
 async def onboarded(path: Path, user: int) -> Conversations:
-    convs = Conversations(open_database(path), CONTENT)
+    convs = Conversations(open_database(path, "OFF"), CONTENT)
     for event, kwargs in [("start", {}), ("next", {}), ("set_language", {"language": "en"}),
                           ("consent", {"accepted": True})]:
         await convs.handle(user, event, language_code="en", **kwargs)

@@ -35,7 +35,7 @@ class World:
     """People completing assessments on given days, and an admin looking at the statistics."""
 
     def __init__(self, path: Path, content: Content, min_group: int = K) -> None:
-        self.db: Database = open_database(path)
+        self.db: Database = open_database(path, "OFF")
         self.content = content
         self.min_group = min_group
 
