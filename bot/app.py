@@ -64,7 +64,8 @@ def build_application(
         builder = builder.rate_limiter(rate_limiter)
     application = builder.build()
     conversations = Conversations(db, content, clock, zone=settings.timezone, admin_ids=settings.admin_ids,
-                                  min_group=settings.min_group, retention_days=settings.retention_days)
+                                  min_group=settings.min_group, retention_days=settings.retention_days,
+                                  feedback_min=settings.feedback_min)
     backfill_results(conversations)
     application.bot_data["conversations"] = conversations
     application.bot_data["updates_request"] = updates_request

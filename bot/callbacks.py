@@ -104,6 +104,21 @@ def specs(total_questions: int = 43, total_competencies: int = 28, time_slots: i
         "coach_remove": Spec("cr", "coach_id"),
         "coach_remove_confirmed": Spec("cy", "coach_id"),
         "coach_remove_cancelled": Spec("cn", "coach_id"),
+        "coachees_page": Spec("cp", arg="page", parse=_small_int(1000)),
+        "prompt_targets_page": Spec("tp", arg="page", parse=_small_int(1000)),
+        "feedback": Spec("xf"),
+        "feedback_close": Spec("xc"),
+        "feedback_renew": Spec("xn"),
+        "feedback_summary": Spec("xv", "request_id"),
+        "fb_agree": Spec("fa", "request_id"),
+        "fb_decline": Spec("fd", "request_id"),
+        "fb_again": Spec("fg", "request_id"),
+        "fb_relation": Spec("fr", "session_id", arg="relation",
+                            parse=_choice({r: r for r in ("peer", "report", "manager", "other")})),
+        "fb_answer": Spec("fq", "session_id", "question", "value", _rating),
+        "fb_skip": Spec("fs", "session_id", "question"),
+        "fb_back": Spec("fk", "session_id", "question"),
+        "fb_resume": Spec("fu", "session_id"),
     }
 
 

@@ -9,6 +9,7 @@ MENU_COMMANDS: dict[str, str] = {
     "report": "report",
     "retake": "retake",
     "plan": "plan",
+    "feedback": "feedback",
     "mycoach": "mycoach",
     "privacy": "privacy",
     "export": "export",

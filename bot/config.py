@@ -33,6 +33,7 @@ class Settings:
     log_format: str = "json"  # json | text
     synchronous: str = "FULL"  # SQLite: FULL survives power loss, NORMAL only a process crash
     sends_per_second: int = 30  # Telegram's overall flood limit for this bot
+    feedback_min: int = 3  # colleagues who must have rated before a feedback summary is shown
 
     def webhook(self) -> tuple[str, str, str, int]:
         """(url, secret, host, port) for ``regiecoach run --webhook``."""
@@ -101,7 +102,15 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         log_format=(env.get("REGIECOACH_LOG_FORMAT") or "json").lower(),
         synchronous=_synchronous(env.get("REGIECOACH_SYNCHRONOUS") or "FULL"),
         sends_per_second=_sends_per_second(env.get("REGIECOACH_SENDS_PER_SECOND") or "30"),
+        feedback_min=_feedback_min(env.get("REGIECOACH_FEEDBACK_MIN") or "3"),
     )
+
+
+def _feedback_min(raw: str) -> int:
+    if not raw.strip().isdigit() or int(raw) < MIN_GROUP_FLOOR:
+        raise ConfigError(f"REGIECOACH_FEEDBACK_MIN must be a whole number of at least {MIN_GROUP_FLOOR}, "
+                          f"got {raw!r}: fewer raters would identify one")
+    return int(raw)
 
 
 def _sends_per_second(raw: str) -> int:

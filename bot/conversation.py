@@ -82,7 +82,7 @@ class Conversations:
 
     def __init__(self, db: Database, content: Content, clock: Clock = utc_now, zone: str = "Europe/Amsterdam",
                  admin_ids: frozenset[int] = frozenset(), min_group: int = 5,
-                 retention_days: int | None = None) -> None:
+                 retention_days: int | None = None, feedback_min: int = 3) -> None:
         self.db = db
         self.store = SessionStore(db)
         self.plans = PlanStore(db)
@@ -95,6 +95,7 @@ class Conversations:
         self.zone = zone
         self.admin_ids = admin_ids
         self.min_group = min_group
+        self.feedback_min = feedback_min  # completed raters before a feedback summary is shown
         self.bot_username = "regiecoach_bot"  # replaced by the real one once Telegram told us
         self.sending_lock = asyncio.Lock()  # one sender of scheduled check-ins and prompts at a time
         self.interrupted_resolved = False  # sends cut off by the last stop are settled before new ones

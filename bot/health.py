@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,12 +48,13 @@ class Health:
     last_sent_at: str | None = None
     faults: dict[str, Fault] = field(default_factory=dict)
     last_error: Fault | None = None
+    _sent: float = field(default=0.0, repr=False)
 
     def received(self) -> None:
         self.last_received_at = _now()
 
     def sent(self) -> None:
-        self.last_sent_at = _now()
+        self._sent = time.time()  # on every send: formatted only when the file is written
 
     def fault(self, area: str, message: str) -> None:
         """``area`` is failing now; written at once when the fault is new."""
@@ -75,7 +77,9 @@ class Health:
         if self.path is None:
             return
         self.heartbeat_at = _now()
-        data = {key: value for key, value in asdict(self).items() if key != "path"}
+        if self._sent:
+            self.last_sent_at = datetime.fromtimestamp(self._sent, timezone.utc).isoformat(timespec="seconds")
+        data = {key: value for key, value in asdict(self).items() if key not in ("path", "_sent")}
         temporary = self.path.with_name(self.path.name + ".tmp")
         try:
             temporary.write_text(json.dumps(data, indent=1))

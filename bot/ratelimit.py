@@ -8,8 +8,9 @@ for what the bot sends on its own. Only sends to a chat count (``answerCallbackQ
   window; under the limit nothing waits.
 - **Replies first.** A reply to a user's own action may use the whole window; a send the bot
   makes on its own (``rate_limit_args=PROACTIVE``: prompts, check-ins, notices to others)
-  only what is left after a small reserve, and never while a reply is waiting. So a
-  broadcast to a thousand coachees delays replies by at most a few sends' time.
+  only what is left after a small reserve, never while a reply is waiting, and evenly
+  spaced (never in bursts), so slots keep coming free. A broadcast to a thousand coachees
+  thus delays a reply by at most a few sends' time.
 - **Per chat.** Proactive sends to one chat are at least a second apart.
 - **429.** A ``RetryAfter`` from Telegram waits its time and tries again (bounded).
 """
@@ -26,7 +27,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 PER_SECOND = 30  # Telegram: about 30 messages a second in all
-WINDOW = 1.05  # seconds; a little over one, so network jitter cannot squeeze 31 into a second
+WINDOW = 1.07  # seconds; a little over one, so network jitter cannot squeeze 31 into a second
 RESERVE = 0.1  # share of the window proactive sends leave free for replies
 CHAT_PERIOD = 1.0  # seconds between proactive messages to one chat
 MAX_RETRIES = 5  # on 429
@@ -51,6 +52,8 @@ class SendWindow:
             raise ValueError("the window needs room for at least one send")
         self.limit, self.period, self.clock = limit, period, clock
         self.proactive_limit = max(1, limit - max(1, round(limit * reserve)))
+        self.spacing = period / self.proactive_limit  # between two proactive grants
+        self.next_proactive = 0.0
         self.granted: deque[float] = deque()
         self.replies_waiting = 0
         self._turns = {False: asyncio.Lock(), True: asyncio.Lock()}  # FIFO within each kind
@@ -61,6 +64,8 @@ class SendWindow:
             self.granted.popleft()
         if proactive and self.replies_waiting:
             return 0.005  # a reply is waiting: it goes first
+        if proactive and now < self.next_proactive:
+            return self.next_proactive - now
         cap = self.proactive_limit if proactive else self.limit
         if len(self.granted) < cap:
             return 0.0
@@ -73,7 +78,10 @@ class SendWindow:
             async with self._turns[proactive]:
                 while (wait := self._room(proactive, self.clock())) > 0:
                     await asyncio.sleep(wait)
-                self.granted.append(self.clock())
+                now = self.clock()
+                self.granted.append(now)
+                if proactive:
+                    self.next_proactive = now + self.spacing
         finally:
             if not proactive:
                 self.replies_waiting -= 1

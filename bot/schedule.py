@@ -27,13 +27,15 @@ from bot.delivery import deliver
 from bot.faults import describe, network_transient
 from bot.flows.coaching import delivery_screen
 from bot.flows.plan import checkin_screen, checkin_topic, next_occurrence
-from bot.flows.screens import Screen
+from bot.flows.screens import Choice, Screen
 from bot.health import Health
-from storage import Schedule
+from bot.turns.feedback import close_now
+from storage import FeedbackStore, Schedule, immediate
 
 log = logging.getLogger(__name__)
 CHECKIN_JOB = "checkins"
 PROMPT_JOB = "prompts"
+FEEDBACK_JOB = "feedback"
 HOUSEKEEPING_JOB = "housekeeping"
 HOUSEKEEPING_SECONDS = 3600
 DONE_UPDATES_KEPT = timedelta(days=1)  # handled raw updates are deleted after this
@@ -210,6 +212,42 @@ async def resolve_interrupted(application: Application) -> int:
     return checkins + len(deliveries)
 
 
+REMIND_AFTER = timedelta(days=2)  # a rater who stopped halfway gets one reminder after this
+
+
+async def send_feedback_work(application: Application) -> int:
+    """Close feedback requests open for 14 days (the manager gets the summary, or is told there
+    were too few raters), and remind raters who stopped halfway two days ago, once."""
+    conversations: Conversations = application.bot_data["conversations"]
+    store, now = FeedbackStore(conversations.db), conversations.clock()
+    done = 0
+    for request_id in store.due_to_close(iso(now)):
+        try:
+            with immediate(conversations.db):
+                notices = close_now(conversations, request_id, iso(now), expired=True)
+        except Exception as error:
+            _failed_claim(application, f"feedback request {request_id}", error)
+            continue
+        for notice in notices:
+            await _tell(application, notice.user_id, notice.screen)
+        done += 1
+    for session_id, rater_id, manager in store.to_remind(iso(now - REMIND_AFTER)):
+        store.reminded(session_id, iso(now))  # at most once, also if the send fails
+        await _tell(application, rater_id, Screen("feedback_reminder", {"name": manager}, choices=(
+            Choice("fb_resume", "btn_feedback_continue", ref=session_id),)))
+        done += 1
+    return done
+
+
+async def _tell(application: Application, user_id: int, screen: Screen) -> None:
+    conversations: Conversations = application.bot_data["conversations"]
+    try:
+        await deliver(application.bot, user_id, [screen], conversations.language_of(user_id),
+                      conversations.content, proactive=True)
+    except Exception as error:
+        log.info("could not tell %s: %s", user_id, describe(error))
+
+
 async def _guarded(application: Application, area: str, work: Callable[[Application], Awaitable[object]]) -> None:
     """Run one job; a fault (e.g. a locked database) is logged and reported, the job runs again
     at its next interval."""
@@ -244,6 +282,10 @@ async def _housekeeping(application: Application) -> None:
     housekeeping(application)
 
 
+async def _feedback_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _guarded(context.application, "feedback", send_feedback_work)
+
+
 async def _housekeeping_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await _guarded(context.application, "housekeeping", _housekeeping)
 
@@ -252,5 +294,6 @@ def schedule_jobs(application: Application, interval: float) -> None:
     """(Re)create the repeating jobs; their state is in SQLite, so this is all a restart needs."""
     application.job_queue.run_repeating(_checkin_job, interval=interval, first=0, name=CHECKIN_JOB)
     application.job_queue.run_repeating(_prompt_job, interval=interval, first=0, name=PROMPT_JOB)
+    application.job_queue.run_repeating(_feedback_job, interval=interval, first=0, name=FEEDBACK_JOB)
     application.job_queue.run_repeating(_housekeeping_job, interval=HOUSEKEEPING_SECONDS, first=60,
                                         name=HOUSEKEEPING_JOB)

@@ -16,6 +16,7 @@ from storage.coaching import (
     Relation,
     Schedule,
 )
+from storage.feedback import FeedbackStore, RequestRecord
 from storage.database import DatabaseError, busy, immediate, open_database
 from storage.inbox import InboxCounts, InboxItem, InboxStore
 from storage.plans import CheckinRecord, DueCheckin, InvalidPlan, PlanRecord, PlanStore
@@ -32,6 +33,8 @@ from storage.sessions import (
 
 __all__ = [
     "DatabaseError",
+    "FeedbackStore",
+    "RequestRecord",
     "busy",
     "immediate",
     "AnswerRecord",

@@ -303,3 +303,63 @@ def m008_statistics_snapshots(db: Database) -> None:
     )
     db.table("assessments").create_index(["completed_at"])  # completions since the last snapshot
     db.table("answers").create_index(["question_id", "value", "assessment_id"])  # counts per answer, no sort
+
+
+@MIGRATIONS()
+def m009_feedback(db: Database) -> None:
+    """Feedback from colleagues (360 light): a manager's request with its shareable code, the
+    raters' sessions and answers, and the summary published when the request closes. The
+    summary is a snapshot; ``feedback_summary_raters`` names whom it covers, so that it is
+    withheld (never recomputed) once fewer than the threshold of them remain."""
+    db.table("feedback_requests").create(
+        {
+            "id": int,
+            "manager_id": int,
+            "manager_name": str,  # shown to raters: whose request it is
+            "code": str,  # the link's code; replaced when the manager renews the link
+            "status": str,  # open | closed | expired
+            "close_when_ready": int,  # the manager asked to close before enough raters completed
+            "created_at": str,
+            "closes_at": str,  # closed automatically then
+            "closed_at": str,
+            "summary": str,  # JSON snapshot, only when at least the threshold of raters completed
+        },
+        pk="id",
+        foreign_keys=[("manager_id", "users", "id")],
+        not_null={"manager_id", "manager_name", "code", "status", "close_when_ready", "created_at", "closes_at"},
+        defaults={"close_when_ready": 0},
+    )
+    db.table("feedback_requests").create_index(["code"], unique=True)
+    db.table("feedback_requests").create_index(["manager_id", "status"])
+    db.table("feedback_requests").create_index(["status", "closes_at"])
+    db.table("feedback_raters").create(
+        {
+            "id": int,
+            "request_id": int,
+            "rater_id": int,
+            "code": str,  # the request's code when this session began: a renewed link voids it
+            "relation": str,  # peer | report | manager | other
+            "status": str,  # offered | answering | completed | replaced | void
+            "cursor": int,
+            "started_at": str,
+            "completed_at": str,
+            "reminded_at": str,  # the one reminder after two days, if it stopped halfway
+        },
+        pk="id",
+        foreign_keys=[("request_id", "feedback_requests", "id"), ("rater_id", "users", "id")],
+        not_null={"request_id", "rater_id", "code", "status", "cursor", "started_at"},
+        defaults={"cursor": 0},
+    )
+    db.table("feedback_raters").create_index(["request_id", "status"])
+    db.table("feedback_raters").create_index(["rater_id", "status"])
+    db.table("feedback_answers").create(
+        {"session_id": int, "question_id": str, "value": int, "answered_at": str},
+        pk=("session_id", "question_id"),
+        foreign_keys=[("session_id", "feedback_raters", "id")],
+        not_null={"answered_at"},
+    )
+    db.table("feedback_summary_raters").create(
+        {"request_id": int, "rater_id": int},
+        pk=("request_id", "rater_id"),
+        foreign_keys=[("request_id", "feedback_requests", "id")],
+    )

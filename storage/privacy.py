@@ -16,6 +16,10 @@ from sqlite_utils import Database
 # test builds every kind of link between two people and searches every column afterwards.
 USER_COLUMNS: dict[str, tuple[str, ...]] = {
     "inbox": ("user_id",),
+    "feedback_answers": (),  # through feedback_raters
+    "feedback_summary_raters": ("rater_id",),  # a summary covering fewer than the threshold is withheld
+    "feedback_raters": ("rater_id",),
+    "feedback_requests": ("manager_id",),
     "prompt_replies": ("coach_id", "coachee_id"),
     "prompt_deliveries": ("coach_id", "coachee_id"),
     "prompt_schedules": ("coach_id", "coachee_id"),
@@ -80,6 +84,16 @@ class PrivacyStore:
             "replies_received": rows("select * from prompt_replies where coach_id = ? order by id", user_id),
             "coach_invites": rows("select * from coach_invites where created_by = ? or used_by = ?", user_id, user_id),
             "raw_updates": updates,
+            "feedback_requests": [row | {"summary": json.loads(row["summary"]) if row["summary"] else None}
+                                  for row in rows("select * from feedback_requests where manager_id = ? order by id",
+                                                  user_id)],
+            "feedback_given": [row | {"answers": rows("select question_id, value, answered_at from feedback_answers "
+                                                      "where session_id = ? order by rowid", row["id"])}
+                               for row in rows("select r.*, q.manager_name from feedback_raters r join "
+                                               "feedback_requests q on q.id = r.request_id where r.rater_id = ? "
+                                               "order by r.id", user_id)],
+            "feedback_summaries_i_am_in": rows("select request_id from feedback_summary_raters where rater_id = ?",
+                                               user_id),
         }
 
     def names_of(self, user_id: int) -> set[str]:
@@ -103,6 +117,12 @@ class PrivacyStore:
             run("update checkins set shared_with = null, shared_at = null where shared_with = ?", [user_id])
             deleted = run("delete from answers where assessment_id in (select id from assessments where user_id = ?)",
                           [user_id]).rowcount
+            # feedback: the ratings this person gave, and their own requests with everything rated there
+            requests = "select id from feedback_requests where manager_id = ?"
+            deleted += run("delete from feedback_answers where session_id in (select id from feedback_raters where "
+                           f"rater_id = ? or request_id in ({requests}))", [user_id, user_id]).rowcount
+            deleted += run(f"delete from feedback_raters where request_id in ({requests})", [user_id]).rowcount
+            deleted += run(f"delete from feedback_summary_raters where request_id in ({requests})", [user_id]).rowcount
             deleted += run("delete from prompt_replies where delivery_id in (select d.id from prompt_deliveries d join "
                            "prompt_schedules s on s.id = d.schedule_id where s.coach_id = ? or s.coachee_id = ?)",
                            [user_id, user_id]).rowcount

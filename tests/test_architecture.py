@@ -53,6 +53,7 @@ LAYERS = {
     # below the handlers: shared delivery, the scheduler and the runner never climb back up
     "delivery": (("bot/delivery.py", "bot/schedule.py", "bot/runner.py", "bot/menus.py"),
                  tuple(p for p in EDGE if p != "bot") + ("bot.conversation", "bot.delivery", "bot.faults", "bot.flows",
+                                                         "bot.turns",
                                                          "bot.content", "bot.health", "bot.ratelimit", "bot.render",
                                                          "bot.callbacks", "bot.charts", "bot.stat_charts", "bot.commands",
                                                          "bot.webhook", "bot.menus")),

@@ -317,3 +317,21 @@ async def test_a_reply_over_the_limit_is_refused_not_cut(coaching, content):
     await coachee.tap(content.text("btn_send_to", "en", name="Carla"))
     assert rows(coaching.db_path, "select text from prompt_replies") == [("Shorter: it went well.",)]
     assert "Shorter: it went well." in coach.last().text
+
+
+def test_long_coachee_lists_come_a_page_at_a_time(content):
+    """A keyboard stays within Telegram's limits however many people a coach has."""
+    from bot.flows.coaching import PAGE
+    from bot.flows.coaching.coach_view import show_coachees
+    from storage import CoacheeStatus, Relation
+
+    people = [CoacheeStatus(Relation(n, 1, 1000 + n, f"K{n:02}", "active", "2026-12-01"), None, None, None)
+              for n in range(45)]
+    seen, page = [], 0
+    for _ in range(3):
+        screen = show_coachees(content, people, page).screens[0]
+        names = [c for c in screen.choices if c.event == "coach_view"]
+        assert 0 < len(names) <= PAGE and len(screen.choices) <= PAGE + 2
+        seen += [c.ref for c in names]
+        page = next(c.arg for c in screen.choices if c.event == "coachees_page")
+    assert sorted(seen) == list(range(45)) and page == 0  # every coachee reachable; the last page leads back

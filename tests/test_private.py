@@ -272,6 +272,8 @@ EXPORTED_AS = {
     "prompt_deliveries": ("prompts_received", "prompt_deliveries_sent"),
     "prompt_replies": ("reflection_replies", "replies_received"), "coach_invites": ("coach_invites",),
     "inbox": ("raw_updates",),
+    "feedback_requests": ("feedback_requests",), "feedback_raters": ("feedback_given",),
+    "feedback_summary_raters": ("feedback_summaries_i_am_in",),
 }
 
 

@@ -19,6 +19,7 @@ DETAILS = (
     ("watch_outs", "btn_watch_outs"),
     ("all_scores", "btn_all_scores"),
     ("start_plan", "btn_start_plan"),
+    ("feedback", "btn_feedback"),
     ("report", "btn_report"),
 )
 
@@ -31,17 +32,17 @@ def _plain(text: Localized | str) -> Screen:
     return Screen("plain", {"text": text})
 
 
-def chart(content: Content, current: Result, previous: Result | None = None,
+def chart(content: Content, scores: dict[str, int | None], previous: dict[str, int | None] | None = None,
           others: dict[str, float | None] | None = None) -> Chart:
     """Self against the Regisseur's target per competency (groups told apart by the edge),
-    with the previous result and others' view when there are."""
+    with the previous scores and others' view when there are."""
     axes = tuple(q.id for q in content.competencies)
     series = [ChartSeries("series_target", tuple(content.scoring.targets[a] for a in axes), "target")]
     if previous is not None:
-        series.append(ChartSeries("series_previous", tuple(previous.scores.get(a) for a in axes), "previous"))
+        series.append(ChartSeries("series_previous", tuple(previous.get(a) for a in axes), "previous"))
     if others is not None:
         series.append(ChartSeries("series_others", tuple(others.get(a) for a in axes), "others"))
-    series.append(ChartSeries("series_self", tuple(current.scores.get(a) for a in axes), "self"))
+    series.append(ChartSeries("series_self", tuple(scores.get(a) for a in axes), "self"))
     return Chart(axes, tuple(series))
 
 
@@ -99,7 +100,8 @@ def summary(content: Content, result: Result, previous: Result | None) -> Screen
 def result_screens(content: Content, current: Result, previous: Result | None, *,
                    buttons: bool = True) -> list[Screen]:
     """What arrives unasked: the chart (a picture with a short caption) and the summary."""
-    screens = [Screen("result_chart_compared" if previous else "result_chart", chart=chart(content, current, previous)),
+    screens = [Screen("result_chart_compared" if previous else "result_chart",
+                      chart=chart(content, current.scores, previous.scores if previous else None)),
                summary(content, current, previous)]
     if not buttons:  # e.g. in a coach's view: the coachee's buttons are not theirs
         screens = [Screen(s.key, s.params, chart=s.chart, template=s.template) for s in screens]
@@ -124,7 +126,7 @@ def flat_screen(content: Content, key: str) -> Screen:
     """A flat profile: named as such, pointed to the heaviest-weighted competencies and feedback."""
     names = Items(tuple(_plain(_name(content, c)) for c in heaviest(content, 3)), separator=", ")
     return Screen(key, {"note": content.flat_note, "heaviest": names}, choices=(
-        Choice("start_plan", "btn_start_plan"),))
+        Choice("feedback", "btn_feedback"), Choice("start_plan", "btn_start_plan")))
 
 
 def points(content: Content, result: Result) -> Screen:
@@ -230,5 +232,6 @@ def report(content: Content, result: Result, previous: Result | None, focus: lis
                                     for p in result.watch_outs) or (Screen("report_none"),)),
         ("report_plan", plan),
     )
-    document = Document(Screen("report_title"), sections, chart(content, result, previous), "regiecoach-report.pdf")
+    document = Document(Screen("report_title"), sections,
+                        chart(content, result.scores, previous.scores if previous else None), "regiecoach-report.pdf")
     return Screen("report_ready", document=document)

@@ -66,9 +66,16 @@ def archetype(leider: list[int | None], manager: list[int | None], content: Cont
     rated_leider, rated_manager = _rated(leider), _rated(manager)
     if len(rated_leider) < rules.min_leider or len(rated_manager) < rules.min_manager:
         return INSUFFICIENT
-    threshold = Fraction(str(rules.threshold))
-    high_leider = _exact_mean(rated_leider) >= threshold  # type: ignore[operator]
-    high_manager = _exact_mean(rated_manager) >= threshold  # type: ignore[operator]
+    return archetype_of(_exact_mean(rated_leider), _exact_mean(rated_manager), content)
+
+
+def archetype_of(leider: Fraction | float | None, manager: Fraction | float | None, content: Content) -> str:
+    """The archetype of two means (None: not enough to say), compared exactly."""
+    if leider is None or manager is None:
+        return INSUFFICIENT
+    threshold = Fraction(str(content.scoring.threshold))
+    high_leider = Fraction(leider) >= threshold
+    high_manager = Fraction(manager) >= threshold
     if high_leider and high_manager:
         return "it_regisseur"
     if high_leider:
@@ -78,7 +85,7 @@ def archetype(leider: list[int | None], manager: list[int | None], content: Cont
     return "vakspecialist"
 
 
-def layer_profile(layers: dict[str, int | None]) -> tuple[tuple[str, ...], str | None]:
+def layer_profile(layers: dict[str, float | None]) -> tuple[tuple[str, ...], str | None]:
     """Where the weight lies (every layer rated highest) and the layer to grow in: the one
     rated lowest, measured against the source's ideal of a leader at home in all three. A
     balanced profile gets no growth layer, and growth never points to a layer rated highest.

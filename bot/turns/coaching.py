@@ -14,10 +14,12 @@ from bot.flows.coaching.coachee import PromptRef
 from bot.flows.effects import SaveComposer, Step
 from bot.flows.screens import Screen
 from bot.turns import assessment, effects
+from bot.turns.feedback import shown_summary
+from storage import FeedbackStore
 
 ADMIN_EVENTS = frozenset({"invitecoach", "coaches", "coach_remove", "coach_remove_confirmed",
                           "coach_remove_cancelled"})
-COACH_EVENTS = frozenset({"invite", "invite_renew", "coachees", "coach_view", "group_view", "schedules",
+COACH_EVENTS = frozenset({"invite", "invite_renew", "coachees", "coachees_page", "coach_view", "group_view", "schedules",
                           "schedule_cancel"}) | composer.EVENTS
 COACHEE_EVENTS = frozenset({"deep_link", "offer_accept", "offer_decline", "mycoach", "coach_revoke",
                             "reply_open", "reply_text", "reply_send", "reply_cancel"})
@@ -79,16 +81,19 @@ def _coach(conversations: Conversations, turn: Turn, coach: Any, event: str, kwa
         return links.show_link(coach, conversations.bot_username)
     if event == "invite_renew":
         return links.renew_link(conversations.bot_username)
-    if event == "coachees":
-        return coach_view.show_coachees(content, coachees)
+    if event in ("coachees", "coachees_page"):
+        return coach_view.show_coachees(content, coachees, kwargs.get("page", 0), in_place=event == "coachees_page")
     if event == "coach_view":
         status = next((s for s in coachees if s.relation.id == kwargs.get("relation_id")), None)
         if status is None:
             return coach_view.show_coachee(content, None, [], [], [])
         coachee_id = status.relation.coachee_id
-        return coach_view.show_coachee(content, status, coaching.focus_of(coachee_id),
+        step = coach_view.show_coachee(content, status, coaching.focus_of(coachee_id),
                                        coaching.replies(turn.user_id, coachee_id),
                                        coaching.shared_notes(turn.user_id, coachee_id))
+        # with consent, the coach sees the same feedback summary the coachee sees
+        closed = FeedbackStore(conversations.db).latest_closed_of(coachee_id)
+        return Step(step.screens + shown_summary(conversations, closed), step.effects)
     if event == "group_view":
         return coach_view.show_group(content, coachees, conversations.min_group)
     names = {s.relation.coachee_id: s.relation.coachee_name for s in coachees}

@@ -24,6 +24,16 @@ def invite_link(bot_username: str, kind: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start={kind}{code}"
 
 
+PAGE = 20  # coachees a list shows at once: a keyboard stays within Telegram's limits
+
+
+def page_of(items: list[Any], page: int) -> tuple[list[Any], int | None]:
+    """One page of a list, and the next page's number (None on the last page)."""
+    page = max(0, min(page, (len(items) - 1) // PAGE)) if items else 0
+    start = page * PAGE
+    return items[start:start + PAGE], (page + 1 if start + PAGE < len(items) else 0 if page else None)
+
+
 def prompt_text(content: Content, schedule: Any, language: str) -> str | dict[str, str]:
     """The prompt of a schedule in the coachee's language (own text as the coach wrote it)."""
     if schedule.own_text:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.content import Content
 from bot.flows import results
+from bot.flows.coaching import page_of
 from bot.flows.effects import CancelSchedule, Step
 from bot.flows.screens import Choice, Items, Screen
 from bot.flows.scoring import Result, score
@@ -29,14 +30,18 @@ def status_line(content: Content, status: Any) -> Screen:
     return Screen("coachee_not_started", {"name": name})
 
 
-def show_coachees(content: Content, coachees: list[Any]) -> Step:
+def show_coachees(content: Content, coachees: list[Any], page: int = 0, in_place: bool = False) -> Step:
+    """The coachees a page at a time (a keyboard has room for a limited number of buttons)."""
     if not coachees:
         return Step([Screen("no_coachees")])
+    shown, following = page_of(coachees, page)
     choices = [Choice("coach_view", {"nl": s.relation.coachee_name, "en": s.relation.coachee_name},
-                      ref=s.relation.id) for s in coachees]
+                      ref=s.relation.id) for s in shown]
+    if following is not None:
+        choices.append(Choice("coachees_page", "btn_next_page", following))
     choices.append(Choice("group_view", "btn_group_view"))
-    return Step([Screen("coachees", {"items": Items(tuple(status_line(content, s) for s in coachees)),
-                                     "count": len(coachees)}, choices=tuple(choices))])
+    return Step([Screen("coachees", {"items": Items(tuple(status_line(content, s) for s in shown)),
+                                     "count": len(coachees)}, choices=tuple(choices), in_place=in_place)])
 
 
 def show_coachee(content: Content, status: Any, focus: list[str], replies: list[dict],

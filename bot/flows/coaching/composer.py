@@ -16,6 +16,7 @@ from transitions import EventData
 
 from bot.content import Content
 from bot.flows import machine
+from bot.flows.coaching import page_of
 from bot.flows.coaching.coach_view import completed_results, most_common
 from bot.flows.effects import CloseText, CreateSchedule, Effect, OpenText, SendDuePrompts
 from bot.flows.plan import next_occurrence
@@ -29,6 +30,7 @@ STEPS = ["idle", "target", "pick", "own_text", "when", "day", "time"]
 TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "prompt", "source": "*", "dest": "target", "conditions": "has_coachees", "after": "show_targets"},
     {"trigger": "prompt", "source": "*", "dest": "idle", "after": "show_no_coachees"},
+    {"trigger": "prompt_targets_page", "source": "target", "dest": "=", "after": "show_targets"},
     {"trigger": "prompt_target", "source": "target", "dest": "pick", "conditions": "owns_relation",
      "after": ["set_target", "show_library"]},
     {"trigger": "prompt_target_all", "source": "target", "dest": "pick", "after": ["set_target_all", "show_library"]},
@@ -98,10 +100,14 @@ class ComposerModel:
     # --- steps ----------------------------------------------------------------------------
     def show_targets(self, event: EventData) -> None:
         self.draft = {}
+        shown, following = page_of(self.coachees, event.kwargs.get("page", 0))
         choices = [Choice("prompt_target", {"nl": s.relation.coachee_name, "en": s.relation.coachee_name},
-                          ref=s.relation.id) for s in self.coachees]
+                          ref=s.relation.id) for s in shown]
+        if following is not None:
+            choices.append(Choice("prompt_targets_page", "btn_next_page", following))
         choices.append(Choice("prompt_target_all", "btn_all_coachees"))
-        self.screens.append(Screen("prompt_target", choices=tuple(choices)))
+        self.screens.append(Screen("prompt_target", choices=tuple(choices),
+                                   in_place=event.event.name == "prompt_targets_page"))
 
     def show_no_coachees(self, event: EventData) -> None:
         self.screens.append(Screen("no_coachees"))

@@ -1,0 +1,362 @@
+"""Feedback from colleagues (PRODUCT.md "Feedback from others (360 light)").
+
+A manager shares a link; a colleague who opens it agrees, says how they work with the
+manager, and rates the role statements, the layers and the competencies in the third person.
+Nobody ever sees one rater's answers: the summary is computed only when the request closes
+(by the manager, or after 14 days) and only from at least ``minimum`` completed raters; it
+is a snapshot, never updated while raters come in. Per relation only where that relation
+has ``minimum`` raters, and only if what the shown relations leave over is 0 or at least
+``minimum`` raters, so no group can be found by subtraction.
+
+The rater's questions are a small machine like the assessment's; the rest are plain
+functions. Pure: loaded state in, screens and effects out.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from transitions import EventData
+
+from bot.content import LANGUAGES, RATINGS, Content, Question
+from bot.flows import machine
+from bot.flows.effects import Effect, Step
+from bot.flows.results import chart
+from bot.flows.screens import Choice, Items, Screen
+from bot.flows.scoring import archetype_of, layer_profile, mean, score
+
+RELATIONS = ("peer", "report", "manager", "other")
+CODE_BYTES = 16
+GAP = 1  # self - others at least this: a blind spot; others - self at least this: a hidden strength
+
+
+def new_code() -> str:
+    return secrets.token_urlsafe(CODE_BYTES)
+
+
+def link(bot_username: str, code: str) -> str:
+    return f"https://t.me/{bot_username}?start=f{code}"
+
+
+def rater_questions(content: Content) -> tuple[Question, ...]:
+    """What colleagues rate: the role statements, the layers and the competencies of the
+    current question set, each in the third person."""
+    return tuple(q for q in content.current.questions if q.about is not None)
+
+
+# --- effects of this flow ------------------------------------------------------------------
+@dataclass(frozen=True)
+class OpenRequest:
+    code: str
+
+
+@dataclass(frozen=True)
+class RenewRequestLink:
+    request_id: int
+    code: str
+
+
+@dataclass(frozen=True)
+class CloseRequest:
+    """Close now with this summary, or (``when_ready``) as soon as enough raters completed."""
+
+    request_id: int
+    summary: dict | None
+    when_ready: bool = False
+
+
+@dataclass(frozen=True)
+class CloseIfReady:
+    """A rater completed: close the request if its manager asked to and enough raters did."""
+
+    request_id: int
+
+
+@dataclass(frozen=True)
+class BeginRating:
+    request_id: int
+    code: str
+
+
+@dataclass(frozen=True)
+class SaveRating:
+    session_id: int
+    relation: str | None
+    status: str
+    cursor: int
+    changed: dict[str, int | None]
+
+
+# --- the manager's side -------------------------------------------------------------------
+def show_request(content: Content, request: Any, bot_username: str, minimum: int, has_result: bool,
+                 covered: int | None = None) -> Step:
+    """/feedback: the link to share and how many started and completed; close or renew it."""
+    if request is None or request.status != "open":
+        if not has_result:
+            return Step([Screen("feedback_needs_result")])
+        screens = []
+        if request is not None and request.summary is not None:
+            screens.append(Screen("feedback_last_closed", {"date": request.closed_at[:10]}, choices=(
+                Choice("feedback_summary", "btn_feedback_summary", ref=request.id),)))
+        code = new_code()
+        screens.append(Screen("feedback_request", {"link": link(bot_username, code), "started": 0, "completed": 0,
+                                                   "min": minimum, "days": 14}, choices=_request_choices()))
+        return Step(screens, [OpenRequest(code)])
+    return Step([Screen("feedback_request", {"link": link(bot_username, request.code), "started": request.started,
+                                             "completed": request.completed, "min": minimum, "days": 14},
+                        choices=_request_choices())])
+
+
+def _request_choices() -> tuple[Choice, ...]:
+    return (Choice("feedback_close", "btn_feedback_close"), Choice("feedback_renew", "btn_feedback_renew"))
+
+
+def renew_link(request: Any, bot_username: str, minimum: int) -> Step:
+    if request is None or request.status != "open":
+        return Step([Screen("stale_button", notice=True)])
+    code = new_code()
+    return Step([Screen("feedback_link_renewed", {"link": link(bot_username, code)}, in_place=True)],
+                [RenewRequestLink(request.id, code)])
+
+
+def close_request(content: Content, request: Any, minimum: int, summary: dict | None) -> Step:
+    """Close and show the summary; with too few raters, say how many more are needed and close
+    as soon as they have rated (the request stays open until then)."""
+    if request is None or request.status != "open":
+        return Step([Screen("stale_button", notice=True)])
+    if summary is None:
+        return Step([Screen("feedback_need_more", {"more": minimum - request.completed, "min": minimum},
+                            in_place=True)], [CloseRequest(request.id, None, when_ready=True)])
+    return Step(summary_screens(content, summary), [CloseRequest(request.id, summary)])
+
+
+# --- the summary --------------------------------------------------------------------------
+def _means(answer_sets: list[dict[str, int | None]], question_ids: list[str], minimum: int) -> dict[str, float]:
+    """Per question the mean over raters who answered it, only where at least ``minimum`` did."""
+    out = {}
+    for question_id in question_ids:
+        values = [answers.get(question_id) for answers in answer_sets]
+        rated = [v for v in values if v is not None]
+        if len(rated) >= minimum:
+            out[question_id] = sum(rated) / len(rated)
+    return out
+
+
+def summarize(content: Content, self_answers: dict[str, int | None], self_version: int,
+              raters: list[tuple[str, dict[str, int | None]]], minimum: int, taken: str) -> dict | None:
+    """The summary snapshot (JSON-able, no rater ids, no single answers), or None with fewer
+    than ``minimum`` completed raters."""
+    if len(raters) < minimum:
+        return None
+    questions = rater_questions(content)
+    answer_sets = [answers for _, answers in raters]
+    others = _means(answer_sets, [q.id for q in questions], minimum)
+    own = score(self_answers, content, self_version)
+    competencies = [q.id for q in content.competencies]
+    by_kind = {kind: [q.id for q in questions if q.kind == kind] for kind in ("leider", "manager", "layer")}
+    leider = mean([others.get(q) for q in by_kind["leider"]])
+    manager = mean([others.get(q) for q in by_kind["manager"]])
+    blind = [c for c in competencies if own.scores.get(c) is not None and c in others
+             and own.scores[c] - others[c] >= GAP]
+    hidden = [c for c in competencies if own.scores.get(c) is not None and c in others
+              and others[c] - own.scores[c] >= GAP]
+    counts = {relation: sum(1 for r, _ in raters if r == relation) for relation in RELATIONS}
+    shown = {relation for relation, n in counts.items() if n >= minimum}
+    remainder = len(raters) - sum(counts[r] for r in shown)
+    if 0 < remainder < minimum:  # the hidden ones could be found by subtraction: no breakdown
+        shown = set()
+    groups = {}
+    for group in content.groups:
+        ids = [q.id for q in content.competencies if q.group == group]
+        groups[group] = {"self": own.group_means.get(group), "others": mean([others.get(c) for c in ids])}
+    relations = {}
+    for relation in sorted(shown, key=RELATIONS.index):
+        subset = [answers for r, answers in raters if r == relation]
+        means = _means(subset, [q.id for q in questions], minimum)
+        relations[relation] = {"count": counts[relation], "groups": {
+            group: mean([means.get(q.id) for q in content.competencies if q.group == group])
+            for group in content.groups}}
+    layers = {q: others.get(q) for q in by_kind["layer"]}
+    weight, _ = layer_profile(layers)
+    return {
+        "raters": len(raters), "taken": taken, "version": content.version,
+        "self": {c: own.scores.get(c) for c in competencies}, "others": others,
+        "leider": [own.leider, leider], "manager": [own.manager, manager],
+        "archetype": [own.archetype, archetype_of(leider, manager, content)],
+        "layers": {"self": own.layers, "others": layers, "weight": list(weight)},
+        "groups": groups, "relations": relations, "blind": blind, "hidden": hidden,
+    }
+
+
+def _archetype_name(content: Content, archetype_id: str) -> Any:
+    return content.archetypes[archetype_id].name if archetype_id in content.archetypes \
+        else content.ui["archetype_unknown"]
+
+
+def summary_screens(content: Content, summary: dict) -> list[Screen]:
+    """Self next to others: chart, groups, blind spots and hidden strengths, others' view of
+    the archetype and the layers, and relations where there are enough of them."""
+    self_scores, others = summary["self"], summary["others"]
+    groups = Items(tuple(Screen("feedback_group_line", {"group": content.groups[g], "own": v["self"],
+                                                        "others": v["others"]})
+                         for g, v in summary["groups"].items()))
+
+    def gap_lines(ids: list[str]) -> Items:
+        if not ids:
+            return Items((Screen("feedback_none"),))
+        return Items(tuple(Screen("feedback_gap_line", {"name": content.names[c], "own": self_scores[c],
+                                                        "others": others[c]}) for c in ids))
+
+    layers = Items(tuple(Screen("feedback_layer_line", {
+        "name": content.layers[layer].name, "own": summary["layers"]["self"].get(layer),
+        "others": summary["layers"]["others"].get(layer)}) for layer in content.layers), separator=" · ")
+    relations = Items(tuple(Screen("feedback_relation_line", {
+        "relation": content.ui[f"relation_{relation}"], "count": data["count"],
+        "groups": Items(tuple(Screen("feedback_relation_group", {"group": content.groups[g], "score": score_})
+                              for g, score_ in data["groups"].items()), separator=" · ")})
+        for relation, data in summary["relations"].items())) if summary["relations"] else Items(
+        (Screen("feedback_relations_hidden"),))
+    self_arch, others_arch = summary["archetype"]
+    text = Screen("feedback_summary", {
+        "count": summary["raters"], "date": summary["taken"], "groups": groups,
+        "blind": gap_lines(summary["blind"]), "hidden": gap_lines(summary["hidden"]),
+        "self_archetype": _archetype_name(content, self_arch), "others_archetype": _archetype_name(content, others_arch),
+        "leider_self": summary["leider"][0], "leider_others": summary["leider"][1],
+        "manager_self": summary["manager"][0], "manager_others": summary["manager"][1],
+        "layers": layers, "relations": relations})
+    picture = chart(content, self_scores, others=others)
+    return [Screen("feedback_chart", chart=picture), text]
+
+
+def withheld(minimum: int) -> Screen:
+    return Screen("feedback_withheld", {"min": minimum})
+
+
+# --- the rater's side --------------------------------------------------------------------------
+STATES = ["offered", "relation", "answering", "completed"]
+TRANSITIONS: list[dict[str, Any]] = [
+    {"trigger": "fb_agree", "source": "offered", "dest": "relation", "after": "show_relations"},
+    {"trigger": "fb_relation", "source": "relation", "dest": "answering", "conditions": "known_relation",
+     "after": ["set_relation", "show_current"]},
+    *[t for trigger in ("fb_answer", "fb_skip") for t in (
+        {"trigger": trigger, "source": "answering", "dest": "completed",
+         "conditions": ["is_current", "valid_value", "is_last"], "after": ["record", "thank"]},
+        {"trigger": trigger, "source": "answering", "dest": "=", "conditions": ["is_current", "valid_value"],
+         "after": ["record", "show_current"]},
+        {"trigger": trigger, "source": "answering", "dest": "=", "conditions": ["is_earlier", "valid_value"],
+         "after": ["change", "show_current"]},
+    )],
+    {"trigger": "fb_back", "source": "answering", "dest": "=", "conditions": ["is_current", "has_previous"],
+     "after": ["step_back", "show_current"]},
+    {"trigger": "fb_resume", "source": "answering", "dest": "=", "after": "show_current_new"},
+    {"trigger": "fb_resume", "source": "offered", "dest": "=", "after": "show_offer"},
+    {"trigger": "fb_resume", "source": "relation", "dest": "=", "after": "show_relations"},
+]
+
+
+class RaterModel:
+    """One rater's session for one event."""
+
+    def __init__(self, content: Content, *, session_id: int, request_id: int, status: str, relation: str | None,
+                 cursor: int, answers: dict[str, int | None], manager: str) -> None:
+        self.content = content
+        self.session_id, self.request_id = session_id, request_id
+        self.state = "relation" if status == "answering" and relation is None else status
+        self.relation, self.cursor, self.answers = relation, cursor, dict(answers)
+        self.manager = manager
+        self.questions = rater_questions(content)
+        self.changed: dict[str, int | None] = {}
+        self.screens: list[Screen] = []
+        self.effects: list[Effect] = []
+
+    # conditions
+    def known_relation(self, event: EventData) -> bool:
+        return event.kwargs.get("relation") in RELATIONS
+
+    def _mine(self, event: EventData) -> bool:
+        return event.kwargs.get("session_id") == self.session_id
+
+    def is_current(self, event: EventData) -> bool:
+        return self._mine(event) and event.kwargs.get("question") == self.cursor
+
+    def is_earlier(self, event: EventData) -> bool:
+        question = event.kwargs.get("question")
+        return self._mine(event) and isinstance(question, int) and 0 <= question < self.cursor
+
+    def valid_value(self, event: EventData) -> bool:
+        return event.kwargs.get("value") is None or event.kwargs.get("value") in RATINGS
+
+    def is_last(self, event: EventData) -> bool:
+        return self.cursor == len(self.questions) - 1
+
+    def has_previous(self, event: EventData) -> bool:
+        return self.cursor > 0
+
+    # actions
+    def set_relation(self, event: EventData) -> None:
+        self.relation = event.kwargs["relation"]
+
+    def _set(self, index: int, value: int | None) -> None:
+        question_id = self.questions[index].id
+        self.answers[question_id] = value
+        self.changed[question_id] = value
+
+    def record(self, event: EventData) -> None:
+        self._set(self.cursor, event.kwargs.get("value"))
+        self.cursor += 1
+
+    def change(self, event: EventData) -> None:
+        self._set(event.kwargs["question"], event.kwargs.get("value"))
+
+    def step_back(self, event: EventData) -> None:
+        self.cursor -= 1
+
+    def thank(self, event: EventData) -> None:
+        self.cursor = len(self.questions)
+        self.screens.append(Screen("feedback_thanks", {"name": self.manager}, in_place=True))
+
+    # screens
+    def show_offer(self, event: EventData) -> None:
+        self.screens.append(offer_screen(self.manager, self.request_id))
+
+    def show_relations(self, event: EventData) -> None:
+        self.screens.append(Screen("feedback_relation", {"name": self.manager}, choices=tuple(
+            Choice("fb_relation", f"relation_{relation}", relation, ref=self.session_id) for relation in RELATIONS),
+            in_place=event.event.name != "fb_resume"))
+
+    def _question(self, in_place: bool) -> Screen:
+        question = self.questions[self.cursor]
+        labels = self.content.current.scales[question.scale]
+        scale = {lang: " · ".join(f"{p} {labels[p][lang]}" for p in RATINGS) for lang in LANGUAGES}
+        statement = {lang: question.about[lang].replace("{name}", self.manager) for lang in LANGUAGES}  # type: ignore[union-attr]
+        choices = [Choice("fb_answer", str(v), v, literal=True, ref=self.session_id) for v in RATINGS]
+        if self.cursor > 0:
+            choices.append(Choice("fb_back", "btn_back", ref=self.session_id))
+        choices.append(Choice("fb_skip", "btn_skip", ref=self.session_id))
+        return Screen("feedback_question", {"n": self.cursor + 1, "total": len(self.questions),
+                                            "statement": statement, "scale": scale, "name": self.manager},
+                      choices=tuple(choices), question=self.cursor, answered=question.id in self.answers,
+                      chosen=self.answers.get(question.id), in_place=in_place)
+
+    def show_current(self, event: EventData) -> None:
+        self.screens.append(self._question(in_place=True))
+
+    def show_current_new(self, event: EventData) -> None:
+        self.screens.append(self._question(in_place=False))
+
+
+MACHINE = machine.build(STATES, TRANSITIONS, "offered")
+RATER_EVENTS = frozenset(MACHINE.events)
+
+
+def fire(model: RaterModel, event: str, **kwargs: Any) -> RaterModel:
+    machine.fire(MACHINE, model, event, **kwargs)
+    return model
+
+
+def offer_screen(manager: str, request_id: int) -> Screen:
+    return Screen("feedback_offer", {"name": manager}, choices=(
+        Choice("fb_agree", "btn_feedback_agree", ref=request_id),
+        Choice("fb_decline", "btn_feedback_decline", ref=request_id)))

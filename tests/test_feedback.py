@@ -1,0 +1,205 @@
+"""Feedback from colleagues (360 light) through the real Application: a manager, three raters
+and a coach. Nobody ever sees one rater's answers."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from bot.config import Settings
+from bot.schedule import send_feedback_work
+from telegram_doubles.fake_api import TelegramUser, parse_html
+from tests.conftest import TOKEN
+from tests.test_coaching import link_payload
+from tests.test_plan import FakeClock
+from tests.test_results import answer_all
+from tests.test_telegram import onboard
+
+ADMIN = 9301
+FEEDBACK_LINK = re.compile(r"https://t\.me/regiecoach_test_bot\?start=(f[A-Za-z0-9_-]+)")
+
+
+def say(content, key, **params):
+    return parse_html(content.text(key, "en", **params))
+
+
+def rows(db_path, sql, *args):
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+async def bot(make_harness, db_path, clock):
+    harness = make_harness(Settings(token=TOKEN, db_path=db_path, admin_ids=frozenset({ADMIN})), clock=clock)
+    async with harness.application:
+        yield harness
+    assert harness.errors == [], harness.errors
+
+
+def self_answers(content):
+    """The manager's own view: high on the first competency, low on the second, 3 elsewhere."""
+    first, second = content.competencies[0].index, content.competencies[1].index
+    return lambda i: 5 if i == first else 1 if i == second else 3
+
+
+async def manager_with_link(bot, content) -> tuple[TelegramUser, str]:
+    mia = bot.user(9302, first_name="Mia")
+    await onboard(mia, content)
+    await answer_all(mia, content, self_answers(content))
+    await mia.send("/feedback")
+    match = FEEDBACK_LINK.search(mia.last().text)
+    assert match, mia.last().text
+    return mia, match.group(1)
+
+
+async def rate(bot, content, user_id: int, name: str, payload: str, relation: str, value_of) -> TelegramUser:
+    rater = bot.user(user_id, first_name=name)
+    await rater.send(f"/start {payload}")
+    assert "Mia" in rater.last().text and "never with your name" in rater.last().text
+    await rater.tap(content.text("btn_feedback_agree", "en"))
+    await rater.tap(content.text(f"relation_{relation}", "en"))
+    for index in range(43):
+        assert rater.last().text.startswith(f"{index + 1}/43"), rater.last().text
+        await rater.tap(str(value_of(index)))
+    assert rater.last().text == say(content, "feedback_thanks", name="Mia")
+    return rater
+
+
+def others_first_low(content):
+    """Colleagues see the first competency low and the second high: a blind spot and a hidden strength."""
+    first, second = 15, 16  # the first two competencies in the rater's order (12 roles, 3 layers first)
+    return lambda i: 2 if i == first else 4 if i == second else 3
+
+
+async def test_two_raters_are_not_enough_the_third_closes_it_and_the_coach_sees_it(bot, content):
+    admin = bot.user(ADMIN, first_name="Ada")
+    await admin.send("/invitecoach")
+    carla = bot.user(9310, first_name="Carla")
+    await carla.send(f"/start {link_payload(admin.last().text)}")
+    await carla.send("/invite")
+    mia, payload = await manager_with_link(bot, content)
+    await mia.send(f"/start {link_payload(carla.last().text)}")  # Mia shares with her coach Carla
+    await mia.tap(content.text("btn_share", "en"))
+    await mia.send(f"/start {payload}")  # nobody rates themselves
+    assert mia.last().text == say(content, "feedback_own_link")
+    await rate(bot, content, 9321, "Ron", payload, "peer", others_first_low(content))
+    await rate(bot, content, 9322, "Rita", payload, "peer", others_first_low(content))
+    await mia.send("/feedback")
+    assert "Started: 2 · completed: 2" in mia.last().text
+    seen_before = len(mia.messages())
+    await mia.tap(content.text("btn_feedback_close", "en"))
+    assert mia.last().text == say(content, "feedback_need_more", more=1, min=3)
+    assert len(mia.messages()) == seen_before  # nothing shown: the screen only changed
+    await rate(bot, content, 9323, "Roy", payload, "report", others_first_low(content))
+    received = [m for m in mia.messages()[seen_before:]]
+    assert received[0].text == say(content, "feedback_closed_notice")
+    assert received[1].kind == "photo"  # self, others and target in one chart
+    summary = received[2].text
+    first, second = content.competencies[0].name["en"], content.competencies[1].name["en"]
+    blind = summary.split("Blind spots")[1].split("Hidden strengths")[0]
+    hidden = summary.split("Hidden strengths")[1]
+    assert f"{first}: you 5 · colleagues 2" in blind and f"{second}: you 1 · colleagues 4" in hidden
+    assert "How 3 colleagues see you" in summary
+    assert say(content, "feedback_relations_hidden") in summary  # 2 peers and 1 report: no breakdown
+    assert rows(bot.db_path, "select status from feedback_requests") == [("closed",)]
+    # the coach with consent sees the same summary
+    await carla.send("/coachees")
+    await carla.tap("Mia")
+    assert any(m.text == summary for m in carla.messages())
+
+
+async def test_no_screen_or_file_shows_one_raters_answers_and_a_delete_withholds_it(bot, content):
+    mia, payload = await manager_with_link(bot, content)
+    raters = [await rate(bot, content, 9330 + n, f"R{n}", payload, "peer", lambda i, n=n: [1, 3, 5][n])
+              for n in range(3)]
+    await mia.send("/feedback")
+    await mia.tap(content.text("btn_feedback_close", "en"))
+    summary = mia.last().text
+    assert "How 3 colleagues see you" in summary
+    assert "Peer (3)" in summary  # three peers: that relation may be shown, and leaves no remainder
+    assert not re.search(r"colleagues [15]\b", summary)  # only the mean (3) of 1, 3 and 5 appears
+    # the manager's export holds the summary, never a single rating
+    await mia.send("/export")
+    exported = json.loads(next(iter(bot.api.calls_to("sendDocument")[-1].params["files"].values())))
+    assert exported["feedback_requests"][0]["summary"]["raters"] == 3
+    assert "feedback_given" in exported and exported["feedback_given"] == []
+    assert str(raters[0].id) not in json.dumps(exported["feedback_requests"])
+    # a rater's export holds the ratings they gave
+    await raters[0].send("/export")
+    given = json.loads(next(iter(bot.api.calls_to("sendDocument")[-1].params["files"].values())))["feedback_given"]
+    assert len(given) == 1 and {a["value"] for a in given[0]["answers"]} == {1}
+    # one of the three erases themselves: the summary is withheld, never recomputed
+    await raters[1].send("/delete")
+    await raters[1].tap(content.text("btn_delete_everything", "en"))
+    assert rows(bot.db_path, "select count(*) from feedback_answers a join feedback_raters r on r.id = a.session_id "
+                             "where r.rater_id = ?", raters[1].id) == [(0,)]
+    request = rows(bot.db_path, "select id from feedback_requests")[0][0]
+    await mia.press(f"1:xv:{request}::", mia.last())
+    assert mia.last().text == say(content, "feedback_withheld", min=3)
+
+
+async def test_a_renewed_link_voids_open_sessions_and_a_second_round_replaces_the_first(bot, content):
+    mia, payload = await manager_with_link(bot, content)
+    halfway = bot.user(9341, first_name="Hal")
+    await halfway.send(f"/start {payload}")
+    await halfway.tap(content.text("btn_feedback_agree", "en"))
+    await halfway.tap(content.text("relation_other", "en"))
+    await halfway.tap("4")
+    await mia.send("/feedback")
+    await mia.tap(content.text("btn_feedback_renew", "en"))
+    new_payload = FEEDBACK_LINK.search(mia.last().text).group(1)
+    assert new_payload != payload
+    await halfway.tap("4")  # the session opened from the old link is void
+    assert halfway.last().text == say(content, "feedback_link_gone")
+    await halfway.send(f"/start {payload}")
+    assert halfway.last().text == say(content, "link_invalid")
+    again = await rate(bot, content, 9342, "Ann", new_payload, "peer", lambda i: 2)
+    await again.send(f"/start {new_payload}")
+    await again.tap(content.text("btn_feedback_again", "en"))
+    await again.tap(content.text("btn_feedback_agree", "en"))
+    await again.tap(content.text("relation_peer", "en"))
+    for _ in range(43):
+        await again.tap("5")
+    values = rows(bot.db_path, "select distinct a.value from feedback_answers a join feedback_raters r "
+                               "on r.id = a.session_id where r.rater_id = ?", again.id)
+    assert values == [(5,)]  # the second round replaced the first
+    assert rows(bot.db_path, "select status from feedback_raters where rater_id = ? order by id", again.id) == [
+        ("replaced",), ("completed",)]
+
+
+async def test_one_reminder_after_two_days_and_the_request_closes_after_fourteen(bot, content, clock):
+    mia, payload = await manager_with_link(bot, content)
+    slow = bot.user(9351, first_name="Sol")
+    await slow.send(f"/start {payload}")
+    await slow.tap(content.text("btn_feedback_agree", "en"))
+    await slow.tap(content.text("relation_peer", "en"))
+    await slow.tap("3")
+    clock.now += timedelta(days=2, minutes=1)
+    await send_feedback_work(bot.application)
+    assert slow.last().text == say(content, "feedback_reminder", name="Mia")
+    await slow.tap(content.text("btn_feedback_continue", "en"))
+    assert slow.last().text.startswith("2/43")  # back where they were
+    await send_feedback_work(bot.application)
+    assert [m.text for m in slow.messages()].count(say(content, "feedback_reminder", name="Mia")) == 1
+    clock.now += timedelta(days=12)
+    await send_feedback_work(bot.application)
+    assert mia.last().text == say(content, "feedback_expired", min=3)
+    assert rows(bot.db_path, "select status, summary from feedback_requests") == [("expired", None)]
+    await slow.tap("4")
+    assert slow.last().text == say(content, "feedback_link_gone")
+
+
+async def test_admins_see_feedback_activity_only_over_the_threshold(bot, content):
+    admin = bot.user(ADMIN, first_name="Ada")
+    await admin.send("/stats")
+    line = next(m.text for m in admin.messages() if "Feedback from colleagues" in m.text)
+    assert "Requests: <5" in line and "completed: <5" in line
