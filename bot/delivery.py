@@ -93,12 +93,6 @@ class ChartWorker:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         return self._pool
 
-    def stop(self) -> None:
-        """Drop the queued renders and the process (the next render starts a new one)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-
     async def render(self, job: tuple) -> bytes:
         loop = asyncio.get_running_loop()
         try:

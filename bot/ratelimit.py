@@ -4,8 +4,10 @@ Telegram allows a bot about 30 messages a second in all, and about one a second 
 for what the bot sends on its own. Only sends to a chat count (``answerCallbackQuery`` and
 ``getUpdates`` do not).
 
-- **A window, not a pacer.** Up to ``per_second`` counted sends may start in any one-second
-  window; under the limit nothing waits.
+- **A window, not a pacer.** Up to ``per_second`` counted sends may be under way or done
+  within the last second; under the limit nothing waits. A send leaves the window one second
+  after its answer came back (not after it started), so however the network delays requests,
+  Telegram never receives more than the limit in any second.
 - **Replies first.** A reply to a user's own action may use the whole window; a send the bot
   makes on its own (``rate_limit_args=PROACTIVE``: prompts, check-ins, notices to others)
   only what is left after a small reserve, never while a reply is waiting, and evenly
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -27,7 +29,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 PER_SECOND = 30  # Telegram: about 30 messages a second in all
-WINDOW = 1.07  # seconds; a little over one, so network jitter cannot squeeze 31 into a second
+WINDOW = 1.0  # seconds, counted from each send's answer
 RESERVE = 0.1  # share of the window proactive sends leave free for replies
 CHAT_PERIOD = 1.0  # seconds between proactive messages to one chat
 MAX_RETRIES = 5  # on 429
@@ -44,7 +46,8 @@ PROACTIVE = Proactive()
 
 
 class SendWindow:
-    """At most ``limit`` grants in any ``period`` seconds; interactive grants go first."""
+    """At most ``limit`` sends under way or answered within ``period`` seconds; interactive
+    grants go first. ``acquire`` returns a ticket to ``release`` when the answer came back."""
 
     def __init__(self, limit: int, period: float = WINDOW, reserve: float = RESERVE,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -54,14 +57,13 @@ class SendWindow:
         self.proactive_limit = max(1, limit - max(1, round(limit * reserve)))
         self.spacing = period / self.proactive_limit  # between two proactive grants
         self.next_proactive = 0.0
-        self.granted: deque[float] = deque()
+        self.granted: list[list[float]] = []  # [started, answered or inf] of each send in the window
         self.replies_waiting = 0
         self._turns = {False: asyncio.Lock(), True: asyncio.Lock()}  # FIFO within each kind
 
     def _room(self, proactive: bool, now: float) -> float:
         """0 if a send may start now, else how long until one of the window's sends ages out."""
-        while self.granted and now - self.granted[0] >= self.period:
-            self.granted.popleft()
+        self.granted = [entry for entry in self.granted if now - entry[1] < self.period]
         if proactive and self.replies_waiting:
             return 0.005  # a reply is waiting: it goes first
         if proactive and now < self.next_proactive:
@@ -69,9 +71,11 @@ class SendWindow:
         cap = self.proactive_limit if proactive else self.limit
         if len(self.granted) < cap:
             return 0.0
-        return self.granted[len(self.granted) - cap] + self.period - now
+        ends = sorted(entry[1] for entry in self.granted)
+        ready = ends[len(ends) - cap] + self.period - now  # when enough have aged out
+        return ready if ready != float("inf") else 0.005  # all still under way: look again shortly
 
-    async def acquire(self, proactive: bool = False) -> None:
+    async def acquire(self, proactive: bool = False) -> list[float]:
         if not proactive:
             self.replies_waiting += 1
         try:
@@ -79,12 +83,18 @@ class SendWindow:
                 while (wait := self._room(proactive, self.clock())) > 0:
                     await asyncio.sleep(wait)
                 now = self.clock()
-                self.granted.append(now)
+                ticket = [now, float("inf")]
+                self.granted.append(ticket)
                 if proactive:
                     self.next_proactive = now + self.spacing
+                return ticket
         finally:
             if not proactive:
                 self.replies_waiting -= 1
+
+    def release(self, ticket: list[float]) -> None:
+        """The send's answer came back: it leaves the window ``period`` seconds from now."""
+        ticket[1] = self.clock()
 
 
 class WindowRateLimiter(BaseRateLimiter[Proactive]):
@@ -119,8 +129,7 @@ class WindowRateLimiter(BaseRateLimiter[Proactive]):
         if proactive and chat_id is not None:
             await self._pace_chat(int(chat_id))
         for attempt in range(self.max_retries + 1):
-            if chat_id is not None:
-                await self.window.acquire(proactive)
+            ticket = await self.window.acquire(proactive) if chat_id is not None else None
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
@@ -128,4 +137,7 @@ class WindowRateLimiter(BaseRateLimiter[Proactive]):
                     raise
                 delay = error.retry_after
                 await asyncio.sleep(delay if isinstance(delay, (int, float)) else delay.total_seconds())
+            finally:
+                if ticket is not None:
+                    self.window.release(ticket)
         raise AssertionError("unreachable")

@@ -171,7 +171,7 @@ async def send_due_prompts(application: Application) -> int:
             elif outcome == "blocked":
                 coaches.end_delivery(delivery.id, "unreachable", "the coachee blocked the bot", iso(now))
                 name = coaches.mark_unreachable(delivery.coachee_id, iso(now))
-                await tell_coach(application, delivery.schedule.coach_id, Screen("coachee_unreachable",
+                await tell(application, delivery.schedule.coach_id, Screen("coachee_unreachable",
                                                                                  {"name": name or "?"}))
             elif outcome.startswith("retry:"):
                 coaches.retry_delivery(delivery.id, outcome[6:], retry_time(now, delivery.attempts + 1))
@@ -180,13 +180,14 @@ async def send_due_prompts(application: Application) -> int:
     return sent
 
 
-async def tell_coach(application: Application, coach_id: int, screen: Screen) -> None:
+async def tell(application: Application, user_id: int, screen: Screen) -> None:
+    """A notice the bot sends on its own (to a coach, a manager, a rater); a failure is logged."""
     conversations: Conversations = application.bot_data["conversations"]
     try:
-        await deliver(application.bot, coach_id, [screen], conversations.language_of(coach_id),
+        await deliver(application.bot, user_id, [screen], conversations.language_of(user_id),
                       conversations.content, proactive=True)
     except Exception as error:
-        log.info("could not tell coach %s: %s", coach_id, describe(error))
+        log.info("could not tell %s: %s", user_id, describe(error))
 
 
 async def _resolve_interrupted_once(application: Application) -> None:
@@ -204,7 +205,7 @@ async def resolve_interrupted(application: Application) -> int:
     deliveries = conversations.coaching.interrupted_deliveries()
     for delivery in deliveries:
         name = conversations.coaching.coachee_name(delivery.schedule.coach_id, delivery.coachee_id)
-        await tell_coach(application, delivery.schedule.coach_id,
+        await tell(application, delivery.schedule.coach_id,
                          Screen("prompt_unknown", {"name": name or "?"}))
     if checkins or deliveries:
         log.warning("%s check-ins and %s prompts were interrupted while sending: marked unknown",
@@ -229,23 +230,15 @@ async def send_feedback_work(application: Application) -> int:
             _failed_claim(application, f"feedback request {request_id}", error)
             continue
         for notice in notices:
-            await _tell(application, notice.user_id, notice.screen)
+            await tell(application, notice.user_id, notice.screen)
         done += 1
     for session_id, rater_id, manager in store.to_remind(iso(now - REMIND_AFTER)):
         store.reminded(session_id, iso(now))  # at most once, also if the send fails
-        await _tell(application, rater_id, Screen("feedback_reminder", {"name": manager}, choices=(
+        await tell(application, rater_id, Screen("feedback_reminder", {"name": manager}, choices=(
             Choice("fb_resume", "btn_feedback_continue", ref=session_id),)))
         done += 1
     return done
 
-
-async def _tell(application: Application, user_id: int, screen: Screen) -> None:
-    conversations: Conversations = application.bot_data["conversations"]
-    try:
-        await deliver(application.bot, user_id, [screen], conversations.language_of(user_id),
-                      conversations.content, proactive=True)
-    except Exception as error:
-        log.info("could not tell %s: %s", user_id, describe(error))
 
 
 async def _guarded(application: Application, area: str, work: Callable[[Application], Awaitable[object]]) -> None:

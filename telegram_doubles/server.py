@@ -308,6 +308,7 @@ class BotApiServer:
 
     # --- HTTP -> (method, params) -----------------------------------------------------------
     def _serve_http(self, handler: _Handler) -> None:
+        arrived = time.monotonic()  # before the body is read and parsed: when Telegram would count it
         url = urlsplit(handler.path)
         try:
             body = read_body(handler)
@@ -326,14 +327,14 @@ class BotApiServer:
         except (ValueError, UnicodeDecodeError) as error:
             handler.answer(400, envelope_error(400, f"Bad Request: can't parse request: {error}"))
             return
-        status, payload = self.dispatch(match["method"], params)
+        status, payload = self.dispatch(match["method"], params, arrived)
         handler.answer(status, payload)
 
-    def dispatch(self, method: str, params: dict[str, Any]) -> tuple[int, dict]:
+    def dispatch(self, method: str, params: dict[str, Any], arrived: float | None = None) -> tuple[int, dict]:
         """Answer one Bot API call as ``(HTTP status, JSON envelope)``; records it."""
         name, handler = self._handlers.get(method.lower(), (method, None))
         with self.lock:
-            self.api.calls.append(ApiCall(name, params))
+            self.api.calls.append(ApiCall(name, params, arrived if arrived is not None else time.monotonic()))
             try:
                 failures = self._failures.get(name)
                 if failures:

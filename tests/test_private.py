@@ -5,6 +5,7 @@ trace and /export holds everything."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
@@ -249,6 +250,20 @@ async def test_delete_leaves_no_trace_of_the_person_anywhere(bot, content, clock
     runner.receive_updates([carla.message_update("Replying by Telegram", reply_to_message=bot.api._message_json(prompt)),
                             carla.callback_update(prompt.buttons()[0]["callback_data"], prompt)])
     await runner.drain()
+    # feedback both ways: Zoë rates Carla to the end, Carla starts rating Zoë
+    await onboard(carla, content)
+    await answer_all(carla, content, lambda i: 3)
+    await carla.send("/feedback")
+    carla_link = re.search(r"start=(f[A-Za-z0-9_-]+)", carla.last().text)
+    await zoe.send(f"/start {carla_link.group(1)}")
+    await zoe.tap(content.text("btn_feedback_agree", "en"))
+    await zoe.tap(content.text("relation_peer", "en"))
+    for _ in range(43):
+        await zoe.tap("4")
+    await zoe.send("/feedback")
+    zoe_link = re.search(r"start=(f[A-Za-z0-9_-]+)", zoe.last().text).group(1)
+    await carla.send(f"/start {zoe_link}")
+    await carla.tap(content.text("btn_feedback_agree", "en"))
     await zoe.send("/invite")
     stranger = bot.user(9153, first_name="Sam")
     await stranger.send(f"/start {link_payload(zoe.last().text)}")  # an offer of Zoë's, opened, unanswered

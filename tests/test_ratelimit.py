@@ -15,43 +15,60 @@ def most_in_any_window(times: list[float], period: float) -> int:
     return max(sum(1 for t in times[i:] if t - start < period) for i, start in enumerate(times))
 
 
+async def send(window: SendWindow, proactive: bool = False, takes: float = 0.0) -> float:
+    """A send through the window whose answer comes back after ``takes``; returns its start."""
+    ticket = await window.acquire(proactive)
+    await asyncio.sleep(takes)
+    window.release(ticket)
+    return ticket[0]
+
+
 async def test_under_the_limit_nothing_waits_and_over_it_no_window_holds_more():
     window = SendWindow(10, period=0.3)
     began = time.monotonic()
-    for _ in range(10):
-        await window.acquire()
+    first = [await send(window) for _ in range(10)]
     assert time.monotonic() - began < 0.05  # a burst up to the limit goes at once
-    stamps: list[float] = []
-
-    async def send() -> None:
-        await window.acquire()
-        stamps.append(time.monotonic())
-
-    await asyncio.gather(*(send() for _ in range(25)))
-    assert most_in_any_window(list(window.granted) + stamps, 0.3) <= 10
+    rest = await asyncio.gather(*(send(window) for _ in range(25)))
+    assert most_in_any_window(first + list(rest), 0.3) <= 10
     assert time.monotonic() - began >= 0.6  # 35 sends at 10 per 0.3 s take two more windows
+
+
+async def test_a_slow_answer_keeps_its_send_in_the_window():
+    """However late a request arrives, it counts until a period after its answer."""
+    window = SendWindow(2, period=0.2)
+    slow = asyncio.create_task(send(window, takes=0.3))
+    await send(window)
+    began = time.monotonic()
+    await send(window)  # waits for the quick one to age out, not for the slow one's start
+    assert 0.15 < time.monotonic() - began < 0.3
+    await slow
+    began = time.monotonic()
+    await send(window)
+    await send(window)  # both earlier ones age out a period after their answers
+    assert time.monotonic() - began >= 0.1
 
 
 async def test_replies_go_before_a_broadcast_and_leave_it_what_is_left():
     window = SendWindow(10, period=0.3)
     order: list[str] = []
 
-    async def send(kind: str) -> None:
-        await window.acquire(proactive=kind == "proactive")
+    async def tagged(kind: str) -> float:
+        start = await send(window, proactive=kind == "proactive")
         order.append(kind)
+        return start
 
-    broadcast = [asyncio.create_task(send("proactive")) for _ in range(30)]
+    broadcast = [asyncio.create_task(tagged("proactive")) for _ in range(30)]
     await asyncio.sleep(0.25)
     assert window.proactive_limit < 10  # it leaves a reserve …
     assert 0 < order.count("proactive") <= window.proactive_limit  # … and goes evenly, not in a burst
+    replies = []
     for _ in range(3):
         began = time.monotonic()
-        await send("reply")  # a reply goes at once, or within a slot's time
+        replies.append(await tagged("reply"))  # a reply goes at once, or within a slot's time
         assert time.monotonic() - began < window.spacing + 0.02
-    await asyncio.gather(*broadcast)
+    starts = await asyncio.gather(*broadcast)
     assert order.count("proactive") == 30
-    stamps = sorted(window.granted)
-    assert most_in_any_window(stamps, 0.3) <= 10
+    assert most_in_any_window(list(starts) + replies, 0.3) <= 10
 
 
 async def test_proactive_sends_to_one_chat_are_a_second_apart_and_a_429_waits():
