@@ -15,7 +15,6 @@ def _run(settings: Settings, webhook: bool) -> int:
     from bot.app import build_application, default_rate_limiter
     from bot.health import Health, status_path
     from bot.runner import serve
-    from storage import open_database
     from storage.lock import AlreadyRunning, single_instance
 
     settings.require_token()

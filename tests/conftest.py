@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,9 +14,19 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.content import Content, load_content
 from storage import open_database
-from telegram_doubles.fake_api import FakeBotApi, TelegramUser
+from telegram_doubles.fake_api import FakeBotApi, TelegramUser, parse_html
 
 TOKEN = "123456:TEST-TOKEN"
+
+
+def say(content: Content, key: str, **params) -> str:
+    """A text of the content in English, as the user reads it (tags removed)."""
+    return parse_html(content.text(key, "en", **params))
+
+
+def rows(db_path: Path, sql: str, *args) -> list[tuple]:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(sql, args).fetchall()
 
 
 @pytest.fixture

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from bot.config import Settings
 from bot.schedule import PROMPT_JOB, send_due_prompts
-from tests.conftest import TOKEN
-from telegram_doubles.fake_api import TelegramUser, parse_html
+from tests.conftest import TOKEN, rows, say
+from telegram_doubles.fake_api import TelegramUser
 from tests.test_plan import FakeClock
 from tests.test_results import answer_all
 
 ADMIN, COACH, COACHEE, STRANGER = 9001, 9002, 9003, 9004
 LINK = re.compile(r"https://t\.me/regiecoach_test_bot\?start=([A-Za-z0-9_-]+)")
-
-
-def say(content, key, **params):
-    return parse_html(content.text(key, "en", **params))
 
 
 def link_payload(message_text: str) -> str:
@@ -69,11 +64,6 @@ async def reply_to_prompt(coachee: TelegramUser, content, text: str, coach: str 
     await coachee.send(text)
     assert coachee.last().text == say(content, "reply_confirm", coach=coach, text=text)
     await coachee.tap(content.text("btn_send_to", "en", name=coach))
-
-
-def rows(db_path, sql, *args):
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 async def test_the_whole_journey_of_admin_coach_and_coachee(coaching, content, clock):

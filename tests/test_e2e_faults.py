@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from tests.test_e2e import CONTENT, ROOT, bots, onboard, server, wait_question  # noqa: F401 - fixtures
+from tests.test_e2e import ROOT, bots, onboard, server, wait_question  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.slow
 

@@ -22,15 +22,10 @@ from bot.runner import DurableRunner
 from bot.schedule import MAX_ATTEMPTS, resolve_interrupted, send_due_checkins, send_due_prompts
 from storage import PlanRecord
 from telegram_doubles.fake_api import parse_html
-from tests.conftest import TOKEN
+from tests.conftest import TOKEN, rows
 from tests.test_coaching import ADMIN, make_coach, make_coachee
 from tests.test_plan import FakeClock
 from tests.test_telegram import current_question, onboard
-
-
-def rows(db_path, sql, *args):
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 @contextmanager

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from bot.config import Settings
+from bot.flows.feedback import rater_questions
 from bot.schedule import send_feedback_work
-from telegram_doubles.fake_api import TelegramUser, parse_html
-from tests.conftest import TOKEN
+from telegram_doubles.fake_api import TelegramUser
+from tests.conftest import TOKEN, rows, say
 from tests.test_coaching import link_payload
 from tests.test_plan import FakeClock
 from tests.test_results import answer_all
@@ -21,15 +21,6 @@ from tests.test_telegram import onboard
 
 ADMIN = 9301
 FEEDBACK_LINK = re.compile(r"https://t\.me/regiecoach_test_bot\?start=(f[A-Za-z0-9_-]+)")
-
-
-def say(content, key, **params):
-    return parse_html(content.text(key, "en", **params))
-
-
-def rows(db_path, sql, *args):
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 @pytest.fixture
@@ -67,8 +58,9 @@ async def rate(bot, content, user_id: int, name: str, payload: str, relation: st
     assert "Mia" in rater.last().text and "never with your name" in rater.last().text
     await rater.tap(content.text("btn_feedback_agree", "en"))
     await rater.tap(content.text(f"relation_{relation}", "en"))
-    for index in range(43):
-        assert rater.last().text.startswith(f"{index + 1}/43"), rater.last().text
+    total = len(rater_questions(content))
+    for index in range(total):
+        assert rater.last().text.startswith(f"{index + 1}/{total}"), rater.last().text
         await rater.tap(str(value_of(index)))
     assert rater.last().text == say(content, "feedback_thanks", name="Mia")
     return rater
@@ -76,7 +68,7 @@ async def rate(bot, content, user_id: int, name: str, payload: str, relation: st
 
 def others_first_low(content):
     """Colleagues see the first competency low and the second high: a blind spot and a hidden strength."""
-    first, second = 15, 16  # the first two competencies in the rater's order (12 roles, 3 layers first)
+    first, second = [i for i, q in enumerate(rater_questions(content)) if q.section == "competency"][:2]
     return lambda i: 2 if i == first else 4 if i == second else 3
 
 
@@ -167,7 +159,7 @@ async def test_a_renewed_link_voids_open_sessions_and_a_second_round_replaces_th
     await again.tap(content.text("btn_feedback_again", "en"))
     await again.tap(content.text("btn_feedback_agree", "en"))
     await again.tap(content.text("relation_peer", "en"))
-    for _ in range(43):
+    for _ in rater_questions(content):
         await again.tap("5")
     values = rows(bot.db_path, "select distinct a.value from feedback_answers a join feedback_raters r "
                                "on r.id = a.session_id where r.rater_id = ?", again.id)
@@ -187,7 +179,7 @@ async def test_one_reminder_after_two_days_and_the_request_closes_after_fourteen
     await send_feedback_work(bot.application)
     assert slow.last().text == say(content, "feedback_reminder", name="Mia")
     await slow.tap(content.text("btn_feedback_continue", "en"))
-    assert slow.last().text.startswith("2/43")  # back where they were
+    assert slow.last().text.startswith(f"2/{len(rater_questions(content))}")  # back where they were
     await send_feedback_work(bot.application)
     assert [m.text for m in slow.messages()].count(say(content, "feedback_reminder", name="Mia")) == 1
     clock.now += timedelta(days=12)

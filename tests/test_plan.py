@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.flows.plan import next_occurrence
 from bot.flows.scoring import heaviest
 from bot.schedule import CHECKIN_JOB, send_due_checkins
-from telegram_doubles.fake_api import parse_html
+from tests.conftest import say
 from tests.test_results import answer_all
 from tests.test_telegram import onboard
 
@@ -35,10 +35,6 @@ def checkin_rows(db_path, user_id):
     with sqlite3.connect(db_path) as conn:
         return conn.execute("select competency, rating, note from checkins where user_id = ? order by id",
                             [user_id]).fetchall()
-
-
-def say(content, key, **params):
-    return parse_html(content.text(key, "en", **params))
 
 
 async def make_plan(user, content, day="Wednesday", at="09:00", picks=3):

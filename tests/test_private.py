@@ -12,24 +12,16 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.config import Settings
+from bot.flows.feedback import rater_questions
 from bot.schedule import send_due_checkins, send_due_prompts
-from telegram_doubles.fake_api import TelegramUser, parse_html
-from tests.conftest import TOKEN
+from telegram_doubles.fake_api import TelegramUser
+from tests.conftest import TOKEN, rows, say
 from tests.test_coaching import link_payload, reply_to_prompt
 from tests.test_plan import FakeClock, make_plan
 from tests.test_results import answer_all
 from tests.test_telegram import onboard
 
 ADMIN = 9101
-
-
-def say(content, key, **params):
-    return parse_html(content.text(key, "en", **params))
-
-
-def rows(db_path, sql, *args):
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 @pytest.fixture
@@ -258,7 +250,7 @@ async def test_delete_leaves_no_trace_of_the_person_anywhere(bot, content, clock
     await zoe.send(f"/start {carla_link.group(1)}")
     await zoe.tap(content.text("btn_feedback_agree", "en"))
     await zoe.tap(content.text("relation_peer", "en"))
-    for _ in range(43):
+    for _ in rater_questions(content):
         await zoe.tap("4")
     await zoe.send("/feedback")
     zoe_link = re.search(r"start=(f[A-Za-z0-9_-]+)", zoe.last().text).group(1)
