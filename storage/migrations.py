@@ -363,3 +363,14 @@ def m009_feedback(db: Database) -> None:
         pk=("request_id", "rater_id"),
         foreign_keys=[("request_id", "feedback_requests", "id")],
     )
+
+
+@MIGRATIONS()
+def m010_results_without_answer_copies(db: Database) -> None:
+    """Drop the ``q_*`` columns of ``results``: since m008 nothing writes or reads them
+    (statistics count from ``answers``), so they held only stale copies of early answers.
+    One rewrite of the table; the rows, their keys and indexes stay."""
+    results = db.table("results")
+    copies = {column.name for column in results.columns if column.name.startswith("q_")}
+    if copies:
+        results.transform(drop=copies)
