@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.fakes import CannedRequest, callback, message
+from telegram_doubles.canned import CannedRequest, callback, message
 from bench.throughput import feed, percentile
 from bot.app import build_application
 from bot.config import Settings

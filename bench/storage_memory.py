@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.fakes import CannedRequest
+from telegram_doubles.canned import CannedRequest
 from bench.throughput import interleaved, percentile, stream
 from bot.app import build_application
 from bot.config import Settings

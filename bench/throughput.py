@@ -18,7 +18,7 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler
 
-from bench.fakes import CannedRequest, callback, message
+from telegram_doubles.canned import CannedRequest, callback, message
 from bot.app import build_application
 from bot.config import Settings
 from bot.content import load_content

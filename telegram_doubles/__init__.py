@@ -2,6 +2,8 @@
 
 - :mod:`telegram_doubles.fake_api`: ``FakeBotApi``, an offline ``BaseRequest`` with Telegram's
   semantics, and ``TelegramUser``, a person who talks to the real Application;
+- :mod:`telegram_doubles.canned`: ``CannedRequest``, a minimal offline ``BaseRequest`` that
+  answers at once without checking anything, so benchmarks measure only the bot's own work;
 - :mod:`telegram_doubles.server`: ``BotApiServer``, the same methods over real HTTP on
   127.0.0.1, for end-to-end runs of ``regiecoach run``.
 """
