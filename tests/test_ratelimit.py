@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from telegram.error import RetryAfter
+import pytest
+from telegram.error import NetworkError, RetryAfter
 
 from bot.ratelimit import PROACTIVE, SendWindow, WindowRateLimiter
 
@@ -104,3 +105,31 @@ async def test_callback_answers_do_not_count():
     for _ in range(20):
         await limiter.process_request(ok, (), {}, "answerCallbackQuery", {"callback_query_id": "1"}, None)
     assert time.monotonic() - began < 0.1 and not limiter.window.granted
+
+
+async def test_a_send_that_fails_or_is_cancelled_leaves_the_window_a_period_later():
+    """A failed Bot API call must not hold its place for ever: that would make the bot deaf."""
+    limiter = WindowRateLimiter(per_second=2)
+    limiter.window = SendWindow(2, period=0.2)
+
+    async def broken() -> None:
+        raise NetworkError("connection reset")
+
+    async def hangs() -> None:
+        await asyncio.sleep(10)
+
+    with pytest.raises(NetworkError):
+        await limiter.process_request(broken, (), {}, "sendMessage", {"chat_id": 7}, None)
+    stuck = asyncio.create_task(limiter.process_request(hangs, (), {}, "sendMessage", {"chat_id": 8}, None))
+    await asyncio.sleep(0.01)
+    stuck.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await stuck
+    assert all(answered != float("inf") for _, answered in limiter.window.granted)
+    began = time.monotonic()
+
+    async def ok() -> str:
+        return "sent"
+
+    assert await limiter.process_request(ok, (), {}, "sendMessage", {"chat_id": 9}, None) == "sent"
+    assert time.monotonic() - began < 0.5  # waited for the failed ones to age out, not for ever
