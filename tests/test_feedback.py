@@ -52,6 +52,14 @@ async def manager_with_link(bot, content) -> tuple[TelegramUser, str]:
     return mia, match.group(1)
 
 
+async def begin_rating(rater: TelegramUser, content, payload: str, relation: str | None = None) -> None:
+    """Open a feedback link and agree; with ``relation``, also say how they work with the person."""
+    await rater.send(f"/start {payload}")
+    await rater.tap(content.text("btn_feedback_agree", "en"))
+    if relation:
+        await rater.tap(content.text(f"relation_{relation}", "en"))
+
+
 async def rate(bot, content, user_id: int, name: str, payload: str, relation: str, value_of) -> TelegramUser:
     rater = bot.user(user_id, first_name=name)
     await rater.send(f"/start {payload}")
@@ -142,9 +150,7 @@ async def test_no_screen_or_file_shows_one_raters_answers_and_a_delete_withholds
 async def test_a_renewed_link_voids_open_sessions_and_a_second_round_replaces_the_first(bot, content):
     mia, payload = await manager_with_link(bot, content)
     halfway = bot.user(9341, first_name="Hal")
-    await halfway.send(f"/start {payload}")
-    await halfway.tap(content.text("btn_feedback_agree", "en"))
-    await halfway.tap(content.text("relation_other", "en"))
+    await begin_rating(halfway, content, payload, "other")
     await halfway.tap("4")
     await mia.send("/feedback")
     await mia.tap(content.text("btn_feedback_renew", "en"))
@@ -171,9 +177,7 @@ async def test_a_renewed_link_voids_open_sessions_and_a_second_round_replaces_th
 async def test_one_reminder_after_two_days_and_the_request_closes_after_fourteen(bot, content, clock):
     mia, payload = await manager_with_link(bot, content)
     slow = bot.user(9351, first_name="Sol")
-    await slow.send(f"/start {payload}")
-    await slow.tap(content.text("btn_feedback_agree", "en"))
-    await slow.tap(content.text("relation_peer", "en"))
+    await begin_rating(slow, content, payload, "peer")
     await slow.tap("3")
     clock.now += timedelta(days=2, minutes=1)
     await send_feedback_work(bot.application)

@@ -5,7 +5,6 @@ trace and /export holds everything."""
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
@@ -17,6 +16,7 @@ from bot.schedule import send_due_checkins, send_due_prompts
 from telegram_doubles.fake_api import TelegramUser
 from tests.conftest import TOKEN, rows, say
 from tests.test_coaching import link_payload, reply_to_prompt
+from tests.test_feedback import FEEDBACK_LINK, begin_rating
 from tests.test_plan import FakeClock, make_plan
 from tests.test_results import answer_all
 from tests.test_telegram import onboard
@@ -246,16 +246,11 @@ async def test_delete_leaves_no_trace_of_the_person_anywhere(bot, content, clock
     await onboard(carla, content)
     await answer_all(carla, content, lambda i: 3)
     await carla.send("/feedback")
-    carla_link = re.search(r"start=(f[A-Za-z0-9_-]+)", carla.last().text)
-    await zoe.send(f"/start {carla_link.group(1)}")
-    await zoe.tap(content.text("btn_feedback_agree", "en"))
-    await zoe.tap(content.text("relation_peer", "en"))
+    await begin_rating(zoe, content, FEEDBACK_LINK.search(carla.last().text).group(1), "peer")
     for _ in rater_questions(content):
         await zoe.tap("4")
     await zoe.send("/feedback")
-    zoe_link = re.search(r"start=(f[A-Za-z0-9_-]+)", zoe.last().text).group(1)
-    await carla.send(f"/start {zoe_link}")
-    await carla.tap(content.text("btn_feedback_agree", "en"))
+    await begin_rating(carla, content, FEEDBACK_LINK.search(zoe.last().text).group(1))
     await zoe.send("/invite")
     stranger = bot.user(9153, first_name="Sam")
     await stranger.send(f"/start {link_payload(zoe.last().text)}")  # an offer of Zoë's, opened, unanswered
