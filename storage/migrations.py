@@ -374,3 +374,12 @@ def m010_results_without_answer_copies(db: Database) -> None:
     copies = {column.name for column in results.columns if column.name.startswith("q_")}
     if copies:
         results.transform(drop=copies)
+
+
+@MIGRATIONS()
+def m011_index_prompts_by_message(db: Database) -> None:
+    """A coachee's Telegram reply is matched to the prompt it answers by message id (m007):
+    index that lookup, which runs for every reply, instead of scanning all deliveries. Drop
+    the index on ``assessments.started_at``: no query filters or sorts by it since m008."""
+    db.table("prompt_deliveries").create_index(["coachee_id", "message_id"])
+    db.table("assessments").drop_index("idx_assessments_started_at")

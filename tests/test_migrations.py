@@ -33,3 +33,10 @@ def test_result_rows_lose_their_stale_answer_copies_and_keep_the_rest(db_path):
     assert {fk.other_table for fk in results.foreign_keys} == {"assessments", "users"}
     open_database(db_path)  # applied once: opening again changes nothing
     assert "m010_results_without_answer_copies" in {m.name for m in MIGRATIONS.applied(db)}
+
+
+def test_a_reply_finds_its_prompt_through_an_index(db_path):
+    db = open_database(db_path)
+    plan = db.execute("explain query plan select id from prompt_deliveries where coachee_id = ? and message_id = ?",
+                      [1, 2]).fetchall()
+    assert "USING COVERING INDEX" in plan[0][3], plan
