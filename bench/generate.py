@@ -6,7 +6,7 @@ import random
 from datetime import datetime, timedelta, timezone
 
 from bot.content import Content
-from bot.flows.scoring import score
+from bot.turns.assessment import result_row
 from storage import Database, StatsStore
 
 
@@ -38,10 +38,8 @@ def generate(db: Database, content: Content, count: int, *, seed: int = 7, with_
             if with_answers:
                 answers.extend({"assessment_id": user_id, "question_id": q, "value": v, "answered_at": finished}
                                for q, v in values.items())
-            result = score(values, content, questions.version)
-            results.append({"assessment_id": user_id, "user_id": user_id, "started_at": stamp, "completed_at": finished,
-                            "language": language, "archetype": result.archetype, "levels": "+".join(result.weight),
-                            "leider": result.leider, "manager": result.manager})
+            results.append(result_row(values, language, content, questions.version) | {
+                "assessment_id": user_id, "user_id": user_id, "started_at": stamp, "completed_at": finished})
         with db.atomic():
             db.table("users").insert_all(users)
             db.table("assessments").insert_all(assessments)

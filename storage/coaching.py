@@ -140,11 +140,9 @@ class CoachStore:
             "select c.user_id, c.display_name, count(r.id) as coachees from coaches c left join coach_relations r "
             "on r.coach_id = c.user_id and r.status = 'active' group by c.user_id order by c.display_name, c.user_id")]
 
-    def remove_coach(self, coach_id: int, now: str) -> list[int]:
-        """The coach loses the role: relations end, schedules stop, the link dies. Returns the
-        coachees who shared with them."""
+    def remove_coach(self, coach_id: int, now: str) -> None:
+        """The coach loses the role: relations end, schedules stop, the link dies."""
         with self.db.atomic():
-            coachees = self.coachee_ids(coach_id)
             self.db.execute("update coach_relations set status = 'ended', ended_at = ? "
                             "where coach_id = ? and status = 'active'", [now, coach_id])
             self.db.execute("update prompt_schedules set active = 0, next_due_at = null where coach_id = ?", [coach_id])
@@ -152,7 +150,6 @@ class CoachStore:
                             "where coach_id = ? and status = 'pending'", [coach_id])
             self.db.execute("delete from coach_offers where coach_id = ?", [coach_id])
             self.db.execute("delete from coaches where user_id = ?", [coach_id])
-        return coachees
 
     def coachee_ids(self, coach_id: int) -> list[int]:
         return [row[0] for row in self.db.execute(

@@ -54,14 +54,13 @@ class StatsStore:
         self.db = db
 
     def save_result(self, row: dict) -> None:
-        """Store (or replace) the result row of a completed assessment. Per-question scores
-        (``row["scores"]``) are not copied: statistics read them from ``answers``."""
-        values = {key: value for key, value in row.items() if key != "scores"}
-        self.db.table("results").upsert(values, pk="assessment_id")
+        """Store (or replace) the result row of a completed assessment (per-question scores
+        are read from ``answers``)."""
+        self.db.table("results").upsert(row, pk="assessment_id")
 
     def completed_without_result(self) -> list[dict]:
         return list(self.db.query(
-            "select a.id, a.user_id, a.started_at, a.completed_at, u.language from assessments a "
+            "select a.id, a.user_id, a.started_at, a.completed_at, a.version, u.language from assessments a "
             "join users u on u.id = a.user_id left join results r on r.assessment_id = a.id "
             "where a.status = 'completed' and r.assessment_id is null"))
 

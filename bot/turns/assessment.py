@@ -17,8 +17,7 @@ def result_row(answers: dict[str, int | None], language: str, content: Content, 
     """What statistics keep of a completed assessment (no names, no Telegram data)."""
     result = score(answers, content, version)
     return {"language": language, "archetype": result.archetype, "levels": "+".join(result.weight),
-            "leider": result.leider, "manager": result.manager,
-            "scores": {q.id: answers.get(q.id) for q in content.questions_of(version).questions}}
+            "leider": result.leider, "manager": result.manager}
 
 
 def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, Any]) -> Outcome:
@@ -87,7 +86,7 @@ def backfill_results(conversations: Conversations) -> int:
     missing = stats.completed_without_result()
     for row in missing:
         answers = stats.answers(row["id"])
-        stats.save_result(result_row(answers, row["language"], conversations.content, row.get("version") or 1) | {
+        stats.save_result(result_row(answers, row["language"], conversations.content, row["version"]) | {
             "assessment_id": row["id"], "user_id": row["user_id"],
             "started_at": row["started_at"], "completed_at": row["completed_at"]})
     return len(missing)
