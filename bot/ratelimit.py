@@ -136,8 +136,8 @@ class WindowRateLimiter(BaseRateLimiter[Proactive]):
                 if attempt == self.max_retries:
                     raise
                 delay = error.retry_after
-                await asyncio.sleep(delay if isinstance(delay, (int, float)) else delay.total_seconds())
             finally:
                 if ticket is not None:
-                    self.window.release(ticket)
+                    self.window.release(ticket)  # answered, also with a 429: it counts from now
+            await asyncio.sleep(delay if isinstance(delay, (int, float)) else delay.total_seconds())
         raise AssertionError("unreachable")
