@@ -1,5 +1,7 @@
 """The commands and the flow event each fires (Telegram and terminal)."""
 
+from bot.flows import coaching
+
 # Advertised to everybody in the command menu.
 MENU_COMMANDS: dict[str, str] = {
     "start": "start",
@@ -21,12 +23,7 @@ MENU_COMMANDS: dict[str, str] = {
 # Not in the public menu: coaches and admins get theirs in their own chat's menu (a coach the
 # moment they become one). For anybody else these get the
 # ordinary unknown-command reply.
-COACH_COMMANDS: dict[str, str] = {
-    "invite": "invite",
-    "coachees": "coachees",
-    "prompt": "prompt",
-    "schedules": "schedules",
-}
+COACH_COMMANDS: dict[str, str] = {name: name for name in coaching.COACH_COMMANDS}
 ADMIN_COMMANDS: dict[str, str] = {
     "stats": "stats",
     "exportcsv": "exportcsv",

@@ -25,7 +25,7 @@ class RequestRecord:
 
 
 @dataclass
-class SessionRecord:
+class RaterSession:
     """One rater's round on one request."""
 
     id: int
@@ -118,13 +118,13 @@ class FeedbackStore:
         return out
 
     # --- raters ----------------------------------------------------------------------------
-    def session(self, session_id: int, rater_id: int) -> SessionRecord | None:
+    def session(self, session_id: int, rater_id: int) -> RaterSession | None:
         """A rater's own session (never someone else's)."""
         row = next(self.db.query("select * from feedback_raters where id = ? and rater_id = ?",
                                  [session_id, rater_id]), None)
         return self._with_answers(row) if row else None
 
-    def open_session(self, request_id: int, rater_id: int) -> SessionRecord | None:
+    def open_session(self, request_id: int, rater_id: int) -> RaterSession | None:
         row = next(self.db.query("select * from feedback_raters where request_id = ? and rater_id = ? and status in "
                                  "('offered', 'answering') order by id desc limit 1", [request_id, rater_id]), None)
         return self._with_answers(row) if row else None
@@ -135,10 +135,10 @@ class FeedbackStore:
                               "and status = 'completed'", [request_id, rater_id]).fetchone()
         return row[0] if row else None
 
-    def _with_answers(self, row: dict) -> SessionRecord:
+    def _with_answers(self, row: dict) -> RaterSession:
         answers = dict(self.db.execute("select question_id, value from feedback_answers where session_id = ?",
                                        [row["id"]]).fetchall())
-        return SessionRecord(row["id"], row["request_id"], row["rater_id"], row["code"], row["relation"],
+        return RaterSession(row["id"], row["request_id"], row["rater_id"], row["code"], row["relation"],
                              row["status"], row["cursor"], answers)
 
     def begin(self, request_id: int, rater_id: int, code: str, now: str) -> int:
@@ -148,22 +148,26 @@ class FeedbackStore:
             "request_id": request_id, "rater_id": rater_id, "code": code, "status": "offered",
             "started_at": now}).last_pk
 
-    def save_session(self, session: SessionRecord, changed: dict[str, int | None], now: str) -> None:
-        self.db.execute("update feedback_raters set relation = ?, status = ?, cursor = ?, completed_at = "
-                        "case when ? = 'completed' then ? else completed_at end where id = ?",
-                        [session.relation, session.status, session.cursor, session.status, now, session.id])
+    def save_session(self, session_id: int, rater_id: int, relation: str | None, status: str, cursor: int,
+                     changed: dict[str, int | None], now: str) -> None:
+        """Save a rater's own session (never someone else's) with its changed answers."""
+        if not self.db.execute("update feedback_raters set relation = ?, status = ?, cursor = ?, completed_at = "
+                               "case when ? = 'completed' then ? else completed_at end where id = ? and rater_id = ?",
+                               [relation, status, cursor, status, now, session_id, rater_id]).rowcount:
+            return
         for question_id, value in changed.items():
             self.db.execute("insert into feedback_answers (session_id, question_id, value, answered_at) "
                             "values (?, ?, ?, ?) on conflict(session_id, question_id) do update set "
                             "value = excluded.value, answered_at = excluded.answered_at",
-                            [session.id, question_id, value, now])
-        if session.status == "completed":  # a second round replaces the first
+                            [session_id, question_id, value, now])
+        if status == "completed":  # a second round replaces the first
             earlier = [row[0] for row in self.db.execute(
-                "select id from feedback_raters where request_id = ? and rater_id = ? and status = 'completed' "
-                "and id != ?", [session.request_id, session.rater_id, session.id]).fetchall()]
-            for session_id in earlier:
-                self.db.execute("delete from feedback_answers where session_id = ?", [session_id])
-                self.db.execute("update feedback_raters set status = 'replaced' where id = ?", [session_id])
+                "select id from feedback_raters where request_id = (select request_id from feedback_raters "
+                "where id = ?) and rater_id = ? and status = 'completed' and id != ?",
+                [session_id, rater_id, session_id]).fetchall()]
+            for earlier_id in earlier:
+                self.db.execute("delete from feedback_answers where session_id = ?", [earlier_id])
+                self.db.execute("update feedback_raters set status = 'replaced' where id = ?", [earlier_id])
 
     def to_remind(self, started_before: str) -> list[tuple[int, int, str]]:
         """(session, rater, manager's name) of raters who stopped halfway and were not reminded."""

@@ -35,6 +35,12 @@ class SendDuePrompts:
     """A prompt is due now: send it without waiting for the next job run."""
 
 
+@dataclass(frozen=True)
+class ContinueAssessment:
+    """After this step the assessment goes on from where the person is (e.g. a new
+    coachee's introduction after connecting, or after a link that is no longer valid)."""
+
+
 # --- free text ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class OpenText:
@@ -189,7 +195,7 @@ class Step:
     effects: list["Effect"] = field(default_factory=list)
 
 
-Effect = (Notify | RefreshMenu | SendDuePrompts | OpenText | CloseText | GiveConsent | BeginAssessment
+Effect = (Notify | RefreshMenu | SendDuePrompts | ContinueAssessment | OpenText | CloseText | GiveConsent | BeginAssessment
           | ReopenLatest | RecordAnswer | CompleteAssessment | RateCheckin | NoteCheckin | ShareNote
           | CreateCoachInvite | BecomeCoach | RenewLink | RemoveCoach | OpenOffer | CloseOffer | Connect | Revoke
           | StoreReply | SaveComposer | CreateSchedule | CancelSchedule | EraseEverything)

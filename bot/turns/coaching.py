@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.conversation import Conversations, Outcome, Turn
-from bot.flows.coaching import coach_view, coachee, composer, links
+from bot.flows.coaching import COACH_COMMANDS, coach_view, coachee, composer, links
 from bot.flows.coaching.coachee import PromptRef
-from bot.flows.effects import SaveComposer, Step
+from bot.flows.effects import ContinueAssessment, SaveComposer, Step
 from bot.flows.screens import Screen
 from bot.turns import assessment, effects
 from bot.turns.feedback import shown_summary
@@ -24,27 +24,25 @@ COACH_EVENTS = frozenset({"invite", "invite_renew", "coachees", "coachees_page",
 COACHEE_EVENTS = frozenset({"deep_link", "offer_accept", "offer_decline", "mycoach", "coach_revoke",
                             "reply_open", "reply_text", "reply_send", "reply_cancel"})
 EVENTS = ADMIN_EVENTS | COACH_EVENTS | COACHEE_EVENTS
-# After these, the assessment goes on from where the person is (e.g. a new coachee's intro).
-CONTINUE_WITH_START = frozenset({"link_invalid", "coach_connected"})
 
 
 def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, Any]) -> Outcome:
+    language = conversations.language_of(turn.user_id, turn.language_code)  # no step here changes it
     with conversations.transaction(turn) as now:
-        conversations.store.ensure_user(turn.user_id, conversations.language_of(turn.user_id, turn.language_code),
-                                        now)
+        conversations.store.ensure_user(turn.user_id, language, now)
         if event in ADMIN_EVENTS:
             step = _admin(conversations, event, kwargs) if conversations.is_admin(turn.user_id) \
                 else Step([Screen("unknown_command")])
         elif event in COACH_EVENTS:
             coach = conversations.coaching.coach(turn.user_id)
             step = _coach(conversations, turn, coach, event, kwargs) if coach is not None \
-                else Step([Screen("unknown_command") if event in {"invite", "coachees", "prompt", "schedules"}
+                else Step([Screen("unknown_command") if event in COACH_COMMANDS
                            else Screen("stale_button", notice=True)])
         else:
             step = _coachee(conversations, turn, event, kwargs)
         after = effects.apply(conversations, turn, step.effects, now)
-    outcome = Outcome(step.screens, conversations.language_of(turn.user_id, turn.language_code), after=after)
-    if any(screen.key in CONTINUE_WITH_START for screen in step.screens):
+    outcome = Outcome(step.screens, language, after=after)
+    if any(isinstance(effect, ContinueAssessment) for effect in step.effects):
         return outcome.then(assessment.run(conversations, turn, "start", {}))
     return outcome
 
@@ -55,7 +53,8 @@ def _admin(conversations: Conversations, event: str, kwargs: dict[str, Any]) -> 
         return links.make_coach_invite(conversations.content, conversations.bot_username)
     if event == "coaches":
         return links.list_coaches(coaching.coaches_overview())
-    coach = next((c for c in coaching.coaches_overview() if c.user_id == kwargs.get("coach_id")), None)
+    coach_id = kwargs.get("coach_id")
+    coach = coaching.coach(coach_id) if isinstance(coach_id, int) else None
     if coach is None:
         return Step([Screen("stale_button", notice=True)])
     if event == "coach_remove":
@@ -67,6 +66,10 @@ def _admin(conversations: Conversations, event: str, kwargs: dict[str, Any]) -> 
 
 def _coach(conversations: Conversations, turn: Turn, coach: Any, event: str, kwargs: dict[str, Any]) -> Step:
     content, coaching = conversations.content, conversations.coaching
+    if event == "invite":
+        return links.show_link(coach, conversations.bot_username)
+    if event == "invite_renew":
+        return links.renew_link(conversations.bot_username)
     coachees = coaching.coachees(turn.user_id)
     if event in composer.EVENTS:
         relation = coaching.coach_relation(kwargs["relation_id"], turn.user_id) if "relation_id" in kwargs else None
@@ -77,10 +80,6 @@ def _coach(conversations: Conversations, turn: Turn, coach: Any, event: str, kwa
         saved = [SaveComposer(model.state, model.draft)] if (model.state, model.draft) != (coach.step, coach.draft) \
             else []
         return Step(model.screens, model.effects + saved)
-    if event == "invite":
-        return links.show_link(coach, conversations.bot_username)
-    if event == "invite_renew":
-        return links.renew_link(conversations.bot_username)
     if event in ("coachees", "coachees_page"):
         return coach_view.show_coachees(content, coachees, kwargs.get("page", 0), in_place=event == "coachees_page")
     if event == "coach_view":

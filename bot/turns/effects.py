@@ -9,6 +9,7 @@ from bot.flows.effects import (
     CloseOffer,
     CloseText,
     Connect,
+    ContinueAssessment,
     CreateCoachInvite,
     CreateSchedule,
     Effect,
@@ -28,9 +29,6 @@ from bot.flows.effects import (
     StoreReply,
 )
 
-AFTER_COMMIT = (Notify, RefreshMenu, SendDuePrompts)
-
-
 def apply(conversations: Conversations, turn: Turn, effects: list[Effect], now: str) -> list[Effect]:
     """Carry out the storage effects (the caller holds the transaction); return the ones for
     after the commit, in order."""
@@ -41,6 +39,8 @@ def apply(conversations: Conversations, turn: Turn, effects: list[Effect], now: 
         match effect:
             case Notify() | RefreshMenu() | SendDuePrompts():
                 after.append(effect)
+            case ContinueAssessment():
+                pass  # the turn that got it goes on with the assessment
             case OpenText(kind=kind, ref=ref, text=text):
                 store.set_text_context(user, {"kind": kind, "ref": ref} | ({"text": text} if text else {}))
             case CloseText():

@@ -39,15 +39,15 @@ def shown_summary(conversations: Conversations, request: RequestRecord | None) -
 
 def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, Any]) -> Outcome:
     store = FeedbackStore(conversations.db)
+    language = conversations.language_of(turn.user_id, turn.language_code)  # no step here changes it
     with conversations.transaction(turn) as now:
-        conversations.store.ensure_user(turn.user_id, conversations.language_of(turn.user_id, turn.language_code),
-                                        now)
+        conversations.store.ensure_user(turn.user_id, language, now)
         if event in MANAGER_EVENTS:
             step = _manager(conversations, turn, store, event, kwargs)
         else:
             step = _rater(conversations, turn, store, event, kwargs)
         after = effects.apply(conversations, turn, carry_out(conversations, turn, step.effects, now), now)
-    return Outcome(step.screens, conversations.language_of(turn.user_id, turn.language_code), after=after)
+    return Outcome(step.screens, language, after=after)
 
 
 def _manager(conversations: Conversations, turn: Turn, store: FeedbackStore, event: str,
@@ -127,11 +127,8 @@ def carry_out(conversations: Conversations, turn: Turn, step_effects: list[Effec
                 store.renew_code(request_id, code)
             case flow.BeginRating(request_id=request_id, code=code):
                 store.begin(request_id, turn.user_id, code, now)
-            case flow.SaveRating(session_id=session_id):
-                session = store.session(session_id, turn.user_id)
-                if session is not None:
-                    session.relation, session.status, session.cursor = effect.relation, effect.status, effect.cursor
-                    store.save_session(session, effect.changed, now)
+            case flow.SaveRating(session_id=session_id, relation=relation, status=status, cursor=cursor):
+                store.save_session(session_id, turn.user_id, relation, status, cursor, effect.changed, now)
             case flow.CloseRequest(request_id=request_id, summary=summary, when_ready=True):
                 store.close_when_ready(request_id)
             case flow.CloseRequest(request_id=request_id, summary=summary):

@@ -14,6 +14,7 @@ from bot.content import Content
 from bot.flows.screens import Choice, Screen
 
 CODE_BYTES = 16  # 22 URL-safe characters
+COACH_COMMANDS = ("invite", "coachees", "prompt", "schedules")  # in a coach's menu; nobody else's
 
 
 def new_code() -> str:

@@ -13,6 +13,7 @@ from bot.flows.effects import (
     BecomeCoach,
     CloseOffer,
     Connect,
+    ContinueAssessment,
     CreateCoachInvite,
     Notify,
     OpenOffer,
@@ -50,7 +51,7 @@ def open_link(content: Content, payload: Any, *, user_id: int, name: str, bot_us
     match = PAYLOAD.fullmatch(payload) if isinstance(payload, str) else None
     if match is None or (match.group(1) == "c" and not invite_unused and own_coach is None) or (
             match.group(1) == "k" and link_owner is None):
-        return Step([Screen("link_invalid")])
+        return Step([Screen("link_invalid")], [ContinueAssessment()])
     kind, code = match.groups()
     if kind == "c" and own_coach is not None:  # the invite stays unused for someone else
         return Step([Screen("already_coach", {"link": invite_link(bot_username, "k", own_coach.invite_code)})])
@@ -76,7 +77,7 @@ def accept_offer(content: Content, offer: Offer | None, name: str, earlier_coach
                      Notify(offer.coach_id, Screen("coach_new_coachee", {"name": name}))]
     if earlier_coach is not None and earlier_coach.coach_id != offer.coach_id:
         effects.append(Notify(earlier_coach.coach_id, Screen("coach_lost_coachee", {"name": earlier_coach.coachee_name})))
-    return Step([Screen("coach_connected", {"coach": offer.coach_name}, in_place=True)], effects)
+    return Step([Screen("coach_connected", {"coach": offer.coach_name}, in_place=True)], effects + [ContinueAssessment()])
 
 
 def decline_offer(offer: Offer | None) -> Step:
