@@ -213,14 +213,12 @@ async def resolve_interrupted(application: Application) -> int:
     return checkins + len(deliveries)
 
 
-REMIND_AFTER = timedelta(days=2)  # a rater who stopped halfway gets one reminder after this
-
-
 async def send_feedback_work(application: Application) -> int:
-    """Close feedback requests open for 14 days (the manager gets the summary, or is told there
-    were too few raters), and remind raters who stopped halfway two days ago, once."""
+    """Close feedback requests whose time is up (the manager gets the summary, or is told there
+    were too few raters), and remind raters who stopped halfway, once (scoring.yaml ``feedback``)."""
     conversations: Conversations = application.bot_data["conversations"]
     store, now = FeedbackStore(conversations.db), conversations.clock()
+    remind_before = iso(now - timedelta(days=conversations.content.scoring.feedback_remind_days))
     done = 0
     for request_id in store.due_to_close(iso(now)):
         try:
@@ -232,7 +230,7 @@ async def send_feedback_work(application: Application) -> int:
         for notice in notices:
             await tell(application, notice.user_id, notice.screen)
         done += 1
-    for session_id, rater_id, manager in store.to_remind(iso(now - REMIND_AFTER)):
+    for session_id, rater_id, manager in store.to_remind(remind_before):
         store.reminded(session_id, iso(now))  # at most once, also if the send fails
         await tell(application, rater_id, Screen("feedback_reminder", {"name": manager}, choices=(
             Choice("fb_resume", "btn_feedback_continue", ref=session_id),)))

@@ -135,8 +135,13 @@ class Scoring:
     points_shown: int
     strengths_shown: int
     tips_shown: int
+    low_band_up_to: int  # a development point scored up to this gets the tips for 1-2
     max_focus: int
     checkin_times: tuple[str, ...]
+    suggested_focus: int  # development points offered first in the focus picker
+    feedback_gap: float  # self and others this far apart: a blind spot or a hidden strength
+    feedback_open_days: int  # a feedback request closes by itself after this
+    feedback_remind_days: int  # a rater who stopped halfway is reminded once after this
     note_limit: int
     own_prompt_limit: int
     reply_limit: int
@@ -472,7 +477,7 @@ def _number(reader: _Reader, value: Any, key: str, low: float, high: float) -> f
 
 def _load_scoring(directory: Path, competency_ids: list[str]) -> Scoring:
     reader = _Reader(directory, "scoring.yaml")
-    top = {"archetype", "pitfalls", "targets", "weights", "development", "result", "limits", "plan"}
+    top = {"archetype", "pitfalls", "targets", "weights", "development", "result", "limits", "plan", "feedback"}
     data = reader.mapping(reader.data, "(top)", top, top)
     archetype = reader.mapping(data["archetype"], "archetype", {"threshold", "min_answers"},
                                {"threshold", "min_answers"})
@@ -492,9 +497,12 @@ def _load_scoring(directory: Path, competency_ids: list[str]) -> Scoring:
 
     development = reader.mapping(data["development"], "development", {"min_gap", "min_points", "flat_spread"},
                                  {"min_gap", "min_points", "flat_spread"})
-    result = reader.mapping(data["result"], "result", {"strengths", "development_points", "tips_shown"},
-                            {"strengths", "development_points", "tips_shown"})
-    plan = reader.mapping(data["plan"], "plan", {"max_focus", "checkin_times"}, {"max_focus", "checkin_times"})
+    result_keys = {"strengths", "development_points", "tips_shown", "low_band_up_to"}
+    result = reader.mapping(data["result"], "result", result_keys, result_keys)
+    plan_keys = {"max_focus", "checkin_times", "suggested"}
+    plan = reader.mapping(data["plan"], "plan", plan_keys, plan_keys)
+    feedback_keys = {"gap", "open_days", "remind_after_days"}
+    feedback = reader.mapping(data["feedback"], "feedback", feedback_keys, feedback_keys)
     limit_keys = {"checkin_note", "own_prompt", "reply"}
     limits = reader.mapping(data["limits"], "limits", limit_keys, limit_keys)
     for key in sorted(limit_keys):
@@ -516,8 +524,13 @@ def _load_scoring(directory: Path, competency_ids: list[str]) -> Scoring:
         points_shown=int(result["development_points"]),
         strengths_shown=int(result["strengths"]),
         tips_shown=int(result["tips_shown"]),
+        low_band_up_to=int(_number(reader, result["low_band_up_to"], "result.low_band_up_to", 1, 5)),
         max_focus=int(plan["max_focus"]),
         checkin_times=tuple(plan["checkin_times"]),
+        suggested_focus=int(plan["suggested"]),
+        feedback_gap=_number(reader, feedback["gap"], "feedback.gap", 0.1, 4),
+        feedback_open_days=int(feedback["open_days"]),
+        feedback_remind_days=int(feedback["remind_after_days"]),
         note_limit=limits["checkin_note"],
         own_prompt_limit=limits["own_prompt"],
         reply_limit=limits["reply"],

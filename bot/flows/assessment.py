@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from transitions import EventData
 
-from bot.content import LANGUAGES, Content, QuestionSet
+from bot.content import LANGUAGES, RATINGS, Content, QuestionSet
 from bot.flows import machine, results
 from bot.flows.effects import (
     BeginAssessment,
@@ -24,7 +24,6 @@ from bot.flows.effects import (
 from bot.flows.screens import Choice, Screen
 from bot.flows.scoring import INSUFFICIENT, Result, score
 
-RATINGS = (1, 2, 3, 4, 5)
 _UNANSWERED = object()
 
 

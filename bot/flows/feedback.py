@@ -3,7 +3,7 @@
 A manager shares a link; a colleague who opens it agrees, says how they work with the
 manager, and rates the role statements, the layers and the competencies in the third person.
 Nobody ever sees one rater's answers: the summary is computed only when the request closes
-(by the manager, or after 14 days) and only from at least ``minimum`` completed raters; it
+(by the manager, or after ``feedback.open_days`` of scoring.yaml) and only from at least ``minimum`` completed raters; it
 is a snapshot, never updated while raters come in. Per relation only where that relation
 has ``minimum`` raters, and only if what the shown relations leave over is 0 or at least
 ``minimum`` raters, so no group can be found by subtraction.
@@ -14,7 +14,6 @@ functions. Pure: loaded state in, screens and effects out.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,22 +21,17 @@ from transitions import EventData
 
 from bot.content import LANGUAGES, RATINGS, Content, Question
 from bot.flows import machine
+from bot.flows.coaching import invite_link, new_code
 from bot.flows.effects import Effect, Step
 from bot.flows.results import chart
 from bot.flows.screens import Choice, Items, Screen
 from bot.flows.scoring import archetype_of, layer_profile, mean, score
 
 RELATIONS = ("peer", "report", "manager", "other")
-CODE_BYTES = 16
-GAP = 1  # self - others at least this: a blind spot; others - self at least this: a hidden strength
-
-
-def new_code() -> str:
-    return secrets.token_urlsafe(CODE_BYTES)
 
 
 def link(bot_username: str, code: str) -> str:
-    return f"https://t.me/{bot_username}?start=f{code}"
+    return invite_link(bot_username, "f", code)
 
 
 def rater_questions(content: Content) -> tuple[Question, ...]:
@@ -102,10 +96,10 @@ def show_request(content: Content, request: Any, bot_username: str, minimum: int
                 Choice("feedback_summary", "btn_feedback_summary", ref=request.id),)))
         code = new_code()
         screens.append(Screen("feedback_request", {"link": link(bot_username, code), "started": 0, "completed": 0,
-                                                   "min": minimum, "days": 14}, choices=_request_choices()))
+                                                   "min": minimum, "days": content.scoring.feedback_open_days}, choices=_request_choices()))
         return Step(screens, [OpenRequest(code)])
     return Step([Screen("feedback_request", {"link": link(bot_username, request.code), "started": request.started,
-                                             "completed": request.completed, "min": minimum, "days": 14},
+                                             "completed": request.completed, "min": minimum, "days": content.scoring.feedback_open_days},
                         choices=_request_choices())])
 
 
@@ -113,7 +107,7 @@ def _request_choices() -> tuple[Choice, ...]:
     return (Choice("feedback_close", "btn_feedback_close"), Choice("feedback_renew", "btn_feedback_renew"))
 
 
-def renew_link(request: Any, bot_username: str, minimum: int) -> Step:
+def renew_link(request: Any, bot_username: str) -> Step:
     if request is None or request.status != "open":
         return Step([Screen("stale_button", notice=True)])
     code = new_code()
@@ -159,9 +153,9 @@ def summarize(content: Content, self_answers: dict[str, int | None], self_versio
     leider = mean([others.get(q) for q in by_kind["leider"]])
     manager = mean([others.get(q) for q in by_kind["manager"]])
     blind = [c for c in competencies if own.scores.get(c) is not None and c in others
-             and own.scores[c] - others[c] >= GAP]
+             and own.scores[c] - others[c] >= content.scoring.feedback_gap]
     hidden = [c for c in competencies if own.scores.get(c) is not None and c in others
-              and others[c] - own.scores[c] >= GAP]
+              and others[c] - own.scores[c] >= content.scoring.feedback_gap]
     counts = {relation: sum(1 for r, _ in raters if r == relation) for relation in RELATIONS}
     shown = {relation for relation, n in counts.items() if n >= minimum}
     remainder = len(raters) - sum(counts[r] for r in shown)

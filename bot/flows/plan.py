@@ -14,14 +14,12 @@ from zoneinfo import ZoneInfo
 
 from transitions import EventData
 
-from bot.content import Content
+from bot.content import RATINGS, Content
 from bot.flows import machine
 from bot.flows.effects import CloseText, Effect, NoteCheckin, Notify, OpenText, RateCheckin, ShareNote
 from bot.flows.screens import Choice, Items, Screen
 
-RATINGS = (1, 2, 3, 4, 5)
 WEEKDAYS = range(7)  # 0 = Monday
-SUGGESTED = 6  # development points offered first in the focus picker
 
 STATES = ["idle", "focus", "day", "time"]
 TRANSITIONS: list[dict[str, Any]] = [
@@ -242,7 +240,7 @@ class PlanModel:
     def _focus_screen(self, in_place: bool) -> Screen:
         competencies = self.content.competencies
         chosen = self.draft if self.draft is not None else self.focus
-        suggested = [c for c in self.suggestions[:SUGGESTED]]
+        suggested = self.suggestions[:self.content.scoring.suggested_focus]
         shown = [q.id for q in competencies] if self.show_all else list(dict.fromkeys(suggested + chosen))
         index = {q.id: i for i, q in enumerate(competencies)}
         choices = [Choice("plan_toggle", self.content.by_id(c).name, index[c], selected=c in chosen)  # type: ignore[arg-type]

@@ -108,13 +108,13 @@ def result_screens(content: Content, current: Result, previous: Result | None, *
     return screens
 
 
-def _band(point: Point) -> str:
-    return "low" if point.score <= 2 else "mid"
+def _band(content: Content, point: Point) -> str:
+    return "low" if point.score <= content.scoring.low_band_up_to else "mid"
 
 
 def _point_item(content: Content, rank: int, point: Point) -> Screen:
     coaching = content.coaching[point.competency]
-    tips = coaching.tips_for(_band(point))[: content.scoring.tips_shown]
+    tips = coaching.tips_for(_band(content, point))[: content.scoring.tips_shown]
     reflection = coaching.reflections[rank % len(coaching.reflections)]
     return Screen("point_item_relative" if point.relative else "point_item", {
         "rank": rank, "name": _name(content, point.competency), "score": point.score, "target": point.target,
@@ -216,7 +216,7 @@ def report(content: Content, result: Result, previous: Result | None, focus: lis
     else:
         points_part = tuple(Screen("report_point", {
             "name": _name(content, p.competency), "score": p.score, "target": p.target,
-            "tip": content.coaching[p.competency].tips_for(_band(p))[0]})
+            "tip": content.coaching[p.competency].tips_for(_band(content, p))[0]})
             for p in result.development_points[: content.scoring.points_shown]) or (Screen("points_none"),)
     strong = tuple(Screen("report_strength", {"name": _name(content, c), "score": v})
                    for c, v in result.strengths[: content.scoring.strengths_shown])

@@ -139,10 +139,17 @@ def strengths(scores: dict[str, int | None], own_mean: Fraction | None, flat: bo
 
 
 def heaviest(content: Content, count: int = 1) -> tuple[str, ...]:
-    """The competencies that weigh most for the Regisseur (then content order)."""
-    order = [q.id for q in content.competencies]
-    ranked = sorted(order, key=lambda c: (-content.scoring.weights[c], order.index(c)))
+    """The competencies that weigh most for the Regisseur (then content order: the sort is stable)."""
+    ranked = sorted((q.id for q in content.competencies), key=lambda c: -content.scoring.weights[c])
     return tuple(ranked[:count])
+
+
+def to_work_on(content: Content, result: Result, count: int) -> list[str]:
+    """The competencies to suggest first: the top development points; for a flat profile
+    (nothing stands out) those that weigh most for the Regisseur."""
+    if result.flat:
+        return list(heaviest(content, count))
+    return [point.competency for point in result.development_points[:count]]
 
 
 def score(answers: Answers, content: Content, version: int | None = None) -> Result:

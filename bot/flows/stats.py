@@ -45,14 +45,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Protocol
 
-from bot.content import Content
+from bot.content import RATINGS, Content
 from bot.flows.screens import BarChart, Items, Screen
+from bot.flows.scoring import INSUFFICIENT
 
-ANSWERS = (1, 2, 3, 4, 5)
 TOP_GAPS = 10
 ACTIVITY = ("people", "users", "consented", "started", "completed")
 ARCHETYPES, LAYERS = "archetypes", "layers"
-INSUFFICIENT, TIE, NO_LAYER = "insufficient", "tie", "none"
+TIE, NO_LAYER = "tie", "none"
 CSV_HEADER = ("snapshot", "question_set", "section", "item", "measure", "value", "people", "published")
 
 
@@ -171,11 +171,11 @@ def _partition(cells: dict[str, int], min_group: int, today: str) -> tuple[int, 
 
 def _question(answers: Mapping[int, int], min_group: int, today: str,
               gap_limit: float | None = None) -> tuple[int, Group | None]:
-    answers = {v: n for v, n in answers.items() if v in ANSWERS}
+    answers = {v: n for v, n in answers.items() if v in RATINGS}
     people = sum(answers.values())
     if people < min_group:
         return people, None
-    cells = whole_or_withheld({str(v): answers.get(v, 0) for v in ANSWERS}, people, min_group)
+    cells = whole_or_withheld({str(v): answers.get(v, 0) for v in RATINGS}, people, min_group)
     mean = round(sum(v * n for v, n in answers.items()) / people, 2)
     gaps = None
     if gap_limit is not None:
@@ -442,7 +442,7 @@ def csv_rows(snapshot: Snapshot | None, min_group: int, needed: int, content: Co
 
     def question(version: str, section: str, item: str, group: Group | None, with_gaps: bool) -> None:
         row(version, section, item, "mean", group.mean if group else None, group)
-        for value in ANSWERS:
+        for value in RATINGS:
             row(version, section, item, f"answer_{value}", group.cells.get(str(value)) if group else None, group)
         if with_gaps:
             row(version, section, item, "gaps", group.gaps if group else None, group)

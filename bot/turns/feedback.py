@@ -15,7 +15,6 @@ from storage import FeedbackStore, RequestRecord
 MANAGER_EVENTS = frozenset({"feedback", "feedback_close", "feedback_renew", "feedback_summary"})
 RATER_EVENTS = flow.RATER_EVENTS | {"fb_decline", "fb_again"}
 EVENTS = MANAGER_EVENTS | RATER_EVENTS
-OPEN_FOR = timedelta(days=14)  # a request closes by itself after this
 
 
 def summary_of(conversations: Conversations, request: RequestRecord) -> dict | None:
@@ -58,7 +57,7 @@ def _manager(conversations: Conversations, turn: Turn, store: FeedbackStore, eve
         has_result = bool(conversations.store.completed(turn.user_id, limit=1))
         return flow.show_request(conversations.content, request, username, minimum, has_result)
     if event == "feedback_renew":
-        return flow.renew_link(request, username, minimum)
+        return flow.renew_link(request, username)
     if event == "feedback_close":
         summary = summary_of(conversations, request) if request is not None and request.status == "open" else None
         return flow.close_request(conversations.content, request, minimum, summary)
@@ -122,7 +121,8 @@ def carry_out(conversations: Conversations, turn: Turn, step_effects: list[Effec
     for effect in step_effects:
         match effect:
             case flow.OpenRequest(code=code):
-                store.create(turn.user_id, turn.name, code, now, iso(datetime.fromisoformat(now) + OPEN_FOR))
+                store.create(turn.user_id, turn.name, code, now, iso(datetime.fromisoformat(now) + timedelta(
+                    days=conversations.content.scoring.feedback_open_days)))
             case flow.RenewRequestLink(request_id=request_id, code=code):
                 store.renew_code(request_id, code)
             case flow.BeginRating(request_id=request_id, code=code):
@@ -152,6 +152,7 @@ def close_now(conversations: Conversations, request_id: int, now: str, expired: 
         return []
     store.close(request.id, "closed" if summary else "expired", summary, now)
     if summary is None:
-        return [Notify(request.manager_id, Screen("feedback_expired", {"min": conversations.feedback_min}))]
+        return [Notify(request.manager_id, Screen("feedback_expired", {
+            "min": conversations.feedback_min, "days": conversations.content.scoring.feedback_open_days}))]
     return [Notify(request.manager_id, screen) for screen in
             [Screen("feedback_closed_notice")] + flow.summary_screens(conversations.content, summary)]

@@ -8,20 +8,15 @@ from bot.conversation import Conversations, Outcome, Turn, iso, pick_language
 from bot.flows import plan as plan_flow
 from bot.flows.plan import CoachLink, PlanModel
 from bot.content import Content
-from bot.flows.scoring import Result, heaviest, score
+from bot.flows.scoring import Result, score, to_work_on
 from bot.turns import effects
 
 EVENTS = plan_flow.EVENTS
-SUGGESTED = 6  # competencies offered first in the focus picker
 
 
 def suggestions(content: Content, latest: Result | None) -> list[str]:
     """The latest development points; for a flat profile the competencies that weigh most."""
-    if latest is None:
-        return []
-    if latest.flat:
-        return list(heaviest(content, SUGGESTED))
-    return [point.competency for point in latest.development_points]
+    return to_work_on(content, latest, content.scoring.suggested_focus) if latest is not None else []
 
 
 def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, Any]) -> Outcome:

@@ -21,7 +21,7 @@ from bot.flows.coaching.coach_view import completed_results, most_common
 from bot.flows.effects import CloseText, CreateSchedule, Effect, OpenText, SendDuePrompts
 from bot.flows.plan import next_occurrence
 from bot.flows.screens import Choice, Items, Screen
-from bot.flows.scoring import heaviest, score
+from bot.flows.scoring import score, to_work_on
 
 SUGGESTED_COMPETENCIES = 3
 DAYS_AHEAD = 7
@@ -125,10 +125,8 @@ class ComposerModel:
             status = next((s for s in self.coachees if s.relation.coachee_id == self.draft["coachee_id"]), None)
             if status is None or status.latest_answers is None:
                 return []
-            result = score(status.latest_answers, self.content, status.version)
-            if result.flat:  # nothing stands out: the competencies that weigh most for the Regisseur
-                return list(heaviest(self.content, SUGGESTED_COMPETENCIES))
-            return [p.competency for p in result.development_points[:SUGGESTED_COMPETENCIES]]
+            return to_work_on(self.content, score(status.latest_answers, self.content, status.version),
+                              SUGGESTED_COMPETENCIES)
         counts = Counter(p.competency for r in completed_results(self.content, self.coachees)
                          for p in r.development_points)
         return [c for c, _ in most_common(counts, SUGGESTED_COMPETENCIES, self.content)]
