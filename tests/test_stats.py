@@ -351,7 +351,7 @@ async def test_question_sets_are_named_and_competencies_are_shared(world, conten
     assert "Role and layer statements (question set 1, mean)" in view.text
     assert "Role and layer statements (question set 2, mean)" in view.text
     assert "• 1 leider_koers: 5 (5 people)" in view.text and "• 1 leider_visie: 3 (5 people)" in view.text
-    layer = content.levels["richten"].name["en"]
+    layer = content.layers["richten"].name["en"]
     assert f"• 13 {layer}: 5 (5 people)" in view.text
 
 

@@ -78,6 +78,12 @@ class QuestionSet:
     def of_kind(self, kind: str) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.kind == kind)
 
+    @cached_property
+    def scale_lines(self) -> dict[str, Localized]:
+        """Every point of each scale, labelled: "1 helemaal niet · 2 nauwelijks …"."""
+        return {scale: {language: " · ".join(f"{point} {labels[point][language]}" for point in RATINGS)
+                        for language in LANGUAGES} for scale, labels in self.scales.items()}
+
 
 @dataclass(frozen=True)
 class Tip:
@@ -181,10 +187,10 @@ class Content:
     def competencies(self) -> tuple[Question, ...]:
         return self.current.of_kind("competency")
 
-    @property
-    def levels(self) -> dict[str, Layer]:
-        """The three layers (richten, inrichten, verrichten)."""
-        return self.layers
+    def archetype_name(self, archetype_id: str) -> Localized:
+        """An archetype's name; "not enough answers" for an archetype that could not be told."""
+        return self.archetypes[archetype_id].name if archetype_id in self.archetypes \
+            else self.ui["archetype_unknown"]
 
     def by_id(self, question_id: str) -> Question:
         """A question of the current set (competencies and layers exist in every set)."""

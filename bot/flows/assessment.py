@@ -373,12 +373,6 @@ class AssessmentModel:
     def _score(self, taken: Taken) -> Result:
         return score(taken.answers, self.content, taken.version)
 
-    def _scale(self, scale: str) -> dict[str, str]:
-        """Every point of the statement's scale, labelled: "1 helemaal niet · 2 nauwelijks …"."""
-        labels = self.questions.scales[scale]
-        return {language: " · ".join(f"{point} {labels[point][language]}" for point in RATINGS)
-                for language in LANGUAGES}
-
     def _question_screen(self, index: int, *, in_place: bool = False, echo: bool = False) -> Screen:
         question = self.questions.question(index)
         if question.section == "competency":
@@ -397,7 +391,7 @@ class AssessmentModel:
         return Screen(
             "rate_statement",
             {"n": index + 1, "total": self.questions.total, "section": section,
-             "statement": question.statement, "scale": self._scale(question.scale)},
+             "statement": question.statement, "scale": self.questions.scale_lines[question.scale]},
             choices=tuple(choices),
             question=index,
             answered=question.id in self.answers,

@@ -184,11 +184,6 @@ def summarize(content: Content, self_answers: dict[str, int | None], self_versio
     }
 
 
-def _archetype_name(content: Content, archetype_id: str) -> Any:
-    return content.archetypes[archetype_id].name if archetype_id in content.archetypes \
-        else content.ui["archetype_unknown"]
-
-
 def summary_screens(content: Content, summary: dict) -> list[Screen]:
     """Self next to others: chart, groups, blind spots and hidden strengths, others' view of
     the archetype and the layers, and relations where there are enough of them."""
@@ -216,7 +211,7 @@ def summary_screens(content: Content, summary: dict) -> list[Screen]:
     text = Screen("feedback_summary", {
         "count": summary["raters"], "date": summary["taken"], "groups": groups,
         "blind": gap_lines(summary["blind"]), "hidden": gap_lines(summary["hidden"]),
-        "self_archetype": _archetype_name(content, self_arch), "others_archetype": _archetype_name(content, others_arch),
+        "self_archetype": content.archetype_name(self_arch), "others_archetype": content.archetype_name(others_arch),
         "leider_self": summary["leider"][0], "leider_others": summary["leider"][1],
         "manager_self": summary["manager"][0], "manager_others": summary["manager"][1],
         "layers": layers, "relations": relations})
@@ -322,8 +317,7 @@ class RaterModel:
 
     def _question(self, in_place: bool) -> Screen:
         question = self.questions[self.cursor]
-        labels = self.content.current.scales[question.scale]
-        scale = {lang: " · ".join(f"{p} {labels[p][lang]}" for p in RATINGS) for lang in LANGUAGES}
+        scale = self.content.current.scale_lines[question.scale]
         statement = {lang: question.about[lang].replace("{name}", self.manager) for lang in LANGUAGES}  # type: ignore[union-attr]
         choices = [Choice("fb_answer", str(v), v, literal=True, ref=self.session_id) for v in RATINGS]
         if self.cursor > 0:

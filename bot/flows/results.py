@@ -8,6 +8,8 @@ development point together. Buttons open the rest. Pure: content in, screens out
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.content import LAYERS, Content, Localized
 from bot.flows.screens import Chart, ChartSeries, Choice, Document, Items, Screen
 from bot.flows.scoring import INSUFFICIENT, Point, Result, changes, heaviest
@@ -77,13 +79,17 @@ def start_here(content: Content, result: Result) -> Screen:
                                                                      "layer": layer})
 
 
+def why(content: Content, result: Result) -> Screen:
+    """Why this archetype: the person's Leider and Manager scores against the threshold."""
+    return Screen("why", template=content.archetypes[result.archetype].why, params={
+        "leider": result.leider, "manager": result.manager, "threshold": content.scoring.threshold})
+
+
 def summary(content: Content, result: Result, previous: Result | None) -> Screen:
     if result.archetype == INSUFFICIENT:
         return Screen("result_incomplete", {"missing": len(result.missing_role_answers)},
                       choices=(Choice("complete_missing", "btn_complete_missing"),))
     profile = content.archetypes[result.archetype]
-    why = Screen("why", template=profile.why, params={"leider": result.leider, "manager": result.manager,
-                                                       "threshold": content.scoring.threshold})
     watch = Items((Screen("watch_outs_count", {"count": len(result.watch_outs)}),)) if result.watch_outs else Items(())
     delta = changes(result, previous) if previous is not None else {}
     moved = Items((Screen("changes_count", {"up": sum(d > 0 for d in delta.values()),
@@ -91,7 +97,7 @@ def summary(content: Content, result: Result, previous: Result | None) -> Screen
     choices = tuple(Choice(event, label) for event, label in DETAILS
                     if event != "watch_outs" or result.watch_outs)
     return Screen("result_overview", {
-        "archetype": profile.name, "why": Items((why,)), "layers": layer_line(content, result),
+        "archetype": profile.name, "why": Items((why(content, result),)), "layers": layer_line(content, result),
         "weight": Items((weight_line(content, result),)), "watch": watch, "changes": moved,
         "start": Items((start_here(content, result),)),
     }, choices=choices)
@@ -104,7 +110,7 @@ def result_screens(content: Content, current: Result, previous: Result | None, *
                       chart=chart(content, current.scores, previous.scores if previous else None)),
                summary(content, current, previous)]
     if not buttons:  # e.g. in a coach's view: the coachee's buttons are not theirs
-        screens = [Screen(s.key, s.params, chart=s.chart, template=s.template) for s in screens]
+        screens = [replace(s, choices=()) for s in screens]
     return screens
 
 
@@ -203,11 +209,7 @@ def report(content: Content, result: Result, previous: Result | None, focus: lis
     if result.archetype == INSUFFICIENT:
         return summary(content, result, previous)
     profile = content.archetypes[result.archetype]
-    why = Screen("why", template=profile.why, params={"leider": result.leider, "manager": result.manager,
-                                                       "threshold": content.scoring.threshold})
-    layers = [Screen("plain", {"text": {lang: " · ".join(
-        f"{content.layers[layer].name[lang]} {result.layers[layer] or '–'}" for layer in LAYERS)
-        for lang in ("nl", "en")}}), weight_line(content, result)]
+    layers = [Screen("plain", {"text": layer_line(content, result)}), weight_line(content, result)]
     if result.grow:
         layers.append(Screen("layer_grow_plain", {"name": content.layers[result.grow].name,
                                                   "advice": content.layers[result.grow].grow}))
@@ -222,7 +224,7 @@ def report(content: Content, result: Result, previous: Result | None, focus: lis
                    for c, v in result.strengths[: content.scoring.strengths_shown])
     plan = tuple(_plain(_name(content, c)) for c in focus) or (Screen("report_no_plan"),)
     sections = (
-        ("report_archetype", (_plain(profile.name), why, _plain(profile.meaning))),
+        ("report_archetype", (_plain(profile.name), why(content, result), _plain(profile.meaning))),
         ("report_layers", tuple(layers)),
         ("report_start_here", (start_here(content, result),)),
         ("report_points", points_part),

@@ -189,7 +189,7 @@ def archetype_ids(content: Content) -> list[str]:
 
 
 def layer_ids(content: Content) -> list[str]:
-    return [*content.levels, TIE, NO_LAYER]
+    return [*content.layers, TIE, NO_LAYER]
 
 
 def _current(counts: Counts, content: Content, min_group: int, today: str) -> dict[str, tuple[int, Group | None]]:
@@ -273,8 +273,8 @@ def statement_name(content: Content, version: int, question_id: str) -> dict[str
     question = questions.by_id(question_id) if questions else None
     if question is None:
         return question_id
-    if question.kind == "layer" and question_id in content.levels:
-        short: dict[str, str] | str = content.levels[question_id].name
+    if question.kind == "layer" and question_id in content.layers:
+        short: dict[str, str] | str = content.layers[question_id].name
     elif question.pitfall in content.pitfalls:
         short = content.pitfalls[question.pitfall].name
     else:
@@ -305,17 +305,13 @@ def _about(group: Group | None, snapshot: Snapshot) -> Items:
 
 
 def _name(content: Content, item: str) -> dict[str, str] | str:
-    if item in content.archetypes:
-        return content.archetypes[item].name  # type: ignore[return-value]
-    if item == INSUFFICIENT:
-        return content.ui["archetype_unknown"]
+    if item in content.archetypes or item == INSUFFICIENT:
+        return content.archetype_name(item)
     if item in (TIE, NO_LAYER):
         return content.ui[f"stats_layer_{item}"]
-    if item in content.levels:
-        return content.levels[item].name
-    if item in {q.id for q in content.competencies}:
-        return content.by_id(item).name  # type: ignore[return-value]
-    return item
+    if item in content.layers:
+        return content.layers[item].name
+    return content.names.get(item, item)
 
 
 def _count_lines(content: Content, group: Group | None, ids: Iterable[str], min_group: int) -> Items:

@@ -13,7 +13,7 @@ from bot.flows import results
 from bot.flows.coaching import page_of
 from bot.flows.effects import CancelSchedule, Step
 from bot.flows.screens import Choice, Items, Screen
-from bot.flows.scoring import Result, score
+from bot.flows.scoring import Result, mean, score
 
 GROUP_GAPS = 5
 
@@ -22,9 +22,8 @@ def status_line(content: Content, status: Any) -> Screen:
     name = status.relation.coachee_name
     if status.latest_answers is not None:
         archetype = score(status.latest_answers, content, status.version).archetype
-        label = content.archetypes[archetype].name if archetype in content.archetypes \
-            else content.ui["archetype_unknown"]
-        return Screen("coachee_completed", {"name": name, "date": status.completed_at[:10], "archetype": label})
+        return Screen("coachee_completed", {"name": name, "date": status.completed_at[:10],
+                                            "archetype": content.archetype_name(archetype)})
     if status.cursor is not None:
         return Screen("coachee_in_progress", {"name": name, "n": status.cursor + 1, "total": content.total})
     return Screen("coachee_not_started", {"name": name})
@@ -65,10 +64,6 @@ def show_coachee(content: Content, status: Any, focus: list[str], replies: list[
     return Step(screens)
 
 
-def _mean(values: list[float]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
 def most_common(counts: Counter, n: int, content: Content) -> list[tuple[str, int]]:
     order = {q.id: i for i, q in enumerate(content.competencies)}
     return sorted(counts.items(), key=lambda item: (-item[1], order[item[0]]))[:n]
@@ -83,8 +78,8 @@ def show_group(content: Content, coachees: list[Any], min_group: int) -> Step:
     if len(done) < min_group:
         return Step([Screen("group_withheld", {"min": min_group, "count": len(done)})])
     means = Items(tuple(
-        Screen("group_score_item", {"group": name, "score": _mean(
-            [r.group_means[group] for r in done if r.group_means[group] is not None])})
+        Screen("group_score_item", {"group": name, "score": mean(
+            [r.group_means[group] for r in done])})
         for group, name in content.groups.items()))
     counts = Counter(p.competency for r in done for p in r.development_points)
     common = Items(tuple(Screen("group_gap_item", {"name": content.by_id(c).name, "count": n})
