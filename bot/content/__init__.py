@@ -165,7 +165,6 @@ class Content:
     pitfalls: dict[str, Pitfall]
     flat_note: Localized
     names: dict[str, Localized] = field(default_factory=dict)  # competency id -> name
-    descriptions: dict[str, Localized] = field(default_factory=dict)
 
     @property
     def version(self) -> int:
@@ -561,5 +560,5 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
         scoring=_load_scoring(directory, competency_ids),
         coaching=_load_coaching(directory, competency_ids),
         archetypes=archetypes, layers=layers, pitfalls=pitfalls, flat_note=flat_note,
-        names=names, descriptions=descriptions,
+        names=names,
     )

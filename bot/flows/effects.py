@@ -187,6 +187,49 @@ class EraseEverything:
     pass
 
 
+# --- feedback from colleagues ------------------------------------------------------------------
+@dataclass(frozen=True)
+class OpenRequest:
+    code: str
+
+
+@dataclass(frozen=True)
+class RenewRequestLink:
+    request_id: int
+    code: str
+
+
+@dataclass(frozen=True)
+class CloseRequest:
+    """Close now with this summary, or (``when_ready``) as soon as enough raters completed."""
+
+    request_id: int
+    summary: dict | None
+    when_ready: bool = False
+
+
+@dataclass(frozen=True)
+class CloseIfReady:
+    """A rater completed: close the request if its manager asked to and enough raters did."""
+
+    request_id: int
+
+
+@dataclass(frozen=True)
+class BeginRating:
+    request_id: int
+    code: str
+
+
+@dataclass(frozen=True)
+class SaveRating:
+    session_id: int
+    relation: str | None
+    status: str
+    cursor: int
+    changed: dict[str, int | None]
+
+
 @dataclass
 class Step:
     """What one event of a plain-function flow produced: screens to show, effects to carry out."""
@@ -198,4 +241,5 @@ class Step:
 Effect = (Notify | RefreshMenu | SendDuePrompts | ContinueAssessment | OpenText | CloseText | GiveConsent | BeginAssessment
           | ReopenLatest | RecordAnswer | CompleteAssessment | RateCheckin | NoteCheckin | ShareNote
           | CreateCoachInvite | BecomeCoach | RenewLink | RemoveCoach | OpenOffer | CloseOffer | Connect | Revoke
-          | StoreReply | SaveComposer | CreateSchedule | CancelSchedule | EraseEverything)
+          | StoreReply | SaveComposer | CreateSchedule | CancelSchedule | EraseEverything
+          | OpenRequest | RenewRequestLink | CloseRequest | CloseIfReady | BeginRating | SaveRating)

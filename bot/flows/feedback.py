@@ -14,7 +14,6 @@ functions. Pure: loaded state in, screens and effects out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from transitions import EventData
@@ -22,7 +21,13 @@ from transitions import EventData
 from bot.content import LANGUAGES, RATINGS, Content, Question
 from bot.flows import machine
 from bot.flows.coaching import invite_link, new_code
-from bot.flows.effects import Effect, Step
+from bot.flows.effects import (
+    CloseRequest,
+    Effect,
+    OpenRequest,
+    RenewRequestLink,
+    Step,
+)
 from bot.flows.results import chart
 from bot.flows.screens import Choice, Items, Screen
 from bot.flows.scoring import archetype_of, layer_profile, mean, score
@@ -40,52 +45,8 @@ def rater_questions(content: Content) -> tuple[Question, ...]:
     return tuple(q for q in content.current.questions if q.about is not None)
 
 
-# --- effects of this flow ------------------------------------------------------------------
-@dataclass(frozen=True)
-class OpenRequest:
-    code: str
-
-
-@dataclass(frozen=True)
-class RenewRequestLink:
-    request_id: int
-    code: str
-
-
-@dataclass(frozen=True)
-class CloseRequest:
-    """Close now with this summary, or (``when_ready``) as soon as enough raters completed."""
-
-    request_id: int
-    summary: dict | None
-    when_ready: bool = False
-
-
-@dataclass(frozen=True)
-class CloseIfReady:
-    """A rater completed: close the request if its manager asked to and enough raters did."""
-
-    request_id: int
-
-
-@dataclass(frozen=True)
-class BeginRating:
-    request_id: int
-    code: str
-
-
-@dataclass(frozen=True)
-class SaveRating:
-    session_id: int
-    relation: str | None
-    status: str
-    cursor: int
-    changed: dict[str, int | None]
-
-
 # --- the manager's side -------------------------------------------------------------------
-def show_request(content: Content, request: Any, bot_username: str, minimum: int, has_result: bool,
-                 covered: int | None = None) -> Step:
+def show_request(content: Content, request: Any, bot_username: str, minimum: int, has_result: bool) -> Step:
     """/feedback: the link to share and how many started and completed; close or renew it."""
     if request is None or request.status != "open":
         if not has_result:
@@ -95,12 +56,15 @@ def show_request(content: Content, request: Any, bot_username: str, minimum: int
             screens.append(Screen("feedback_last_closed", {"date": request.closed_at[:10]}, choices=(
                 Choice("feedback_summary", "btn_feedback_summary", ref=request.id),)))
         code = new_code()
-        screens.append(Screen("feedback_request", {"link": link(bot_username, code), "started": 0, "completed": 0,
-                                                   "min": minimum, "days": content.scoring.feedback_open_days}, choices=_request_choices()))
+        screens.append(_request_screen(content, link(bot_username, code), 0, 0, minimum))
         return Step(screens, [OpenRequest(code)])
-    return Step([Screen("feedback_request", {"link": link(bot_username, request.code), "started": request.started,
-                                             "completed": request.completed, "min": minimum, "days": content.scoring.feedback_open_days},
-                        choices=_request_choices())])
+    return Step([_request_screen(content, link(bot_username, request.code), request.started, request.completed,
+                                 minimum)])
+
+
+def _request_screen(content: Content, shared: str, started: int, completed: int, minimum: int) -> Screen:
+    return Screen("feedback_request", {"link": shared, "started": started, "completed": completed, "min": minimum,
+                                       "days": content.scoring.feedback_open_days}, choices=_request_choices())
 
 
 def _request_choices() -> tuple[Choice, ...]:

@@ -20,9 +20,8 @@ def build(states: list[str], transitions: list[dict[str, Any]], initial: str) ->
                    auto_transitions=False, send_event=True, ignore_invalid_triggers=True)
 
 
-def fire(machine: Machine, model: Model, event: str, **kwargs: Any) -> bool:
+def fire(machine: Machine, model: Model, event: str, **kwargs: Any) -> None:
     """Fire ``event``; an event that fits no transition shows a 'stale button' notice."""
     handled = event in machine.events and machine.events[event].trigger(model, **kwargs)
     if not handled and not model.screens:
         model.screens.append(Screen("stale_button", notice=True))
-    return bool(handled)

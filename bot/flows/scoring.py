@@ -38,7 +38,6 @@ class Result:
     weight: tuple[str, ...]  # the layer(s) rated highest (a tie names all); empty when none rated
     grow: str | None  # the weakest layer to grow in; None when balanced or not rated
     scores: dict[str, int | None]  # per competency, None = skipped or unanswered
-    mean: float | None  # the person's own mean over the competencies
     group_means: dict[str, float | None]
     flat: bool  # no competency score stands apart from the rest
     development_points: tuple[Point, ...]
@@ -188,7 +187,6 @@ def score(answers: Answers, content: Content, version: int | None = None) -> Res
         weight=weight,
         grow=grow,
         scores=scores,
-        mean=float(own_mean) if own_mean is not None else None,
         group_means={group: mean([scores[q.id] for q in questions.of_kind("competency") if q.group == group])
                      for group in content.groups},
         flat=flat,

@@ -50,7 +50,7 @@ def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, 
 def _admin(conversations: Conversations, event: str, kwargs: dict[str, Any]) -> Step:
     coaching = conversations.coaching
     if event == "invitecoach":
-        return links.make_coach_invite(conversations.content, conversations.bot_username)
+        return links.make_coach_invite(conversations.bot_username)
     if event == "coaches":
         return links.list_coaches(coaching.coaches_overview())
     coach_id = kwargs.get("coach_id")
@@ -117,7 +117,7 @@ def _coachee(conversations: Conversations, turn: Turn, event: str, kwargs: dict[
         match = links.PAYLOAD.fullmatch(payload) if isinstance(payload, str) else None
         kind, code = match.groups() if match else ("", "")
         return links.open_link(
-            content, payload, user_id=turn.user_id, name=turn.name, bot_username=conversations.bot_username,
+            payload, user_id=turn.user_id, name=turn.name, bot_username=conversations.bot_username,
             own_coach=coaching.coach(turn.user_id), invite_unused=kind == "c" and coaching.invite_unused(code),
             link_owner=coaching.coach_by_code(code) if kind == "k" else None)
     if event in ("offer_accept", "offer_decline"):
@@ -125,7 +125,7 @@ def _coachee(conversations: Conversations, turn: Turn, event: str, kwargs: dict[
         offer = links.Offer(record.coach_id, record.coach_name, record.valid) if record else None
         if event == "offer_decline":
             return links.decline_offer(offer)
-        return links.accept_offer(content, offer, turn.name, coaching.active_relation_of_coachee(turn.user_id))
+        return links.accept_offer(offer, turn.name, coaching.active_relation_of_coachee(turn.user_id))
     if event == "mycoach":
         return coachee.show_mycoach(coaching.active_relation_of_coachee(turn.user_id))
     if event == "coach_revoke":

@@ -7,7 +7,17 @@ from typing import Any
 
 from bot.conversation import Conversations, Outcome, Turn, iso
 from bot.flows import feedback as flow
-from bot.flows.effects import Effect, Notify, Step
+from bot.flows.effects import (
+    BeginRating,
+    CloseIfReady,
+    CloseRequest,
+    Effect,
+    Notify,
+    OpenRequest,
+    RenewRequestLink,
+    SaveRating,
+    Step,
+)
 from bot.flows.screens import Choice, Screen
 from bot.turns import effects
 from storage import FeedbackStore, RequestRecord
@@ -75,7 +85,7 @@ def _rater(conversations: Conversations, turn: Turn, store: FeedbackStore, event
         request = store.request(kwargs.get("request_id", -1))
         if request is None or request.status != "open" or request.manager_id == turn.user_id:
             return Step([Screen("stale_button", notice=True)])
-        return Step([flow.offer_screen(request.manager_name, request.id)], [flow.BeginRating(request.id, request.code)])
+        return Step([flow.offer_screen(request.manager_name, request.id)], [BeginRating(request.id, request.code)])
     if "session_id" in kwargs:  # the rater's own session only
         session = store.session(kwargs["session_id"], turn.user_id)
     else:  # agree or decline on the offer: the session the link opened
@@ -87,15 +97,15 @@ def _rater(conversations: Conversations, turn: Turn, store: FeedbackStore, event
         return Step([Screen("feedback_link_gone", in_place=True)])
     if event == "fb_decline":
         return Step([Screen("feedback_declined", in_place=True)],
-                    [flow.SaveRating(session.id, session.relation, "void", session.cursor, {})])
+                    [SaveRating(session.id, session.relation, "void", session.cursor, {})])
     model = flow.RaterModel(conversations.content, session_id=session.id, request_id=request.id,
                             status=session.status, relation=session.relation, cursor=session.cursor,
                             answers=session.answers, manager=request.manager_name)
     flow.fire(model, event, **({"session_id": session.id} | kwargs))
     status = {"relation": "answering"}.get(model.state, model.state)
-    changes: list[Effect] = [flow.SaveRating(session.id, model.relation, status, model.cursor, model.changed)]
+    changes: list[Effect] = [SaveRating(session.id, model.relation, status, model.cursor, model.changed)]
     if status == "completed" and request.close_when_ready:
-        changes.append(flow.CloseIfReady(request.id))
+        changes.append(CloseIfReady(request.id))
     return Step(model.screens, changes)
 
 
@@ -110,7 +120,7 @@ def _open_link(store: FeedbackStore, turn: Turn, request: RequestRecord | None) 
     if done is not None:  # a second round replaces the first, once it is complete
         return Step([Screen("feedback_rated_before", {"name": request.manager_name, "date": done[:10]}, choices=(
             Choice("fb_again", "btn_feedback_again", ref=request.id),))])
-    return Step([flow.offer_screen(request.manager_name, request.id)], [flow.BeginRating(request.id, request.code)])
+    return Step([flow.offer_screen(request.manager_name, request.id)], [BeginRating(request.id, request.code)])
 
 
 def carry_out(conversations: Conversations, turn: Turn, step_effects: list[Effect], now: str) -> list[Effect]:
@@ -120,20 +130,20 @@ def carry_out(conversations: Conversations, turn: Turn, step_effects: list[Effec
     rest: list[Effect] = []
     for effect in step_effects:
         match effect:
-            case flow.OpenRequest(code=code):
+            case OpenRequest(code=code):
                 store.create(turn.user_id, turn.name, code, now, iso(datetime.fromisoformat(now) + timedelta(
                     days=conversations.content.scoring.feedback_open_days)))
-            case flow.RenewRequestLink(request_id=request_id, code=code):
+            case RenewRequestLink(request_id=request_id, code=code):
                 store.renew_code(request_id, code)
-            case flow.BeginRating(request_id=request_id, code=code):
+            case BeginRating(request_id=request_id, code=code):
                 store.begin(request_id, turn.user_id, code, now)
-            case flow.SaveRating(session_id=session_id, relation=relation, status=status, cursor=cursor):
+            case SaveRating(session_id=session_id, relation=relation, status=status, cursor=cursor):
                 store.save_session(session_id, turn.user_id, relation, status, cursor, effect.changed, now)
-            case flow.CloseRequest(request_id=request_id, summary=summary, when_ready=True):
+            case CloseRequest(request_id=request_id, summary=summary, when_ready=True):
                 store.close_when_ready(request_id)
-            case flow.CloseRequest(request_id=request_id, summary=summary):
+            case CloseRequest(request_id=request_id, summary=summary):
                 store.close(request_id, "closed", summary, now)
-            case flow.CloseIfReady(request_id=request_id):
+            case CloseIfReady(request_id=request_id):
                 rest += close_now(conversations, request_id, now)
             case _:
                 rest.append(effect)

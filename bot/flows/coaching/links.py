@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.content import Content
 from bot.flows.coaching import invite_link, new_code
 from bot.flows.effects import (
     BecomeCoach,
@@ -36,13 +35,13 @@ class Offer:
     valid: bool  # the link it came from is still the coach's current one
 
 
-def make_coach_invite(content: Content, bot_username: str) -> Step:
+def make_coach_invite(bot_username: str) -> Step:
     code = new_code()
     return Step([Screen("coach_invite_created", {"link": invite_link(bot_username, "c", code)})],
                 [CreateCoachInvite(code)])
 
 
-def open_link(content: Content, payload: Any, *, user_id: int, name: str, bot_username: str, own_coach: Any,
+def open_link(payload: Any, *, user_id: int, name: str, bot_username: str, own_coach: Any,
               invite_unused: bool, link_owner: Any) -> Step:
     """``/start <payload>``: a coach invite (``c…``) or a coach's coachee link (``k…``).
 
@@ -66,7 +65,7 @@ def open_link(content: Content, payload: Any, *, user_id: int, name: str, bot_us
         [OpenOffer(link_owner.user_id, code)])
 
 
-def accept_offer(content: Content, offer: Offer | None, name: str, earlier_coach: Any) -> Step:
+def accept_offer(offer: Offer | None, name: str, earlier_coach: Any) -> Step:
     """Agreeing to share. The offer must still stand: a link renewed since it was opened voids it.
     An earlier coach is told that this person moved on."""
     if offer is None:
