@@ -117,7 +117,6 @@ class Delivery:
         limited = proactive and getattr(bot, "rate_limiter", None) is not None
         self.send_args: dict[str, Any] = {"rate_limit_args": PROACTIVE} if limited else {}
         self.origin = query.message if query is not None and isinstance(query.message, Message) else None
-        self.date = datetime.now(timezone.utc).date().isoformat()  # shown on a report
 
     async def show(self, screens: list[Screen]) -> list[Message]:
         """Answer the press (with the first notice as a toast), then show the other screens."""
@@ -139,7 +138,8 @@ class Delivery:
             return [await attempt(lambda: self.bot.send_document(
                 self.chat_id, InputFile(data, filename=name), caption=text, **self.send_args), repeatable=False)]
         if screen.document is not None:
-            pdf = await CHARTS.render(report_job(screen.document, self.language, self.content, self.date))
+            made = datetime.now(timezone.utc).date().isoformat()  # shown on the report
+            pdf = await CHARTS.render(report_job(screen.document, self.language, self.content, made))
             return [await attempt(lambda: self.bot.send_document(
                 self.chat_id, InputFile(pdf, filename=screen.document.filename), caption=text, **self.send_args),
                 repeatable=False)]

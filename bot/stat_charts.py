@@ -6,6 +6,7 @@ import io
 from collections.abc import Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 DPI = 150
@@ -36,13 +37,11 @@ def render_bars(kind: str, labels: Sequence[str], values: Sequence[float | None]
     elif kind == "funnel":
         axes.plot(positions, numbers, color=COLOUR, marker="o", markersize=3)
         axes.fill_between(positions, numbers, color=COLOUR, alpha=0.2)
-        axes.set_xticks(range(0, len(labels), 3))
-        axes.set_xticklabels([labels[i] for i in range(0, len(labels), 3)], fontsize=7)
+        _every_third_label(axes, labels)
         axes.set_ylim(bottom=0)
     elif len(labels) > MANY:  # e.g. one bar per question: every third label, upright
         axes.bar(positions, numbers, color=COLOUR)
-        axes.set_xticks(range(0, len(labels), 3))
-        axes.set_xticklabels([labels[i] for i in range(0, len(labels), 3)], fontsize=7)
+        _every_third_label(axes, labels)
         axes.set_xlim(-1, len(labels))
     else:
         axes.bar(positions, numbers, color=COLOUR)
@@ -56,3 +55,9 @@ def render_bars(kind: str, labels: Sequence[str], values: Sequence[float | None]
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
     return buffer.getvalue()
+
+
+def _every_third_label(axes: Axes, labels: Sequence[str]) -> None:
+    """Many points along the x axis: label every third one, upright."""
+    axes.set_xticks(range(0, len(labels), 3))
+    axes.set_xticklabels([labels[i] for i in range(0, len(labels), 3)], fontsize=7)

@@ -295,6 +295,17 @@ def _figure(value: int | float | None, min_group: int) -> int | float | Withheld
     return Withheld(f"<{min_group}") if value is None else value
 
 
+def feedback_activity(requests: int, began: int, completed: int, min_group: int) -> Screen:
+    """Feedback from colleagues in numbers (activity, never anybody's ratings), each withheld
+    under the anonymity threshold."""
+    def shown(count: int) -> int | Withheld:
+        return _figure(count if count >= min_group else None, min_group)
+
+    per_request = round(completed / requests, 1) if requests >= min_group and completed >= min_group else None
+    return Screen("stats_feedback", {"requests": shown(requests), "began": shown(began), "completed": shown(completed),
+                                     "per_request": _figure(per_request, min_group)})
+
+
 def _about(group: Group | None, snapshot: Snapshot) -> Items:
     """How many people a group is about, and since when when it is older than the snapshot."""
     if group is None:

@@ -6,24 +6,11 @@ from typing import Any
 
 from bot.conversation import Conversations, Outcome, Turn
 from bot.flows.screens import Screen
+from bot.flows.stats import feedback_activity
 from bot.statistics import admin_screens, csv_export
 from storage import FeedbackStore
 
 EVENTS = frozenset({"stats", "exportcsv"})
-
-
-def feedback_activity(conversations: Conversations) -> Screen:
-    """Feedback from colleagues in numbers (activity, never anybody's ratings), each withheld
-    under the anonymity threshold."""
-    requests, began, completed = FeedbackStore(conversations.db).activity()
-    k = conversations.min_group
-
-    def shown(count: int) -> int | str:
-        return count if count >= k else f"<{k}"
-
-    per_request = round(completed / requests, 1) if requests >= k and completed >= k else f"<{k}"
-    return Screen("stats_feedback", {"requests": shown(requests), "began": shown(began),
-                                     "completed": shown(completed), "per_request": per_request})
 
 
 def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, Any]) -> Outcome:
@@ -35,7 +22,8 @@ def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, 
         # crash shows the same snapshot again).
         args = (conversations.db, conversations.content, conversations.min_group, conversations.clock())
         if event == "stats":
-            outcome = Outcome(admin_screens(*args) + [feedback_activity(conversations)], language)
+            activity = FeedbackStore(conversations.db).activity()  # requests, raters who began, who completed
+            outcome = Outcome(admin_screens(*args) + [feedback_activity(*activity, conversations.min_group)], language)
         else:
             name, data = csv_export(*args)
             outcome = Outcome([Screen("csv_export", attachment="results_csv")], language,
