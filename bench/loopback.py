@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench.live import BotProcess, most_in_one_second, onboard, seed_coach
 from bench.throughput import percentile
 from bot.app import build_application
 from bot.config import Settings
 from bot.content import load_content
 from bot.ratelimit import WindowRateLimiter
 from bot.schedule import send_due_prompts
-from storage import CoachStore, SessionStore, open_database
+from storage import open_database
 from telegram_doubles.server import BotApiServer
 
-ROOT = Path(__file__).resolve().parent.parent
 COACH = 42
 THINK = 0.25  # seconds a person takes to read and tap (faster tappers queue behind the pacing)
 
@@ -29,20 +25,10 @@ THINK = 0.25  # seconds a person takes to read and tap (faster tappers queue beh
 async def _broadcast(server: BotApiServer, folder: Path, coachees: int) -> tuple[float, int, int, int]:
     path = folder / "broadcast.db"
     db = open_database(path)
-    sessions, coaches = SessionStore(db), CoachStore(db)
-    stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    sessions.ensure_user(COACH, "en", stamp)
-    coaches.create_coach_invite("bench", COACH, stamp)
-    coaches.redeem_coach_invite("bench", COACH, "Coach", "coachee-code", stamp)
     ids = range(100_000, 100_000 + coachees)
-    with db.atomic():
-        for user_id in ids:
-            sessions.ensure_user(user_id, "nl", stamp)
-            coaches.connect(COACH, user_id, f"K{user_id}", stamp)
-    content = load_content()
-    coaches.create_schedule({"coach_id": COACH, "coachee_id": None, "competency": content.competencies[0].id,
-                             "prompt_index": 0, "kind": "now", "next_due_at": stamp, "active": 1,
-                             "created_at": stamp})
+    stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    seed_coach(db, COACH, ids, {"competency": load_content().competencies[0].id, "prompt_index": 0, "kind": "now",
+                                "next_due_at": stamp})
     settings = Settings(token=server.token, db_path=path, api_base_url=server.base_url)
     app = build_application(settings, db, rate_limiter=WindowRateLimiter())
     async with app:
@@ -50,8 +36,7 @@ async def _broadcast(server: BotApiServer, folder: Path, coachees: int) -> tuple
         await send_due_prompts(app)
         elapsed = time.monotonic() - began
     sends = [c for c in server.calls_to("sendMessage") if int(c.params["chat_id"]) in ids]
-    times = sorted(c.at for c in sends)
-    window = max(sum(1 for t in times[i:i + 40] if t - start < 1.0) for i, start in enumerate(times))
+    window = most_in_one_second([c.at for c in sends])
     per_chat: dict[int, int] = {}
     for call in sends:
         per_chat[int(call.params["chat_id"])] = per_chat.get(int(call.params["chat_id"]), 0) + 1
@@ -60,21 +45,11 @@ async def _broadcast(server: BotApiServer, folder: Path, coachees: int) -> tuple
 
 def _round_trips(server: BotApiServer, folder: Path) -> list[float]:
     content = load_content()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "REGIECOACH_"))}
-    env |= {"TELEGRAM_BOT_TOKEN": server.token, "TELEGRAM_API_BASE_URL": server.base_url,
-            "REGIECOACH_DB": str(folder / "rt.db"), "PYTHONPATH": str(ROOT)}
-    bot = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, cwd=folder,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    bot = BotProcess(server, folder / "rt.db")
     trips: list[float] = []
     try:
-        server.wait_for(lambda: server.calls_to("getUpdates"), timeout=60)
         user = 7
-        server.send_text(user, "/start")
-        server.wait_for(lambda: server.messages(user), timeout=30)
-        for label in (content.text("btn_next", "en"), "🇬🇧 English", content.text("btn_agree", "en")):
-            count = len(server.messages(user))
-            server.tap(user, label)
-            server.wait_for(lambda: len(server.messages(user)) > count, timeout=30)
+        onboard(server, [user])
         for question in range(1, content.total):  # the last one ends in the result; not a plain reply
             time.sleep(THINK)
             began = time.perf_counter()
@@ -83,8 +58,7 @@ def _round_trips(server: BotApiServer, folder: Path) -> list[float]:
                             interval=0.0005)
             trips.append(time.perf_counter() - began)
     finally:
-        bot.send_signal(signal.SIGTERM)
-        bot.wait(timeout=30)
+        bot.stop()
     return trips
 
 

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from bench.generate import generate
 from bot import statistics
+from bot.config import Settings
 from bot.content import load_content
 from storage import open_database
 
-MIN_GROUP = 5
+MIN_GROUP = Settings.min_group  # the default anonymity threshold
 
 
 def run(count: int = 100_000) -> list[tuple[str, str, str]]:

@@ -70,11 +70,8 @@ class StatsStore:
 
     def people_completed_since(self, watermark: str | None) -> int:
         """How many different people completed an assessment after ``watermark`` (None: ever)."""
-        if watermark is None:
-            sql, params = "select count(distinct user_id) from assessments where completed_at is not null", []
-        else:
-            sql, params = "select count(distinct user_id) from assessments where completed_at > ?", [watermark]
-        return self.db.execute(sql, params).fetchone()[0]
+        return self.db.execute("select count(distinct user_id) from assessments where completed_at > ?",
+                               [watermark or ""]).fetchone()[0]  # every ISO time stamp sorts after ""
 
     def counts(self) -> StatsCounts:
         """All counts at once, from one read transaction so that they agree with each other (the
@@ -93,9 +90,8 @@ class StatsStore:
         started, completed, watermark = run(
             "select count(*), count(completed_at), max(completed_at) from assessments").fetchone()
         run("create temp table if not exists statistics_population (id integer primary key, version int)")
-        run("delete from temp.statistics_population")
-        run(f"insert into temp.statistics_population select id, version from ({_POPULATION})")
         try:
+            run(f"insert into temp.statistics_population select id, version from ({_POPULATION})")
             population = dict(run("select version, count(*) from temp.statistics_population group by version"))
             answers = self._answers(max(population, key=population.get) if population else None)
             archetypes: dict[str, int] = {}

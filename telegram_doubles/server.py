@@ -330,11 +330,11 @@ class BotApiServer:
         status, payload = self.dispatch(match["method"], params, arrived)
         handler.answer(status, payload)
 
-    def dispatch(self, method: str, params: dict[str, Any], arrived: float | None = None) -> tuple[int, dict]:
+    def dispatch(self, method: str, params: dict[str, Any], arrived: float) -> tuple[int, dict]:
         """Answer one Bot API call as ``(HTTP status, JSON envelope)``; records it."""
         name, handler = self._handlers.get(method.lower(), (method, None))
         with self.lock:
-            self.api.calls.append(ApiCall(name, params, arrived if arrived is not None else time.monotonic()))
+            self.api.calls.append(ApiCall(name, params, arrived))
             try:
                 failures = self._failures.get(name)
                 if failures:
