@@ -19,12 +19,13 @@ from bot.flows import machine
 from bot.flows.coaching import page_of
 from bot.flows.coaching.coach_view import completed_results, most_common
 from bot.flows.effects import CloseText, CreateSchedule, Effect, OpenText, SendDuePrompts
-from bot.flows.plan import next_occurrence
+from bot.flows.plan import WEEKDAYS, next_occurrence
 from bot.flows.screens import Choice, Items, Screen
 from bot.flows.scoring import score, to_work_on
 
 SUGGESTED_COMPETENCIES = 3
 DAYS_AHEAD = 7
+PROMPT_SLOTS = 10  # a pick's number is competency * this + prompt (a competency has fewer prompts)
 
 STEPS = ["idle", "target", "pick", "own_text", "when", "day", "time"]
 TRANSITIONS: list[dict[str, Any]] = [
@@ -83,7 +84,7 @@ class ComposerModel:
         choice = event.kwargs.get("choice")
         if not isinstance(choice, int):
             return False
-        competency, prompt = divmod(choice, 10)
+        competency, prompt = divmod(choice, PROMPT_SLOTS)
         return (0 <= competency < len(self.content.competencies)
                 and prompt < len(self.content.coaching[self.content.competencies[competency].id].prompts))
 
@@ -91,7 +92,7 @@ class ComposerModel:
         return 0 < len(event.kwargs.get("text", "").strip()) <= self.content.scoring.own_prompt_limit
 
     def known_day(self, event: EventData) -> bool:
-        return event.kwargs.get("day") in range(7)
+        return event.kwargs.get("day") in (WEEKDAYS if self.draft.get("kind") == "weekly" else range(DAYS_AHEAD))
 
     def known_time(self, event: EventData) -> bool:
         slot = event.kwargs.get("slot")
@@ -138,7 +139,7 @@ class ComposerModel:
             for number, prompt in enumerate(self.content.coaching[competency].prompts):
                 items.append(Screen("prompt_option", {"n": len(items) + 1, "name": self.content.by_id(competency).name,
                                                       "prompt": prompt}))
-                choices.append(Choice("prompt_pick", str(len(items)), index[competency] * 10 + number, literal=True))
+                choices.append(Choice("prompt_pick", str(len(items)), index[competency] * PROMPT_SLOTS + number, literal=True))
         choices += [Choice("prompt_other", "btn_other_competency"), Choice("prompt_own", "btn_own_text")]
         key = "prompt_library" if items else "prompt_library_empty"
         return Screen(key, {"items": Items(tuple(items), separator="\n\n")}, choices=tuple(choices),
@@ -157,7 +158,7 @@ class ComposerModel:
         self.screens.append(self._prompt_list([competency], in_place=True))
 
     def set_prompt(self, event: EventData) -> None:
-        competency, number = divmod(event.kwargs["choice"], 10)
+        competency, number = divmod(event.kwargs["choice"], PROMPT_SLOTS)
         self.draft |= {"competency": self.content.competencies[competency].id, "prompt_index": number}
 
     def ask_own_text(self, event: EventData) -> None:
@@ -191,7 +192,7 @@ class ComposerModel:
 
     def show_days(self, event: EventData) -> None:
         if self.draft["kind"] == "weekly":
-            choices = tuple(Choice("prompt_day", f"weekday_{d}", d) for d in range(7))
+            choices = tuple(Choice("prompt_day", f"weekday_{d}", d) for d in WEEKDAYS)
         else:
             today = self.now.astimezone(ZoneInfo(self.zone)).date()
             choices = tuple(
