@@ -209,19 +209,26 @@ def mentions(db_path, needles: list[str]) -> dict[str, list[str]]:
     return found
 
 
-async def test_delete_leaves_no_trace_of_the_person_anywhere(bot, content, clock):
-    """Two people linked in every way the bot knows; one of them is erased."""
-    zoe_id = 777_000_123
-    carla = await new_coach(bot, content, 9152, "Carla")
-    zoe = await new_coach(bot, content, zoe_id, NAME)  # Zoë is a coach …
-    await share_with(bot, content, carla, zoe_id, NAME)  # … and Carla's coachee …
-    carla_as_coachee = await share_with(bot, content, zoe, carla.id, "Carla")  # … and Carla is hers
+async def coaches_of_each_other(bot, content, clock, carla_id: int, zoe_id: int, zoe_name: str):
+    """Carla and Zoë are both coaches and each other's coachee; Zoë has a result, a plan and
+    a check-in she rated 4 (her note is still open)."""
+    carla = await new_coach(bot, content, carla_id, "Carla")
+    zoe = await new_coach(bot, content, zoe_id, zoe_name)
+    await share_with(bot, content, carla, zoe_id, zoe_name)
+    carla_as_coachee = await share_with(bot, content, zoe, carla.id, "Carla")
     await onboard(zoe, content)
     await answer_all(zoe, content, lambda i: 3)
     await make_plan(zoe, content, picks=1)
     clock.now += timedelta(days=3)
     await send_due_checkins(bot.application)
     await zoe.tap("4")
+    return carla, zoe, carla_as_coachee
+
+
+async def test_delete_leaves_no_trace_of_the_person_anywhere(bot, content, clock):
+    """Two people linked in every way the bot knows; one of them is erased."""
+    zoe_id = 777_000_123
+    carla, zoe, carla_as_coachee = await coaches_of_each_other(bot, content, clock, 9152, zoe_id, NAME)
     await zoe.send("my private note")
     await zoe.tap(content.text("btn_share_note", "en", coach="Carla"))
     await zoe.tap(content.text("btn_send_to", "en", name="Carla"))
@@ -283,16 +290,7 @@ async def test_export_holds_every_table_with_the_persons_data(bot, content, cloc
     from bot.runner import DurableRunner
     from storage import USER_COLUMNS
 
-    carla = await new_coach(bot, content, 9162, "Carla")
-    zoe = await new_coach(bot, content, 9163, "Zoe")
-    await share_with(bot, content, carla, zoe.id, "Zoe")
-    carla_as_coachee = await share_with(bot, content, zoe, carla.id, "Carla")
-    await onboard(zoe, content)
-    await answer_all(zoe, content, lambda i: 3)
-    await make_plan(zoe, content, picks=1)
-    clock.now += timedelta(days=3)
-    await send_due_checkins(bot.application)
-    await zoe.tap("4")
+    carla, zoe, carla_as_coachee = await coaches_of_each_other(bot, content, clock, 9162, 9163, "Zoe")
     await prompt_now(carla, content, "Zoe", "Question?")
     await reply_to_prompt(zoe, content, "Reply", coach="Carla")
     await prompt_now(zoe, content, "Carla", "Back to you?")
