@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
+from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.logs import configure
+from bot.files import write_private
+from bot.logs import configure, key_path, use_key_beside
 
 
 def _run(settings: Settings, webhook: bool) -> int:
@@ -19,6 +22,7 @@ def _run(settings: Settings, webhook: bool) -> int:
 
     settings.require_token()
     endpoint = settings.webhook() if webhook else None
+    use_key_beside(settings.db_path)
     try:
         with single_instance(settings.db_path):
             db = _open_when_possible(settings)
@@ -57,12 +61,32 @@ def _status(settings: Settings) -> int:
     return 0 if result.healthy else 1
 
 
+def _whois(settings: Settings, pseudonym: str) -> int:
+    """Map a log pseudonym back to a Telegram id, by trying every user stored now; an erased
+    user is not stored, so their pseudonym maps to nobody."""
+    from bot.logs import who
+    from storage import PrivacyStore
+    from storage.health import open_readonly
+
+    if not settings.db_path.exists() or not key_path(settings.db_path).exists():
+        print(f"regiecoach: no database (or no pseudonym key) at {settings.db_path}", file=sys.stderr)
+        return 1
+    use_key_beside(settings.db_path)
+    found = [user for user in PrivacyStore(open_readonly(settings.db_path)).user_ids() if who(user) == pseudonym]
+    if not found:
+        print(f"{pseudonym}: no such user (never here, or erased)")
+        return 1
+    print(f"{pseudonym}: Telegram user {found[0]}")
+    return 0
+
+
 def _chat(settings: Settings) -> int:
     from bot.content import load_content
     from bot.conversation import Conversations
     from bot.terminal import chat
     from storage import open_database
 
+    use_key_beside(settings.db_path)
     conversations = Conversations(open_database(settings.db_path), load_content(), zone=settings.timezone)
     try:
         asyncio.run(chat(conversations, sys.stdin, sys.stdout, chart_dir=settings.db_path.parent / "charts"))
@@ -82,12 +106,13 @@ def _stats(settings: Settings, csv_path: str | None) -> int:
 
     db, content, now = open_database(settings.db_path), load_content(), datetime.now(timezone.utc)
     if csv_path:
-        _, data = statistics.csv_export(db, content, settings.min_group, now)
-        with open(csv_path, "wb") as out:
-            out.write(data)
+        _, data = statistics.csv_export(db, content, settings.min_group, now, settings.stats_period,
+                                        settings.timezone)
+        write_private(Path(csv_path), data)
         print(f"published statistics written to {csv_path}")
         return 0
-    for screen in statistics.admin_screens(db, content, settings.min_group, now):
+    for screen in statistics.admin_screens(db, content, settings.min_group, now, settings.stats_period,
+                                           settings.timezone):
         if screen.chart is None:
             print(plain_text(screen_text(screen, "en", content)) + "\n")
     return 0
@@ -102,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     stats = commands.add_parser("stats", help="print the published admin statistics (totals only)")
     stats.add_argument("--csv", metavar="FILE", help="write the same published totals as CSV to FILE")
     commands.add_parser("status", help="is the bot serving? faults, waiting and failed work (exit 1 when unhealthy)")
+    whois = commands.add_parser("whois", help="the Telegram id behind a pseudonym in the logs (while that user exists)")
+    whois.add_argument("pseudonym", help="as the logs write it, e.g. u-1a2b3c4d5e6f")
     args = parser.parse_args(argv)
+    os.umask(0o077)  # every file this process creates is readable by its own user only
     try:
         settings = load_settings()
         configure(logging.INFO if args.command == "run" else logging.WARNING,
@@ -113,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
             return _stats(settings, args.csv)
         if args.command == "status":
             return _status(settings)
+        if args.command == "whois":
+            return _whois(settings, args.pseudonym)
         return _chat(settings)
     except ConfigError as error:
         print(f"regiecoach: {error}", file=sys.stderr)

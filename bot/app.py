@@ -65,7 +65,7 @@ def build_application(
     application = builder.build()
     conversations = Conversations(db, content, clock, zone=settings.timezone, admin_ids=settings.admin_ids,
                                   min_group=settings.min_group, retention_days=settings.retention_days,
-                                  feedback_min=settings.feedback_min)
+                                  feedback_min=settings.feedback_min, stats_period=settings.stats_period)
     backfill_results(conversations)
     application.bot_data["conversations"] = conversations
     application.bot_data["updates_request"] = updates_request

@@ -12,6 +12,8 @@ from dotenv import load_dotenv
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
 MIN_GROUP_FLOOR = 3  # the anonymity threshold can never be set lower
+WEBHOOK_SECRET_MIN = 16  # characters: a shorter secret can be guessed
+STATS_PERIODS = ("week", "month", "quarter")  # how often published statistics may renew at most
 
 
 class ConfigError(ValueError):
@@ -34,13 +36,15 @@ class Settings:
     synchronous: str = "FULL"  # SQLite: FULL survives power loss, NORMAL only a process crash
     sends_per_second: int = 30  # Telegram's overall flood limit for this bot
     feedback_min: int = 3  # colleagues who must have rated before a feedback summary is shown
+    stats_period: str = "month"  # published statistics renew at most once per calendar period
 
     def webhook(self) -> tuple[str, str, str, int]:
         """(url, secret, host, port) for ``regiecoach run --webhook``."""
         if not self.webhook_url or not self.webhook_secret:
             raise ConfigError("webhook mode needs REGIECOACH_WEBHOOK_URL and REGIECOACH_WEBHOOK_SECRET")
-        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", self.webhook_secret):
-            raise ConfigError("REGIECOACH_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1-256 characters)")
+        if not re.fullmatch(r"[A-Za-z0-9_-]{%d,256}" % WEBHOOK_SECRET_MIN, self.webhook_secret):
+            raise ConfigError(f"REGIECOACH_WEBHOOK_SECRET must be {WEBHOOK_SECRET_MIN} to 256 characters of "
+                              "A-Z, a-z, 0-9, _ and - (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))')")
         host, _, port = self.webhook_listen.rpartition(":")
         if not host or not port.isdigit():
             raise ConfigError(f"REGIECOACH_WEBHOOK_LISTEN must be host:port, got {self.webhook_listen!r}")
@@ -103,7 +107,14 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         synchronous=_synchronous(env.get("REGIECOACH_SYNCHRONOUS") or "FULL"),
         sends_per_second=_sends_per_second(env.get("REGIECOACH_SENDS_PER_SECOND") or "30"),
         feedback_min=_feedback_min(env.get("REGIECOACH_FEEDBACK_MIN") or "3"),
+        stats_period=_stats_period(env.get("REGIECOACH_STATS_PERIOD") or "month"),
     )
+
+
+def _stats_period(raw: str) -> str:
+    if raw.strip().lower() not in STATS_PERIODS:
+        raise ConfigError(f"REGIECOACH_STATS_PERIOD must be one of {', '.join(STATS_PERIODS)}, got {raw!r}")
+    return raw.strip().lower()
 
 
 def _feedback_min(raw: str) -> int:

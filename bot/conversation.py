@@ -28,6 +28,7 @@ from storage import (
     PrivacyStore,
     SessionStore,
     immediate,
+    wipe_freed_bytes,
 )
 
 Clock = Callable[[], datetime]
@@ -82,7 +83,7 @@ class Conversations:
 
     def __init__(self, db: Database, content: Content, clock: Clock = utc_now, zone: str = "Europe/Amsterdam",
                  admin_ids: frozenset[int] = frozenset(), min_group: int = 5,
-                 retention_days: int | None = None, feedback_min: int = 3) -> None:
+                 retention_days: int | None = None, feedback_min: int = 3, stats_period: str = "month") -> None:
         self.db = db
         self.store = SessionStore(db)
         self.plans = PlanStore(db)
@@ -96,9 +97,11 @@ class Conversations:
         self.admin_ids = admin_ids
         self.min_group = min_group
         self.feedback_min = feedback_min  # completed raters before a feedback summary is shown
+        self.stats_period = stats_period  # published statistics renew at most once per such period
         self.bot_username = "regiecoach_bot"  # replaced by the real one once Telegram told us
         self.sending_lock = asyncio.Lock()  # one sender of scheduled check-ins and prompts at a time
         self.interrupted_resolved = False  # sends cut off by the last stop are settled before new ones
+        self.wipe_due = False  # an erasure's -wal could not be truncated yet
 
     async def handle(self, user_id: int, event: str, *, language_code: str | None = None, name: str | None = None,
                      update_id: int | None = None, **kwargs: Any) -> Outcome:
@@ -135,4 +138,12 @@ class Conversations:
         for user_id in users:
             with immediate(self.db):
                 self.privacy.erase(user_id)
+        if users:
+            self.wipe_freed_bytes()
         return len(users)
+
+    def wipe_freed_bytes(self) -> bool:
+        """After an erasure, no copy of the erased bytes stays in the -wal; when a reader keeps
+        it busy, housekeeping tries again (``wipe_due``)."""
+        self.wipe_due = not wipe_freed_bytes(self.db)
+        return not self.wipe_due

@@ -18,6 +18,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.logs import who
 from bot.callbacks import Decoder
 from bot.commands import COMMAND_EVENTS
 from bot.content import Content
@@ -72,7 +73,7 @@ async def carry_out(context: ContextTypes.DEFAULT_TYPE, outcome: Outcome, update
                 try:
                     await deliver(context.bot, other, [screen], convs.language_of(other), convs.content, proactive=True)
                 except Forbidden:
-                    log.info("could not notify user %s: blocked the bot", other)
+                    log.info("could not notify %s: blocked the bot", who(other))
             case RefreshMenu(user_id=person):
                 await refresh_menu(context.bot, convs, person)
             case SendDuePrompts():
@@ -141,7 +142,7 @@ async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         await context.bot.send_message(update.effective_chat.id, content_of(context).text("private_only", language))
     except Forbidden:  # e.g. a group where the bot may not post
-        log.info("cannot post in chat %s", update.effective_chat.id)
+        log.info("cannot post in chat %s", who(update.effective_chat.id))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -18,6 +18,8 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
+from bot.files import write_private
+
 HEARTBEAT_SECONDS = 5.0
 STALE_SECONDS = 30.0  # a heartbeat older than this: the run is not alive (or hangs)
 
@@ -80,10 +82,8 @@ class Health:
         if self._sent:
             self.last_sent_at = datetime.fromtimestamp(self._sent, timezone.utc).isoformat(timespec="seconds")
         data = {key: value for key, value in asdict(self).items() if key not in ("path", "_sent")}
-        temporary = self.path.with_name(self.path.name + ".tmp")
         try:
-            temporary.write_text(json.dumps(data, indent=1))
-            os.replace(temporary, self.path)
+            write_private(self.path, json.dumps(data, indent=1).encode())
         except OSError:  # a full disk must not stop the bot; status will call it stale
             pass
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
+from bot.logs import who
 from bot.commands import ADMIN_COMMANDS, COACH_COMMANDS, MENU_COMMANDS
 from bot.content import DEFAULT_LANGUAGE, LANGUAGES, Content
 from bot.conversation import Conversations
@@ -38,7 +39,7 @@ async def refresh_menu(bot: Bot, conversations: Conversations, user_id: int) -> 
             await bot.set_my_commands(bot_commands(conversations.content, conversations.language_of(user_id), names),
                                       scope=scope)
     except TelegramError as error:  # e.g. an admin who never opened the bot: no chat yet
-        log.info("no command menu for %s: %s", user_id, error)
+        log.info("no command menu for %s: %s", who(user_id), error)
 
 
 async def register_menus(bot: Bot, conversations: Conversations) -> None:

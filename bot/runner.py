@@ -28,6 +28,7 @@ from telegram.error import InvalidToken, RetryAfter
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
+from bot.logs import who
 from bot.conversation import Conversations, iso
 from bot.faults import Backoff, begin_attempt, database_busy, describe
 from bot.health import HEARTBEAT_SECONDS, Health
@@ -223,7 +224,7 @@ class DurableRunner:
                             return  # a transient fault: this sender waits, the others go on
                     await asyncio.sleep(0)  # the others' turn, even when nothing above had to wait
         except Exception as error:  # the inbox itself failed: dispatch tries again later
-            log.warning("handling updates of %s stopped: %s", owner, describe(error))
+            log.warning("handling updates of %s stopped: %s", who(owner), describe(error))
             self._wait(owner)
         finally:
             self.busy.discard(owner)

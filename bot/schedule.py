@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from telegram.error import Forbidden
 from telegram.ext import Application, ContextTypes
 
+from bot.logs import who
 from bot.conversation import Conversations, iso
 from bot.delivery import deliver
 from bot.faults import describe, network_transient
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 CHECKIN_JOB = "checkins"
 PROMPT_JOB = "prompts"
 FEEDBACK_JOB = "feedback"
+WIPE_JOB = "erasure"
 HOUSEKEEPING_JOB = "housekeeping"
 HOUSEKEEPING_SECONDS = 3600
 DONE_UPDATES_KEPT = timedelta(days=1)  # handled raw updates are deleted after this
@@ -187,7 +189,7 @@ async def tell(application: Application, user_id: int, screen: Screen) -> None:
         await deliver(application.bot, user_id, [screen], conversations.language_of(user_id),
                       conversations.content, proactive=True)
     except Exception as error:
-        log.info("could not tell %s: %s", user_id, describe(error))
+        log.info("could not tell %s: %s", who(user_id), describe(error))
 
 
 async def _resolve_interrupted_once(application: Application) -> None:
@@ -273,6 +275,16 @@ async def _housekeeping(application: Application) -> None:
     housekeeping(application)
 
 
+async def _wipe(application: Application) -> None:
+    conversations: Conversations = application.bot_data["conversations"]
+    if conversations.wipe_due and not conversations.wipe_freed_bytes():
+        raise RuntimeError("the -wal of an erasure is still in use by a reader")
+
+
+async def _wipe_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _guarded(context.application, "erasure", _wipe)
+
+
 async def _feedback_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await _guarded(context.application, "feedback", send_feedback_work)
 
@@ -286,5 +298,6 @@ def schedule_jobs(application: Application, interval: float) -> None:
     application.job_queue.run_repeating(_checkin_job, interval=interval, first=0, name=CHECKIN_JOB)
     application.job_queue.run_repeating(_prompt_job, interval=interval, first=0, name=PROMPT_JOB)
     application.job_queue.run_repeating(_feedback_job, interval=interval, first=0, name=FEEDBACK_JOB)
+    application.job_queue.run_repeating(_wipe_job, interval=interval, first=interval, name=WIPE_JOB)
     application.job_queue.run_repeating(_housekeeping_job, interval=HOUSEKEEPING_SECONDS, first=60,
                                         name=HOUSEKEEPING_JOB)

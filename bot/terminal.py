@@ -13,6 +13,7 @@ from typing import Callable, TextIO
 from bot.callbacks import Decoder, choice_data
 from bot.commands import COMMAND_EVENTS
 from bot.content import Content
+from bot.files import write_private
 from bot.conversation import Conversations, Outcome
 from bot.flows.screens import Choice, Screen
 from bot.render import chart_png, choice_label, plain_text, report_job, run_job, screen_text
@@ -64,14 +65,14 @@ class TerminalChat:
 
     def save_chart(self, data: bytes, suffix: str = ".png") -> Path:
         """A chart (or report) beside the database, under a name that is new."""
-        self.chart_dir.mkdir(parents=True, exist_ok=True)
+        self.chart_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         path = self.chart_dir / f"regiecoach-{stamp}{suffix}"
         counter = 1
         while path.exists():
             counter += 1
             path = self.chart_dir / f"regiecoach-{stamp}-{counter}{suffix}"
-        path.write_bytes(data)
+        write_private(path, data)
         return path.resolve()
 
     async def take(self, line: str) -> None:

@@ -41,6 +41,8 @@ from tornado import httputil
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
+from bot.config import WEBHOOK_SECRET_MIN
+
 log = logging.getLogger(__name__)
 
 MAX_HEADER = 64 * 1024  # a larger header block is answered 431
@@ -50,7 +52,7 @@ BODY_TIMEOUT = 30.0  # seconds a request may take to send its body
 RETRY_AFTER = "5"  # seconds, sent with 503
 SUMMARY_EVERY = 60.0  # seconds between two log lines about one rejected status
 NO_LIMIT = 1 << 256  # above any length tornado can parse: body limits are enforced here
-SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
+SECRET = re.compile(r"[A-Za-z0-9_-]{%d,256}" % WEBHOOK_SECRET_MIN)  # Telegram's alphabet; too long to guess
 
 
 class WebhookServer(httputil.HTTPServerConnectionDelegate):
@@ -65,7 +67,7 @@ class WebhookServer(httputil.HTTPServerConnectionDelegate):
     def __init__(self, receive: Callable[[list[dict[str, Any]]], object], secret: str, *, path: str = "/telegram",
                  max_body: int = 1_000_000) -> None:
         if not SECRET.fullmatch(secret):
-            raise ValueError("the webhook secret must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+            raise ValueError(f"the webhook secret must be {WEBHOOK_SECRET_MIN}-256 characters of A-Z, a-z, 0-9, _ and -")
         self.receive = receive
         self.secret = secret.encode("ascii")
         self.path = path

@@ -17,7 +17,7 @@ from storage.coaching import (
     Schedule,
 )
 from storage.feedback import FeedbackStore, RequestRecord
-from storage.database import DatabaseError, busy, immediate, open_database
+from storage.database import DatabaseError, busy, immediate, open_database, wipe_freed_bytes
 from storage.inbox import InboxCounts, InboxItem, InboxStore
 from storage.plans import CheckinRecord, DueCheckin, InvalidPlan, PlanRecord, PlanStore
 from storage.privacy import USER_COLUMNS, PrivacyStore
@@ -67,4 +67,5 @@ __all__ = [
     "StatsStore",
     "UserRecord",
     "open_database",
+    "wipe_freed_bytes",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,25 @@ def busy(error: BaseException) -> bool:
 
 
 BUSY_TIMEOUT_MS = 2000
+JOURNAL_SIZE_LIMIT = 4 * 1024 * 1024  # bytes a -wal file keeps after a checkpoint
+PRIVATE = 0o600  # the database and its -wal and -shm: readable by the bot's own user only
+
+
+def make_private(path: Path) -> None:
+    """Create the database file readable by its owner only (SQLite gives its -wal and -shm the
+    same mode), or take the rights of others away from files made before."""
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, PRIVATE))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o777 != PRIVATE:
+            file.chmod(PRIVATE)
+
+
+def wipe_freed_bytes(db: Database) -> bool:
+    """After an erasure: copy the -wal into the database and truncate it to nothing, so no old
+    page with erased data is left in either file (``secure_delete`` has zeroed the freed bytes in
+    the database). False when a reader kept the -wal busy: call again later."""
+    busy_flag, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return busy_flag == 0
 
 
 def open_database(path: str | Path, synchronous: str = "FULL", busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
@@ -40,8 +60,11 @@ def open_database(path: str | Path, synchronous: str = "FULL", busy_timeout_ms: 
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
+        make_private(path)
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=busy_timeout_ms / 1000)
     db = Database(conn)
+    db.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not just unlinked
+    db.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
     db.enable_wal()
     db.execute(f"PRAGMA synchronous={synchronous.upper()}")
     db.execute("PRAGMA foreign_keys=ON")

@@ -37,6 +37,9 @@ USER_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+_SHARING = "select coachee_id from coach_relations where coach_id = ? and status = 'active'"
+
+
 class PrivacyStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -75,13 +78,18 @@ class PrivacyStore:
             "prompts_received": rows("select d.*, s.competency, s.prompt_index, s.own_text from prompt_deliveries d "
                                      "join prompt_schedules s on s.id = d.schedule_id where d.coachee_id = ? "
                                      "order by d.id", user_id),
+            # as a coach: only what concerns coachees who share with this coach now
             "as_coach": coach,
-            "coachees": rows("select * from coach_relations where coach_id = ? order by id", user_id),
-            "prompts_sent": rows("select * from prompt_schedules where coach_id = ? order by id", user_id),
+            "coachees": rows("select * from coach_relations where coach_id = ? and status = 'active' order by id",
+                             user_id),
+            "prompts_sent": rows("select * from prompt_schedules where coach_id = ? and (coachee_id is null or "
+                                 f"coachee_id in ({_SHARING})) order by id", user_id, user_id),
             "prompts_scheduled_for_me": rows("select * from prompt_schedules where coachee_id = ? order by id",
                                              user_id),
-            "prompt_deliveries_sent": rows("select * from prompt_deliveries where coach_id = ? order by id", user_id),
-            "replies_received": rows("select * from prompt_replies where coach_id = ? order by id", user_id),
+            "prompt_deliveries_sent": rows("select * from prompt_deliveries where coach_id = ? and "
+                                           f"coachee_id in ({_SHARING}) order by id", user_id, user_id),
+            "replies_received": rows("select * from prompt_replies where coach_id = ? and "
+                                     f"coachee_id in ({_SHARING}) order by id", user_id, user_id),
             "coach_invites": rows("select * from coach_invites where created_by = ? or used_by = ?", user_id, user_id),
             "raw_updates": updates,
             "feedback_requests": [row | {"summary": json.loads(row["summary"]) if row["summary"] else None}
@@ -146,6 +154,10 @@ class PrivacyStore:
                             "and instr(payload, ?) > 0", [quoted, quoted])
         where = " or ".join("payload like ?" for _ in marks)
         return self.db.execute(f"delete from inbox where status != 'pending' and ({where})", marks).rowcount
+
+    def user_ids(self) -> list[int]:
+        """Every person stored now (the terminal user 0 too)."""
+        return [row[0] for row in self.db.execute("select id from users order by id").fetchall()]
 
     def inactive_since(self, before: str) -> list[int]:
         return [r["id"] for r in self.db.query(

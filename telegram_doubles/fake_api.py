@@ -258,6 +258,25 @@ class FakeBotApi(BaseRequest):
     def calls_to(self, method: str) -> list[ApiCall]:
         return [call for call in self.calls if call.method == method]
 
+    def texts_to(self, chat_id: int) -> list[str]:
+        """Every text, caption and toast ever shown in ``chat_id`` (edited-away ones too), as read."""
+        shown = [self._text(call.params, "caption" if "caption" in call.params else "text") for call in self.calls
+                 if call.method in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument")
+                 and str(call.params.get("chat_id")) == str(chat_id)]
+        return shown
+
+    def callbacks_seen(self, chat_id: int) -> list[str]:
+        """The callback data of every button ever shown in ``chat_id`` (edited-away ones too)."""
+        seen: list[str] = []
+        for call in self.calls:
+            if str(call.params.get("chat_id")) != str(chat_id):
+                continue
+            markup = call.params.get("reply_markup")
+            markup = json.loads(markup) if isinstance(markup, str) else markup
+            for row in (markup or {}).get("inline_keyboard", []):
+                seen += [button["callback_data"] for button in row if "callback_data" in button]
+        return list(dict.fromkeys(seen))
+
     def menu_of(self, chat_id: int) -> list[str] | None:
         """The commands last set in ``chat_id``'s own menu (None: removed or never set)."""
         for call in reversed(self.calls):

@@ -56,7 +56,7 @@ LAYERS = {
                                                          "bot.turns",
                                                          "bot.content", "bot.health", "bot.ratelimit", "bot.render",
                                                          "bot.callbacks", "bot.charts", "bot.stat_charts", "bot.commands",
-                                                         "bot.webhook", "bot.menus")),
+                                                         "bot.webhook", "bot.menus", "bot.logs", "bot.files")),
     # the edge: anything of ours and the libraries it wraps
     "edge": (("bot",), EDGE),
     # benchmarks share the Bot API doubles with the tests, never the tests themselves

@@ -215,7 +215,7 @@ def free_port() -> int:
 def test_webhook_mode(server, bots):
     port = free_port()
     bot = bots("--webhook", REGIECOACH_WEBHOOK_URL="https://bot.example.org/telegram",
-               REGIECOACH_WEBHOOK_SECRET="s3cret-token", REGIECOACH_WEBHOOK_LISTEN=f"127.0.0.1:{port}").start()
+               REGIECOACH_WEBHOOK_SECRET="s3cret-token-of-24-chars", REGIECOACH_WEBHOOK_LISTEN=f"127.0.0.1:{port}").start()
     server.wait_for(lambda: server.webhook_url, timeout=30, message="no setWebhook")
     import httpx
 
@@ -231,7 +231,7 @@ def test_webhook_mode(server, bots):
         except httpx.ConnectError:
             time.sleep(0.1)
     assert refused.status_code == 403
-    accepted = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"})
+    accepted = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token-of-24-chars"})
     assert accepted.status_code == 200
     server.wait_for(lambda: server.messages(801), timeout=15)
     assert "Welcome" in server.last_text(801)

@@ -15,7 +15,7 @@ import pytest
 import bot.webhook as webhook
 from bot.webhook import WebhookServer
 
-SECRET = "s3cret-Token_1"
+SECRET = "s3cret-Token_1-for-tests"
 GOOD = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
 UPDATE = {"update_id": 7001, "message": {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"},
                                         "text": "héllo"}}
@@ -142,7 +142,7 @@ async def test_the_port_is_free_again_after_stop(inbox):
 
 
 def test_a_secret_telegram_would_refuse_is_refused_here():
-    for secret in ("", "with space", "x" * 257, "sécret"):
+    for secret in ("", "with space", "x" * 257, "sécret", "s" * 15, "short-Secret_1"):
         with pytest.raises(ValueError):
             WebhookServer(lambda updates: None, secret)
 

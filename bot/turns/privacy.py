@@ -17,7 +17,8 @@ def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, 
     files: dict[str, tuple[str, bytes]] = {}
     with conversations.transaction(turn) as now:
         if event == "privacy":
-            step = privacy_flow.show_privacy(conversations.retention_days, conversations.min_group)
+            step = privacy_flow.show_privacy(conversations.retention_days, conversations.min_group,
+                                             conversations.stats_period)
         elif event == "export":
             step = privacy_flow.export_ready()
             data = json.dumps(conversations.privacy.export(turn.user_id), ensure_ascii=False, indent=2, default=str)
@@ -31,4 +32,6 @@ def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, 
         else:
             step = privacy_flow.keep()
         after = effects.apply(conversations, turn, step.effects, now)
+    if event == "delete_confirmed":
+        conversations.wipe_freed_bytes()
     return Outcome(step.screens, language, files=files, after=after)
