@@ -32,6 +32,11 @@ def _small_int(limit: int) -> Callable[[str], int | None]:
     return parse
 
 
+def _small_id(arg: str) -> int | None:
+    """A stored row's id that fits the arg field (up to 8 digits)."""
+    return int(arg) if arg.isdigit() and len(arg) <= 8 else None
+
+
 def _choice(mapping: dict[str, object]) -> Callable[[str], object | None]:
     return mapping.get
 
@@ -77,8 +82,8 @@ def specs(total_questions: int = 43, total_competencies: int = 28, time_slots: i
         "stats": Spec("S"),
         "delete_confirmed": Spec("E"),
         "delete_cancelled": Spec("F"),
-        "offer_accept": Spec("Y"),
-        "offer_decline": Spec("Z"),
+        "offer_accept": Spec("Y", "coach_id"),
+        "offer_decline": Spec("Z", "coach_id"),
         "coach_revoke": Spec("V"),
         "invite_renew": Spec("J"),
         "coach_view": Spec("C", "relation_id"),
@@ -99,7 +104,7 @@ def specs(total_questions: int = 43, total_competencies: int = 28, time_slots: i
         "reply_send": Spec("rs", "delivery_id"),
         "reply_cancel": Spec("rc", "delivery_id"),
         "share_note": Spec("ns", "checkin_id"),
-        "share_note_confirmed": Spec("ny", "checkin_id"),
+        "share_note_confirmed": Spec("ny", "checkin_id", arg="relation_id", parse=_small_id),
         "share_note_cancelled": Spec("nn", "checkin_id"),
         "coach_remove": Spec("cr", "coach_id"),
         "coach_remove_confirmed": Spec("cy", "coach_id"),

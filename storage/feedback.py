@@ -129,10 +129,10 @@ class FeedbackStore:
                                  "('offered', 'answering') order by id desc limit 1", [request_id, rater_id]), None)
         return self._with_answers(row) if row else None
 
-    def completed_by(self, request_id: int, rater_id: int) -> str | None:
-        """When this rater last completed this request (None: never)."""
+    def completed_by(self, request_id: int, rater_id: int, code: str) -> str | None:
+        """When this rater last completed this request through the link ``code`` (None: never)."""
         row = self.db.execute("select max(completed_at) from feedback_raters where request_id = ? and rater_id = ? "
-                              "and status = 'completed'", [request_id, rater_id]).fetchone()
+                              "and code = ? and status = 'completed'", [request_id, rater_id, code]).fetchone()
         return row[0] if row else None
 
     def _with_answers(self, row: dict) -> RaterSession:
@@ -179,10 +179,3 @@ class FeedbackStore:
     def reminded(self, session_id: int, now: str) -> None:
         self.db.execute("update feedback_raters set reminded_at = ? where id = ?", [now, session_id])
 
-    # --- for admins: activity only ------------------------------------------------------------
-    def activity(self) -> tuple[int, int, int]:
-        """(requests, raters who began, raters who completed), over everybody."""
-        requests = self.db.execute("select count(*) from feedback_requests").fetchone()[0]
-        began, completed = self.db.execute(
-            "select count(*), sum(status = 'completed') from feedback_raters where status != 'void'").fetchone()
-        return requests, began or 0, completed or 0

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-# Each person's latest completed assessment (a reopened one still counts as completed).
+# Each person's latest assessment completed up to the cut (a reopened one still counts as completed).
 _POPULATION = """
     select id, user_id, version from (
         select id, user_id, version,
                row_number() over (partition by user_id order by completed_at desc, id desc) as nth
-        from assessments where completed_at is not null)
+        from assessments where completed_at is not null and completed_at <= :cut)
     where nth = 1"""
+NO_CUT = "9999"  # sorts after every ISO time stamp: everything counts
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class StatsCounts:
     archetypes: dict[str, int]  # archetype -> people (those with a result row)
     levels: dict[str, int]  # the highest rated layer(s) joined with "+" ("" = none rated) -> people
     stops: dict[tuple[int, int], int]  # (version, question index) -> unfinished assessments stopped there
+    feedback: tuple[int, int, int]  # feedback requests, raters who began, raters who completed
 
 
 @dataclass(frozen=True)
@@ -68,30 +70,39 @@ class StatsStore:
         return {r["question_id"]: r["value"] for r in self.db.query(
             "select question_id, value from answers where assessment_id = ?", [assessment_id])}
 
-    def people_completed_since(self, watermark: str | None) -> int:
-        """How many different people completed an assessment after ``watermark`` (None: ever)."""
-        return self.db.execute("select count(distinct user_id) from assessments where completed_at > ?",
-                               [watermark or ""]).fetchone()[0]  # every ISO time stamp sorts after ""
+    def people_completed_between(self, after: str | None, until: str) -> int:
+        """How many different people completed an assessment after ``after`` (None: ever) and
+        at or before ``until``."""
+        return self.db.execute("select count(distinct user_id) from assessments where completed_at > ? "
+                               "and completed_at <= ?", [after or "", until]).fetchone()[0]
 
-    def counts(self) -> StatsCounts:
-        """All counts at once, from one read transaction so that they agree with each other (the
-        caller's, when inside one). Outside a write transaction, writers are not held up."""
+    def counts(self, cut: str = NO_CUT) -> StatsCounts:
+        """All counts as they stood at ``cut`` (what happened later is left out), from one read
+        transaction so that they agree with each other (the caller's, when inside one). Outside a
+        write transaction, writers are not held up."""
         if self.db.conn.in_transaction:
-            return self._counts()
+            return self._counts(cut)
         self.db.execute("BEGIN")  # deferred: a consistent read, no write lock on the database
         try:
-            return self._counts()
+            return self._counts(cut)
         finally:
             self.db.conn.rollback()  # nothing to keep: only the temporary table was written
 
-    def _counts(self) -> StatsCounts:
+    def _counts(self, cut: str) -> StatsCounts:
         run = self.db.execute
-        users, consented = run("select count(*), count(consented_at) from users where id != 0").fetchone()
+        users, consented = run("select count(*), count(case when consented_at <= :cut then 1 end) from users "
+                               "where id != 0 and created_at <= :cut", {"cut": cut}).fetchone()
         started, completed, watermark = run(
-            "select count(*), count(completed_at), max(completed_at) from assessments").fetchone()
+            "select count(*), count(case when completed_at <= :cut then 1 end), "
+            "max(case when completed_at <= :cut then completed_at end) from assessments where started_at <= :cut",
+            {"cut": cut}).fetchone()
+        requests = run("select count(*) from feedback_requests where created_at <= ?", [cut]).fetchone()[0]
+        began, rated = run("select count(*), count(case when status = 'completed' and completed_at <= :cut then 1 "
+                           "end) from feedback_raters where status != 'void' and started_at <= :cut",
+                           {"cut": cut}).fetchone()
         run("create temp table if not exists statistics_population (id integer primary key, version int)")
         try:
-            run(f"insert into temp.statistics_population select id, version from ({_POPULATION})")
+            run(f"insert into temp.statistics_population select id, version from ({_POPULATION})", {"cut": cut})
             population = dict(run("select version, count(*) from temp.statistics_population group by version"))
             answers = self._answers(max(population, key=population.get) if population else None)
             archetypes: dict[str, int] = {}
@@ -104,11 +115,11 @@ class StatsStore:
         finally:
             run("delete from temp.statistics_population")
         stops = {(version, cursor): n for version, cursor, n in run(
-            "select version, cursor, count(*) from assessments where completed_at is null "
-            "group by version, cursor")}
+            "select version, cursor, count(*) from assessments where completed_at is null and started_at <= ? "
+            "group by version, cursor", [cut])}
         return StatsCounts(users=users, consented=consented, started=started, completed=completed,
                            watermark=watermark, population=population, answers=answers,
-                           archetypes=archetypes, levels=levels, stops=stops)
+                           archetypes=archetypes, levels=levels, stops=stops, feedback=(requests, began, rated))
 
     def _answers(self, largest: int | None) -> dict[tuple[int, str], dict[int, int]]:
         """People per answer of the population (in ``temp.statistics_population``), per version.

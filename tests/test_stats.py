@@ -94,7 +94,7 @@ class View:
         return {tuple(row[1:5]): (row[5], row[6]) for row in self.rows[1:] if row[2] != "status"}
 
     def published_text(self) -> str:
-        """Everything shown except the line that counts down to the next snapshot."""
+        """Everything shown except the line with the date of the next possible snapshot."""
         return "\n".join(line for line in self.text.splitlines() if not line.startswith("Next update"))
 
     def charts(self) -> list:
@@ -127,8 +127,8 @@ def assert_no_small_differences(views: list[View], min_group: int = K) -> None:
 # --- the case from the issue ------------------------------------------------------------------
 
 async def test_the_sixth_person_forty_days_later_cannot_be_solved_from_anything_admins_see(world, content):
-    for user_id in range(1, 6):
-        world.complete(user_id, 3, day=user_id)
+    for user_id, value in zip(range(1, 6), (2, 3, 4, 5, 1)):
+        world.complete(user_id, value, day=user_id)
     first = world.look(day=6)
     assert "as of 2026-01-11" in first.text and "People with a result: 5" in first.text
     mean = first.figure("competency", content.competencies[0].id, "mean", "all")
@@ -139,17 +139,19 @@ async def test_the_sixth_person_forty_days_later_cannot_be_solved_from_anything_
     for user_id, day in ((7, 48), (8, 49), (9, 50)):
         world.complete(user_id, 4, day=day)
         views.append(world.look(day=day + 0.5))
-    for view in views[1:]:  # 6, 7, 8 and 9 people: nothing new is published
+    for view in views[1:]:  # 6, 7, 8 and 9 people: nothing new is published, nothing counts down
         assert view.published_text() == first.published_text()
         assert view.figures() == first.figures()
         assert view.charts() == first.charts()
-    assert "Next update once 4 more people" in views[1].text and "Next update once 1 more" in views[-1].text
+        assert "Next update on 2026-03-01 at the earliest" in view.text
     assert world.snapshots() == 1
 
     world.complete(10, 2, day=51)
-    latest = world.look(day=52)
+    views.append(world.look(day=52))  # still February: renewals wait for the next period
+    assert world.snapshots() == 1 and views[-1].figures() == first.figures()
+    latest = world.look(day=56)  # 1 March: counted as it stood at the start of March
     views.append(latest)
-    assert world.snapshots() == 2
+    assert world.snapshots() == 2 and "as of 2026-03-01" in latest.text
     assert latest.figure("competency", content.competencies[0].id, "mean", "all") == ("3.40", "10")  # (5 × 3 + 5 + 3 × 4 + 2) / 10
     assert_no_small_differences(views)
     # the differencing of the issue needs two published means whose people differ by one
@@ -174,21 +176,21 @@ async def test_archetype_counts_do_not_leave_a_remainder_of_one(world, content):
 
 async def test_a_question_only_one_new_person_answered_keeps_its_last_published_value(world, content):
     skipped = content.competencies[3].id
-    for user_id in range(1, 6):
-        world.complete(user_id, 4, day=user_id)
+    for user_id, value in zip(range(1, 6), (3, 5, 3, 5, 4)):
+        world.complete(user_id, value, day=user_id)
     before = world.look(day=6)
     world.complete(6, 1, day=7)  # the only new answer on the skipped competency
     for user_id in range(7, 11):
         world.complete(user_id, 2, day=user_id + 1, skip=(skipped,))
-    after = world.look(day=12)
+    after = world.look(day=27)  # 1 February
     assert world.snapshots() == 2
     assert after.figure("competency", skipped, "mean", "all") == ("4.00", "5")  # as before, not 3.5 over 6
     assert after.figures()[("all", "competency", skipped, "mean")] == before.figures()[("all", "competency", skipped, "mean")]
     row = next(r for r in after.rows if r[3] == skipped and r[4] == "mean")
-    assert row[0] == "2026-01-17" and row[7] == "2026-01-11"  # this snapshot, published in the first
+    assert row[0] == "2026-02-01" and row[7] == "2026-01-11"  # this snapshot, published in the first
     assert f"{content.by_id(skipped).name['en']}: 4 / 4 (5 people, as of 2026-01-11)" in after.text
     other = content.competencies[0].id
-    assert after.figure("competency", other, "mean", "all") == ("2.90", "10")  # (5 × 4 + 1 + 4 × 2) / 10
+    assert after.figure("competency", other, "mean", "all") == ("2.90", "10")  # (20 + 1 + 4 × 2) / 10
     assert_no_small_differences([before, after])
 
 
@@ -209,19 +211,19 @@ async def test_one_person_retaking_again_and_again_takes_no_new_snapshot(world):
     world.look(day=6)
     for day in range(7, 14):
         world.complete(1, 5, day=day)  # retakes: one person, whatever the number of assessments
-    view = world.look(day=14)
-    assert world.snapshots() == 1 and "Next update once 4 more people" in view.text
+    view = world.look(day=40)  # a new period, but only one person completed since
+    assert world.snapshots() == 1 and "Next update on 2026-03-01" in view.text
 
 
 async def test_after_erasures_the_old_figures_are_withheld_not_recomputed(world, content):
-    for user_id in range(1, 6):
-        world.complete(user_id, 3, day=user_id)
+    for user_id, value in zip(range(1, 6), (2, 3, 4, 5, 1)):
+        world.complete(user_id, value, day=user_id)
     world.look(day=6)
     for user_id in (1, 2):
         PrivacyStore(world.db).erase(user_id)
     for user_id in range(11, 16):
         world.complete(user_id, 5, day=user_id)
-    view = world.look(day=20)  # 8 people now, 3 more than published: the old figures stay
+    view = world.look(day=30)  # February: 8 people now, 3 more than published: the old figures stay
     assert world.snapshots() == 2
     assert view.figure("competency", content.competencies[0].id, "mean", "all") == ("3.00", "5")
     assert "People with a result: 8" in view.text
@@ -252,7 +254,8 @@ def test_a_partition_published_earlier_is_suppressed_again_under_a_higher_thresh
 
 
 @pytest.mark.parametrize("count, total, allowed", [
-    (5, 10, True), (7, 7, True), (0, 9, True), (3, 10, False), (5, 7, False), (6, 10, False), (5, 5, True),
+    (5, 10, True), (3, 10, False), (5, 7, False), (6, 10, False),
+    (7, 7, False), (0, 9, False), (5, 5, False),  # everyone or no one: each of them learns their side
 ])
 def test_a_count_outside_a_partition_needs_itself_and_its_complement_zero_or_k(count, total, allowed):
     assert rules.complement_allowed(count, total, K) is allowed
@@ -287,7 +290,7 @@ async def test_figures_against_a_hand_computed_fixture(world, content):
     assert archetypes == {"it_regisseur": "6", "vakspecialist": "5", "leider": "<5", "manager": "<5",
                           "insufficient": "<5"}
     layers = {row[3]: row[5] for row in view.rows if row[2] == "layer"}
-    assert layers["tie"] == "11" and layers["richten"] == "<5"  # every layer rated the same: a tie
+    assert set(layers.values()) == {rules.NO_SPREAD}  # every layer rated the same by all 11: one cell holds everyone
     stops = {row[3]: row[5] for row in view.rows if row[2] == "stopped_at"}
     assert stops == {"other": "5"}  # 3 and 2: neither shown, together 5
     assert "Completion rate: 68.8%" in view.text.replace("completion rate", "Completion rate")
@@ -296,11 +299,11 @@ async def test_figures_against_a_hand_computed_fixture(world, content):
     assert "Mean per competency" in view.text and f"{content.by_id(first).name['en']}: 3.2 / 4 (11 people)" in view.text
 
 
-async def test_an_empty_database_shows_how_many_are_needed_and_takes_no_snapshot(world):
+async def test_an_empty_database_takes_no_snapshot_and_counts_nothing_down(world):
     view = world.look(day=0)
     assert [s.key for s in view.screens] == ["stats_none_yet"]
-    assert "5 to go" in view.text
-    assert view.rows == [list(rules.CSV_HEADER), ["", "", "status", "next_snapshot", "completions_needed", "5", "", ""]]
+    assert "to go" not in view.text and "once 5 people have completed" in view.text
+    assert view.rows == [list(rules.CSV_HEADER), ["", "", "status", "next_snapshot", "not_before", "2026-02-01", "", ""]]
     assert view.name == "regiecoach-statistics.csv"
     assert world.snapshots() == 0
 
@@ -308,8 +311,11 @@ async def test_an_empty_database_shows_how_many_are_needed_and_takes_no_snapshot
 async def test_fewer_than_k_people_publish_nothing(world):
     for user_id in range(1, 5):
         world.complete(user_id, 3, day=user_id)
-    view = world.look(day=6)
-    assert world.snapshots() == 0 and "1 to go" in view.text
+    views = [world.look(day=6)]
+    world.complete(5, 2, day=7)  # four and then five: the first snapshot appears as soon as five completed
+    views.append(world.look(day=8))
+    assert [s.key for s in views[0].screens] == ["stats_none_yet"] and "to go" not in views[0].text
+    assert world.snapshots() == 1 and "People with a result: 5" in views[1].text
 
 
 # --- the CSV --------------------------------------------------------------------------------------
@@ -324,35 +330,36 @@ async def test_the_csv_has_no_row_per_person_no_ids_and_no_dates_of_people(world
     assert not {str(u) for u in user_ids} & cells
     assert not any(str(u) in cell for u in user_ids for cell in cells)
     dates = {cell for cell in cells if cell.startswith("2026-")}
-    assert dates == {"2026-02-14"} and not dates & completion_dates  # the snapshot's date only
+    assert dates == {"2026-02-14", "2026-03-01"}  # the snapshot's date and the next possible one's
+    assert not dates & completion_dates
     assert small.rows[0] == list(rules.CSV_HEADER)
     assert all(row[2] in {"status", "activity", "archetype", "layer", "competency", "statement", "stopped_at"}
                for row in small.rows[1:])
 
     for n in range(12, 40):  # three times as many people: the same rows, other numbers
         world.complete(9_000 + n, 1 + n % 5, day=41)
-    large = world.look(day=42)
+    large = world.look(day=58)  # a month later: renewed as the figures stood on 1 March
     assert [row[1:5] for row in large.rows] == [row[1:5] for row in small.rows]
-    assert large.name == "regiecoach-statistics-2026-02-16.csv"
+    assert large.name == "regiecoach-statistics-2026-03-01.csv"
 
 
 async def test_question_sets_are_named_and_competencies_are_shared(world, content):
-    for user_id in range(1, 6):
-        world.complete(user_id, 3, day=1, version=1)
-    for user_id in range(6, 11):
-        world.complete(user_id, 5, day=2, version=2)
+    for user_id, value in zip(range(1, 6), (2, 3, 4, 3, 3)):
+        world.complete(user_id, value, day=1, version=1)
+    for user_id, value in zip(range(6, 11), (4, 5, 4, 5, 4)):
+        world.complete(user_id, value, day=2, version=2)
     view = world.look(day=3)
     assert view.figure("statement", "leider_visie", "mean", "1") == ("3.00", "5")
-    assert view.figure("statement", "leider_koers", "mean", "2") == ("5.00", "5")
+    assert view.figure("statement", "leider_koers", "mean", "2") == ("4.40", "5")
     assert view.figure("statement", "leider_mensen", "mean", "1") == ("3.00", "5")  # same id, other statement
-    assert view.figure("statement", "leider_mensen", "mean", "2") == ("5.00", "5")
+    assert view.figure("statement", "leider_mensen", "mean", "2") == ("4.40", "5")
     assert ("1", "statement", "leider_koers", "mean") not in view.figures()
-    assert view.figure("competency", content.competencies[0].id, "mean", "all") == ("4.00", "10")
+    assert view.figure("competency", content.competencies[0].id, "mean", "all") == ("3.70", "10")
     assert "Role and layer statements (question set 1, mean)" in view.text
     assert "Role and layer statements (question set 2, mean)" in view.text
-    assert "• 1 leider_koers: 5 (5 people)" in view.text and "• 1 leider_visie: 3 (5 people)" in view.text
+    assert "• 1 leider_koers: 4.4 (5 people)" in view.text and "• 1 leider_visie: 3 (5 people)" in view.text
     layer = content.layers["richten"].name["en"]
-    assert f"• 13 {layer}: 5 (5 people)" in view.text
+    assert f"• 13 {layer}: 4.4 (5 people)" in view.text
 
 
 # --- edges: snapshots taken once, charts, the command line -----------------------------------------
@@ -371,8 +378,8 @@ async def test_two_admins_at_once_take_one_snapshot(world, content, monkeypatch,
     other_admin = open_database(tmp_path / "stats.db")  # another connection, as another process would
     counts = StatsStore.counts
 
-    def counted_while_the_other_admin_looks(store: StatsStore):  # noqa: ANN202
-        result = counts(store)
+    def counted_while_the_other_admin_looks(store: StatsStore, cut: str):  # noqa: ANN202
+        result = counts(store, cut)
         if store.db is world.db:
             statistics.admin_screens(other_admin, content, K, START + timedelta(days=9))
         return result
@@ -387,12 +394,14 @@ async def test_the_charts_are_pictures_without_withheld_values(world, content):
         world.complete(user_id, 4 if user_id % 2 else 2, day=user_id)
     for user_id in range(20, 26):
         world.stop(user_id, 4, day=1)
+    for user_id in range(30, 35):
+        world.stop(user_id, 8, day=1)
     charts = world.look(day=12).charts()
     assert {chart.kind for chart in charts} == {"bars", "horizontal"}
     for chart in charts:
         assert chart_png(chart, "nl", content)[:8] == b"\x89PNG\r\n\x1a\n"
     stops = next(chart for chart in charts if len(chart.labels) == content.total)
-    assert stops.values[4] == 6 and [v for v in stops.values if v is not None] == [6]
+    assert stops.values[4] == 6 and stops.values[8] == 5 and [v for v in stops.values if v is not None] == [6, 5]
 
 
 def _without_settings() -> dict[str, str]:
@@ -406,7 +415,7 @@ def test_regiecoach_stats_works_on_a_fresh_install_with_nothing_set(tmp_path):
                             text=True, env=env, cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader((tmp_path / "out.csv").open(encoding="utf-8")))
-    assert rows[0] == list(rules.CSV_HEADER) and rows[1][2:6] == ["status", "next_snapshot", "completions_needed", "5"]
+    assert rows[0] == list(rules.CSV_HEADER) and rows[1][2:5] == ["status", "next_snapshot", "not_before"]
     assert (tmp_path / "data" / "regiecoach.db").exists()
     printed = subprocess.run([sys.executable, "-m", "bot", "stats"], capture_output=True, text=True, env=env,
                              cwd=tmp_path, timeout=120)
@@ -416,13 +425,13 @@ def test_regiecoach_stats_works_on_a_fresh_install_with_nothing_set(tmp_path):
 
 def test_regiecoach_stats_prints_the_published_figures(tmp_path, content):
     world = World(tmp_path / "s.db", content)
-    for user_id in range(1, 7):
-        world.complete(user_id, 3, day=user_id)
+    for user_id in range(1, 11):
+        world.complete(user_id, 2 if user_id % 2 else 5, day=user_id)
     env = _without_settings() | {"REGIECOACH_DB": str(tmp_path / "s.db")}
     result = subprocess.run([sys.executable, "-m", "bot", "stats"], capture_output=True, text=True, env=env,
                             cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "People with a result: 6" in result.stdout and "Specialist: 6" in result.stdout
+    assert "People with a result: 10" in result.stdout and "Specialist: 5" in result.stdout
     with sqlite3.connect(tmp_path / "s.db") as conn:
         assert conn.execute("select count(*) from statistics_snapshots").fetchone() == (1,)
 
@@ -489,7 +498,7 @@ async def test_over_telegram_the_sixth_person_stays_hidden_and_only_admins_see_f
         for user_id in range(4001, 4006):
             user = harness.user(user_id)
             await onboard(user, content)
-            await answer_all(user, content, lambda i: 3)
+            await answer_all(user, content, lambda i, spread=user_id % 3: 2 + (i + spread) % 3)
         stranger, admin = harness.user(4100), harness.user(admin_id)
         await stranger.send("/stats")
         assert stranger.last().text == parse_html(content.text("unknown_command", "en"))
@@ -510,11 +519,11 @@ async def test_over_telegram_the_sixth_person_stays_hidden_and_only_admins_see_f
         await admin.send("/stats")
         await admin.send("/exportcsv")
         after_texts, after_csv = seen()
-    assert "Specialist: 5" in "\n".join(before_texts)  # something was published about the five
-    strip = lambda text: [line for line in text.splitlines() if "more" not in line and "meer" not in line]  # noqa: E731
-    # apart from the countdown to the next update, every figure is the same as before the sixth
+    assert "People with a result: 5" in "\n".join(before_texts)  # something was published about the five
+    strip = lambda text: [line for line in text.splitlines() if not line.startswith("Next update")]  # noqa: E731
+    # apart from the date of the next possible update, every figure is the same as before the sixth
     assert [strip(t) for t in after_texts[len(before_texts):]] == [strip(t) for t in before_texts[-len(
         after_texts[len(before_texts):]):]]
-    rows = lambda data: [r for r in data.decode().splitlines() if "next" not in r and "needed" not in r]  # noqa: E731
+    rows = lambda data: [r for r in data.decode().splitlines() if "next_snapshot" not in r]  # noqa: E731
     assert rows(after_csv) == rows(before_csv)
     assert harness.errors == []

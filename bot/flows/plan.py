@@ -53,8 +53,11 @@ TRANSITIONS: list[dict[str, Any]] = [
     # A check-in note is private; the user may share one with their coach, after seeing to whom.
     {"trigger": "share_note", "source": "*", "dest": None, "conditions": ["owns_checkin", "has_note", "has_coach"],
      "after": "confirm_share"},
+    # The confirmation is bound to the coach it named: another coach by now, and it is asked again.
     {"trigger": "share_note_confirmed", "source": "*", "dest": None,
-     "conditions": ["owns_checkin", "has_note", "has_coach"], "after": "share"},
+     "conditions": ["owns_checkin", "has_note", "has_coach", "same_coach"], "after": "share"},
+    {"trigger": "share_note_confirmed", "source": "*", "dest": None,
+     "conditions": ["owns_checkin", "has_note", "has_coach"], "after": ["coach_changed", "confirm_share"]},
     {"trigger": "share_note_cancelled", "source": "*", "dest": None, "conditions": "owns_checkin",
      "after": "keep_private"},
 ]
@@ -86,6 +89,7 @@ def checkin_topic(focus: list[str], sent: int, content: Content) -> tuple[str, i
 class CoachLink:
     """The user's coach, while they share (for offering to share a note)."""
 
+    relation_id: int  # the consent this link stands on: a confirmation names it
     coach_id: int
     coach_name: str
     own_name: str  # how the coach knows the user
@@ -151,6 +155,9 @@ class PlanModel:
 
     def has_coach(self, event: EventData) -> bool:
         return self.coach is not None
+
+    def same_coach(self, event: EventData) -> bool:
+        return event.kwargs.get("relation_id") == self.coach.relation_id
 
     # --- actions ----------------------------------------------------------------------
     def begin_draft(self, event: EventData) -> None:
@@ -220,7 +227,7 @@ class PlanModel:
         self.screens.append(Screen("share_note_confirm", {"coach": self.coach.coach_name, "note": self.checkin.note},
                                    choices=(
             Choice("share_note_confirmed", self.content.localized("btn_send_to", name=self.coach.coach_name),
-                   ref=self.checkin.id),
+                   self.coach.relation_id, ref=self.checkin.id),
             Choice("share_note_cancelled", "btn_cancel", ref=self.checkin.id)), in_place=True))
 
     def share(self, event: EventData) -> None:
@@ -229,6 +236,9 @@ class PlanModel:
                          Notify(self.coach.coach_id, Screen("note_shared_with_you", {
                              "name": self.coach.own_name, "competency": name, "note": self.checkin.note}))]
         self.screens.append(Screen("note_shared", {"coach": self.coach.coach_name}, in_place=True))
+
+    def coach_changed(self, event: EventData) -> None:
+        self.screens.append(Screen("receiver_changed", notice=True))
 
     def keep_private(self, event: EventData) -> None:
         self.screens.append(Screen("note_kept_private", in_place=True))

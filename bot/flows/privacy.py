@@ -8,9 +8,10 @@ from bot.flows.screens import Choice, Items, Screen
 EVENTS = frozenset({"privacy", "export", "delete", "delete_confirmed", "delete_cancelled"})
 
 
-def show_privacy(retention_days: int | None, min_group: int) -> Step:
+def show_privacy(retention_days: int | None, min_group: int, stats_period: str) -> Step:
     retention = (Screen("retention_days", {"days": retention_days}) if retention_days else Screen("retention_none"))
-    return Step([Screen("privacy", {"retention": Items((retention,)), "min": min_group})])
+    return Step([Screen("privacy", {"retention": Items((retention,)), "min": min_group,
+                                    "period": Items((Screen(f"period_{stats_period}"),))})])
 
 
 def export_ready() -> Step:

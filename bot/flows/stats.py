@@ -2,11 +2,14 @@
 
 ``min_group`` (REGIECOACH_MIN_GROUP) is written *k* below.
 
-Snapshots
-    Figures are published as snapshots (:func:`publish`). A new snapshot is taken only when at
-    least k people completed an assessment since the last one (:func:`due`); until then admins
-    see the last one, with its date. Looking today and yesterday shows the same figures, and
-    two snapshots are about populations that differ by at least k people.
+Snapshots by calendar
+    Figures are published as snapshots (:func:`publish`). The first appears as soon as k people
+    completed an assessment; after that a snapshot renews at most once per calendar period
+    (``REGIECOACH_STATS_PERIOD``, default a month) and only when at least k people completed
+    since the last one (:func:`renewal_due`). A renewal counts what stood at the start of the
+    period (:func:`period_start`), never what stands at the moment an admin looks, so looking
+    sooner or later, or more often, changes nothing; and nothing counts down to the next one.
+    Two snapshots are about populations that differ by at least k people.
 
 Within one snapshot
     * A figure about fewer than k people is withheld (shown as ``<k``).
@@ -20,9 +23,14 @@ Within one snapshot
     * A count that is not a cell of a shown partition (people with a development point on a
       competency) is shown only when it and the rest of its people are each 0 or ≥ k
       (:func:`complement_allowed`).
+    * No figure equals everyone's answer: where every person in a group gave the same answer
+      to a statement, or one category of a partition holds everyone, the whole group is
+      withheld as "no spread" (it would tell each of them what they answered). A count of
+      people with a development point is withheld when it is 0 or everyone, for the same reason.
     * Activity counts (users, consented, assessments started and completed, people with a
-      result) are shown when ≥ k. Skipped answers are not answers: how many people answered a
-      question is shown with its mean.
+      result, feedback requests and raters) are shown when ≥ k, and only as a snapshot: they
+      move with the snapshot, never live. Skipped answers are not answers: how many people
+      answered a question is shown with its mean.
 
 Over time (per figure)
     Each group of figures — one question (mean, count per answer, development points), the
@@ -43,7 +51,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime, time, timedelta, timezone
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from bot.content import RATINGS, Content
 from bot.flows.screens import BarChart, Items, Screen
@@ -51,6 +61,7 @@ from bot.flows.scoring import INSUFFICIENT
 
 TOP_GAPS = 10
 ACTIVITY = ("people", "users", "consented", "started", "completed")
+FEEDBACK_ACTIVITY = ("feedback_requests", "feedback_began", "feedback_completed")
 ARCHETYPES, LAYERS = "archetypes", "layers"
 TIE, NO_LAYER = "tie", "none"
 CSV_HEADER = ("snapshot", "question_set", "section", "item", "measure", "value", "people", "published")
@@ -68,6 +79,7 @@ class Counts(Protocol):
     archetypes: dict[str, int]
     levels: dict[str, int]  # "richten+inrichten" -> people; "" = no layer rated
     stops: dict[tuple[int, int], int]  # (version, question index) -> unfinished assessments
+    feedback: tuple[int, int, int]  # feedback requests, raters who began, raters who completed
 
 
 class Withheld(str):
@@ -84,6 +96,7 @@ class Group:
     mean: float | None = None  # questions: mean answer
     gaps: int | None = None  # competencies: people with a development point; None = withheld
     hidden: bool = False  # fewer than k people are in the group now: everything withheld
+    unanimous: bool = False  # everybody gave the same answer or is in one category: withheld
 
 
 @dataclass(frozen=True)
@@ -115,8 +128,30 @@ def stops_key(version: int) -> str:
 
 # --- the rules ---------------------------------------------------------------------------------
 
-def due(new_people: int, min_group: int) -> bool:
-    """Is a new snapshot due? Only once ``min_group`` people completed since the last one."""
+PERIOD_MONTHS = {"month": 1, "quarter": 3}
+
+
+def period_start(moment: datetime, period: str, zone: str) -> datetime:
+    """The start (midnight, local time) of the calendar period ``moment`` falls in, in UTC: a
+    week starts on Monday, a month on its first day, a quarter in January, April, July, October."""
+    local = moment.astimezone(ZoneInfo(zone)).date()
+    if period == "week":
+        first = local - timedelta(days=local.weekday())
+    else:
+        months = PERIOD_MONTHS[period]
+        first = local.replace(month=(local.month - 1) // months * months + 1, day=1)
+    return datetime.combine(first, time(0, 0), tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+
+
+def next_period_start(moment: datetime, period: str, zone: str) -> datetime:
+    """The start of the period after the one ``moment`` falls in."""
+    start = period_start(moment, period, zone).astimezone(ZoneInfo(zone))
+    later = start + timedelta(days=7 if period == "week" else 31 * PERIOD_MONTHS[period] + 1)
+    return period_start(later.astimezone(timezone.utc), period, zone)
+
+
+def renewal_due(new_people: int, min_group: int) -> bool:
+    """Enough new people for a renewal: at least ``min_group`` completed since the last one."""
     return new_people >= min_group
 
 
@@ -126,8 +161,14 @@ def small(count: int, min_group: int) -> bool:
 
 
 def complement_allowed(count: int, total: int, min_group: int) -> bool:
-    """A count of ``total`` people may be shown only if neither it nor ``total − count`` is small."""
-    return not small(count, min_group) and not small(total - count, min_group)
+    """A count of ``total`` people may be shown only if neither it nor ``total − count`` is small,
+    and it is neither none nor everyone (that would tell each of them which side they are on)."""
+    return 0 < count < total and not small(count, min_group) and not small(total - count, min_group)
+
+
+def unanimous(cells: Mapping[str, int | None], total: int) -> bool:
+    """One cell holds everybody (as far as the shown cells tell)."""
+    return total > 0 and any(n == total for n in cells.values())
 
 
 def suppress_partition(cells: Mapping[str, int | None], total: int, min_group: int) -> dict[str, int | None]:
@@ -162,10 +203,16 @@ def renew_or_keep(before: Group | None, fresh: Group | None, people: int, min_gr
     return replace(before, hidden=people < min_group)
 
 
+def _no_spread(people: int, today: str, cells: Mapping[str, int | None]) -> Group:
+    return Group(people, today, {key: None for key in cells}, unanimous=True)
+
+
 def _partition(cells: dict[str, int], min_group: int, today: str) -> tuple[int, Group | None]:
     people = sum(cells.values())
     if people < min_group:
         return people, None
+    if unanimous(cells, people):
+        return people, _no_spread(people, today, cells)
     return people, Group(people, today, suppress_partition(cells, people, min_group))
 
 
@@ -175,12 +222,14 @@ def _question(answers: Mapping[int, int], min_group: int, today: str,
     people = sum(answers.values())
     if people < min_group:
         return people, None
+    if unanimous({str(v): n for v, n in answers.items()}, people):
+        return people, _no_spread(people, today, {str(v): 0 for v in RATINGS})
     cells = whole_or_withheld({str(v): answers.get(v, 0) for v in RATINGS}, people, min_group)
     mean = round(sum(v * n for v, n in answers.items()) / people, 2)
     gaps = None
     if gap_limit is not None:
         count = sum(n for v, n in answers.items() if v <= gap_limit)
-        gaps = count if count >= min_group and complement_allowed(count, people, min_group) else None
+        gaps = count if complement_allowed(count, people, min_group) else None
     return people, Group(people, today, cells, mean, gaps)
 
 
@@ -232,7 +281,8 @@ def publish(previous: Snapshot | None, counts: Counts, content: Content, min_gro
         if group is not None:
             groups[key] = group
     activity = {"people": sum(counts.population.values()), "users": counts.users, "consented": counts.consented,
-                "started": counts.started, "completed": counts.completed}
+                "started": counts.started, "completed": counts.completed,
+                **dict(zip(FEEDBACK_ACTIVITY, counts.feedback))}
     return Snapshot(today, {name: (n if n >= min_group else None) for name, n in activity.items()}, groups)
 
 
@@ -241,17 +291,18 @@ def visible(snapshot: Snapshot, key: str, min_group: int) -> Group | None:
     group = snapshot.groups.get(key)
     if group is None or group.hidden or group.people < min_group:
         return None
+    if group.unanimous or unanimous(group.cells, group.people):  # (also in snapshots from before this rule)
+        return _no_spread(group.people, group.published, group.cells)
     k = min_group
     if group.mean is not None:
-        gaps = group.gaps if group.gaps is not None and group.gaps >= k and complement_allowed(
-            group.gaps, group.people, k) else None
+        gaps = group.gaps if group.gaps is not None and complement_allowed(group.gaps, group.people, k) else None
         return replace(group, cells=whole_or_withheld(group.cells, group.people, k), gaps=gaps)
     return replace(group, cells=suppress_partition(group.cells, group.people, k))
 
 
-def activity(snapshot: Snapshot, min_group: int) -> dict[str, int | None]:
+def activity(snapshot: Snapshot, min_group: int, names: tuple[str, ...] = ACTIVITY) -> dict[str, int | None]:
     return {name: (n if n is not None and n >= min_group else None)
-            for name, n in ((name, snapshot.activity.get(name)) for name in ACTIVITY)}
+            for name, n in ((name, snapshot.activity.get(name)) for name in names)}
 
 
 def versions(snapshot: Snapshot, prefix: str) -> list[int]:
@@ -295,14 +346,22 @@ def _figure(value: int | float | None, min_group: int) -> int | float | Withheld
     return Withheld(f"<{min_group}") if value is None else value
 
 
-def feedback_activity(requests: int, began: int, completed: int, min_group: int) -> Screen:
-    """Feedback from colleagues in numbers (activity, never anybody's ratings), each withheld
-    under the anonymity threshold."""
-    def shown(count: int) -> int | Withheld:
-        return _figure(count if count >= min_group else None, min_group)
+def _shown(group: Group | None, value: int | float | None, min_group: int,
+           content: Content) -> int | float | Withheld | dict[str, str]:
+    """A group's figure as shown: the value, ``<k``, or "no spread" when everyone answered alike."""
+    if group is not None and group.unanimous:
+        return content.ui["stats_no_spread"]
+    return _figure(value, min_group)
 
-    per_request = round(completed / requests, 1) if requests >= min_group and completed >= min_group else None
-    return Screen("stats_feedback", {"requests": shown(requests), "began": shown(began), "completed": shown(completed),
+
+def feedback_activity(snapshot: Snapshot, min_group: int) -> Screen:
+    """Feedback from colleagues in numbers as the snapshot published them (activity, never
+    anybody's ratings), each withheld under the anonymity threshold."""
+    shown = activity(snapshot, min_group, FEEDBACK_ACTIVITY)
+    requests, began, completed = (shown[name] for name in FEEDBACK_ACTIVITY)
+    per_request = round(completed / requests, 1) if requests and completed else None
+    return Screen("stats_feedback", {"requests": _figure(requests, min_group), "began": _figure(began, min_group),
+                                     "completed": _figure(completed, min_group),
                                      "per_request": _figure(per_request, min_group)})
 
 
@@ -328,22 +387,23 @@ def _name(content: Content, item: str) -> dict[str, str] | str:
 def _count_lines(content: Content, group: Group | None, ids: Iterable[str], min_group: int) -> Items:
     cells = group.cells if group else {}
     return Items(tuple(Screen("stats_count_item", {"name": _name(content, item),
-                                                   "count": _figure(cells.get(item), min_group)})
+                                                   "count": _shown(group, cells.get(item), min_group, content)})
                        for item in ids))
 
 
-def admin_screens(snapshot: Snapshot | None, content: Content, min_group: int, needed: int) -> list[Screen]:
-    """The /stats screens of the latest snapshot; ``needed``: completions until the next one."""
+def admin_screens(snapshot: Snapshot | None, content: Content, min_group: int, next_from: str) -> list[Screen]:
+    """The /stats screens of the latest snapshot; ``next_from``: the date from which the next one
+    may be published (nothing says how many more people that needs)."""
     k = min_group
     if snapshot is None:
-        return [Screen("stats_none_yet", {"min": k, "needed": needed})]
+        return [Screen("stats_none_yet", {"min": k})]
     shown = activity(snapshot, k)
     started, completed = shown["started"], shown["completed"]
     rate = (Items((Screen("percent", {"value": round(100.0 * completed / started, 1)}),))
             if started and completed is not None else Withheld(f"<{k}"))
     overview = Screen("stats_overview", {
         "date": snapshot.taken, **{name: _figure(n, k) for name, n in shown.items()},
-        "rate": rate, "needed": needed, "min": k})
+        "rate": rate, "next": next_from, "min": k})
 
     archetypes, layers = visible(snapshot, ARCHETYPES, k), visible(snapshot, LAYERS, k)
     distribution = Screen("stats_distribution", {
@@ -356,7 +416,7 @@ def admin_screens(snapshot: Snapshot | None, content: Content, min_group: int, n
     for q in content.competencies:
         group = visible(snapshot, competency_key(q.id), k)
         lines.append(Screen("stats_competency_item", {
-            "name": q.name, "mean": _figure(group.mean if group else None, k),
+            "name": q.name, "mean": _shown(group, group.mean if group else None, k, content),
             "target": content.scoring.targets[q.id], "about": _about(group, snapshot)}))
         if group is not None and group.gaps is not None:
             frequent.append((group.gaps, q))
@@ -366,20 +426,23 @@ def admin_screens(snapshot: Snapshot | None, content: Content, min_group: int, n
         Screen("stats_count_item", {"name": q.name, "count": n}) for n, q in frequent[:TOP_GAPS]
     ) or (Screen("stats_none_shown", {"min": k}),))})
 
-    screens = [overview, distribution, competencies, gaps]
+    screens = [overview, distribution, competencies, gaps, feedback_activity(snapshot, k)]
     for version in versions(snapshot, "statement"):
         items = []
         for question_id in statement_ids(snapshot, version, content):
             group = visible(snapshot, statement_key(version, question_id), k)
             items.append(Screen("stats_statement_item", {
-                "name": statement_name(content, version, question_id), "mean": _figure(group.mean if group else None, k),
+                "name": statement_name(content, version, question_id),
+                "mean": _shown(group, group.mean if group else None, k, content),
                 "about": _about(group, snapshot)}))
         screens.append(Screen("stats_statements", {"version": version, "items": Items(tuple(items))}))
     stop_versions = versions(snapshot, "stops")
     for version in stop_versions:
         group = visible(snapshot, stops_key(version), k)
         items = []
-        if group is not None:
+        if group is not None and group.unanimous:
+            items = [Screen("stats_no_spread_item")]
+        elif group is not None:
             items = [Screen("stats_stop_item", {"n": n, "count": count})
                      for n, count in group.cells.items() if count is not None]
             if remainder(group):
@@ -420,27 +483,31 @@ def charts(snapshot: Snapshot, content: Content, min_group: int) -> list[Screen]
 
 # --- CSV ------------------------------------------------------------------------------------------
 
-def csv_rows(snapshot: Snapshot | None, min_group: int, needed: int, content: Content) -> list[tuple[str, ...]]:
+NO_SPREAD = "no_spread"  # the CSV's mark of a figure withheld because everyone answered alike
+
+
+def csv_rows(snapshot: Snapshot | None, min_group: int, next_from: str, content: Content) -> list[tuple[str, ...]]:
     """The published aggregates as CSV rows: one row per figure, never one per person."""
     k = min_group
-    rows: list[tuple[str, ...]] = [CSV_HEADER, ("", "", "status", "next_snapshot", "completions_needed",
-                                                str(needed), "", "")]
+    rows: list[tuple[str, ...]] = [CSV_HEADER, ("", "", "status", "next_snapshot", "not_before", next_from, "", "")]
     if snapshot is None:
         return rows
     date = snapshot.taken
 
-    def cell(value: int | float | None) -> str:
+    def cell(value: int | float | None, group: Group | None) -> str:
+        if group is not None and group.unanimous:
+            return NO_SPREAD
         if value is None:
             return f"<{k}"
         return f"{value:.2f}" if isinstance(value, float) else str(value)
 
     def row(version: str, section: str, item: str, measure: str, value: int | float | None,
             group: Group | None) -> None:
-        rows.append((date, version, section, item, measure, cell(value),
+        rows.append((date, version, section, item, measure, cell(value, group),
                      str(group.people) if group else "", group.published if group else ""))
 
-    for name, n in activity(snapshot, k).items():
-        rows.append((date, "", "activity", name, "count", cell(n), "", date))
+    for name, n in activity(snapshot, k, ACTIVITY + FEEDBACK_ACTIVITY).items():
+        rows.append((date, "", "activity", name, "count", cell(n, None), "", date))
     for section, key, ids in (("archetype", ARCHETYPES, archetype_ids(content)),
                               ("layer", LAYERS, layer_ids(content))):
         group = visible(snapshot, key, k)
@@ -462,8 +529,8 @@ def csv_rows(snapshot: Snapshot | None, min_group: int, needed: int, content: Co
                      visible(snapshot, statement_key(version, question_id), k), False)
     for version in versions(snapshot, "stops"):
         group = visible(snapshot, stops_key(version), k)
-        if group is None:
-            row(str(version), "stopped_at", "all", "count", None, None)
+        if group is None or group.unanimous:
+            row(str(version), "stopped_at", "all", "count", None, group)
             continue
         for n, count in group.cells.items():
             if count is not None:

@@ -52,7 +52,7 @@ def _admin(conversations: Conversations, event: str, kwargs: dict[str, Any]) -> 
     if event == "invitecoach":
         return links.make_coach_invite(conversations.bot_username)
     if event == "coaches":
-        return links.list_coaches(coaching.coaches_overview())
+        return links.list_coaches(coaching.coaches_overview(), conversations.min_group)
     coach_id = kwargs.get("coach_id")
     coach = coaching.coach(coach_id) if isinstance(coach_id, int) else None
     if coach is None:
@@ -124,8 +124,9 @@ def _coachee(conversations: Conversations, turn: Turn, event: str, kwargs: dict[
         record = coaching.offer_of(turn.user_id)
         offer = links.Offer(record.coach_id, record.coach_name, record.valid) if record else None
         if event == "offer_decline":
-            return links.decline_offer(offer)
-        return links.accept_offer(offer, turn.name, coaching.active_relation_of_coachee(turn.user_id))
+            return links.decline_offer(offer, kwargs.get("coach_id"))
+        return links.accept_offer(offer, kwargs.get("coach_id"), turn.name,
+                                  coaching.active_relation_of_coachee(turn.user_id))
     if event == "mycoach":
         return coachee.show_mycoach(coaching.active_relation_of_coachee(turn.user_id))
     if event == "coach_revoke":

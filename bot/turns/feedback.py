@@ -81,9 +81,10 @@ def _rater(conversations: Conversations, turn: Turn, store: FeedbackStore, event
            kwargs: dict[str, Any]) -> Step:
     if event == "deep_link":
         return _open_link(store, turn, store.by_code(str(kwargs.get("payload", ""))[1:]))
-    if event == "fb_again":
+    if event == "fb_again":  # only for who completed a round through the request's current link
         request = store.request(kwargs.get("request_id", -1))
-        if request is None or request.status != "open" or request.manager_id == turn.user_id:
+        if request is None or request.status != "open" or request.manager_id == turn.user_id \
+                or store.completed_by(request.id, turn.user_id, request.code) is None:
             return Step([Screen("stale_button", notice=True)])
         return Step([flow.offer_screen(request.manager_name, request.id)], [BeginRating(request.id, request.code)])
     if "session_id" in kwargs:  # the rater's own session only
@@ -116,7 +117,7 @@ def _open_link(store: FeedbackStore, turn: Turn, request: RequestRecord | None) 
         return Step([Screen("feedback_own_link")])
     if request.status != "open":
         return Step([Screen("feedback_closed_for_raters", {"name": request.manager_name})])
-    done = store.completed_by(request.id, turn.user_id)
+    done = store.completed_by(request.id, turn.user_id, request.code)
     if done is not None:  # a second round replaces the first, once it is complete
         return Step([Screen("feedback_rated_before", {"name": request.manager_name, "date": done[:10]}, choices=(
             Choice("fb_again", "btn_feedback_again", ref=request.id),))])

@@ -32,7 +32,8 @@ def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, 
             active=plan.active, has_result=latest is not None, zone=conversations.zone, now=conversations.clock(),
             checkin=checkin, suggestions=suggestions(content, latest),
             draft=plan.draft_focus,
-            coach=CoachLink(relation.coach_id, relation.coach_name or "?", relation.coachee_name) if relation else None,
+            coach=CoachLink(relation.id, relation.coach_id, relation.coach_name or "?", relation.coachee_name)
+            if relation else None,
         )
         plan_flow.fire(model, event, **kwargs)
 

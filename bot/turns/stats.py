@@ -6,9 +6,7 @@ from typing import Any
 
 from bot.conversation import Conversations, Outcome, Turn
 from bot.flows.screens import Screen
-from bot.flows.stats import feedback_activity
 from bot.statistics import admin_screens, csv_export
-from storage import FeedbackStore
 
 EVENTS = frozenset({"stats", "exportcsv"})
 
@@ -20,10 +18,10 @@ def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, 
         # Outside the turn's transaction: a due snapshot is counted without holding the write
         # lock and written in a short transaction of its own (an update handled twice after a
         # crash shows the same snapshot again).
-        args = (conversations.db, conversations.content, conversations.min_group, conversations.clock())
+        args = (conversations.db, conversations.content, conversations.min_group, conversations.clock(),
+                conversations.stats_period, conversations.zone)
         if event == "stats":
-            activity = FeedbackStore(conversations.db).activity()  # requests, raters who began, who completed
-            outcome = Outcome(admin_screens(*args) + [feedback_activity(*activity, conversations.min_group)], language)
+            outcome = Outcome(admin_screens(*args), language)
         else:
             name, data = csv_export(*args)
             outcome = Outcome([Screen("csv_export", attachment="results_csv")], language,

@@ -25,6 +25,7 @@ from bot.flows.scoring import score, to_work_on
 
 SUGGESTED_COMPETENCIES = 3
 DAYS_AHEAD = 7
+NAMES_SHOWN = 10  # receivers named on a confirmation; more are counted
 PROMPT_SLOTS = 10  # a pick's number is competency * this + prompt (a competency has fewer prompts)
 
 STEPS = ["idle", "target", "pick", "own_text", "when", "day", "time"]
@@ -44,11 +45,17 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "own_text", "source": "own_text", "dest": "when", "conditions": "text_fits",
      "after": ["set_own_text", "show_when"]},
     {"trigger": "own_text", "source": "own_text", "dest": "=", "after": "show_text_too_long"},
+    # Bound to the receivers the screen named: changed since (a coachee left or joined), nothing
+    # is scheduled and the screen is shown again with whom it goes to now.
+    {"trigger": "prompt_now", "source": "when", "dest": "=", "unless": "same_receivers",
+     "after": ["receivers_changed", "show_when"]},
     {"trigger": "prompt_now", "source": "when", "dest": "idle", "after": ["schedule_now", "show_scheduled"]},
     {"trigger": "prompt_once", "source": "when", "dest": "day", "after": ["set_once", "show_days"]},
     {"trigger": "prompt_weekly", "source": "when", "dest": "day", "after": ["set_weekly", "show_days"]},
     {"trigger": "prompt_day", "source": "day", "dest": "time", "conditions": "known_day",
      "after": ["set_day", "show_times"]},
+    {"trigger": "prompt_time", "source": "time", "dest": "when", "conditions": "known_time",
+     "unless": "same_receivers", "after": ["receivers_changed", "show_when"]},
     {"trigger": "prompt_time", "source": "time", "dest": "idle", "conditions": "known_time",
      "after": ["schedule_later", "show_scheduled"]},
 ]
@@ -98,6 +105,16 @@ class ComposerModel:
         slot = event.kwargs.get("slot")
         return isinstance(slot, int) and 0 <= slot < len(self.content.scoring.checkin_times)
 
+    def _receivers(self) -> list[int]:
+        """The relations the draft goes to now: the chosen coachee's, or every active one."""
+        relations = [s.relation.id for s in self.coachees]
+        if self.draft.get("coachee_id") is None:
+            return relations
+        return [r for r in relations if r == self.draft.get("relation_id")]
+
+    def same_receivers(self, event: EventData) -> bool:
+        return self.draft.get("receivers") == self._receivers()
+
     # --- steps ----------------------------------------------------------------------------
     def show_targets(self, event: EventData) -> None:
         self.draft = {}
@@ -114,7 +131,8 @@ class ComposerModel:
         self.screens.append(Screen("no_coachees"))
 
     def set_target(self, event: EventData) -> None:
-        self.draft = {"coachee_id": self.relation.coachee_id, "name": self.relation.coachee_name}
+        self.draft = {"coachee_id": self.relation.coachee_id, "relation_id": self.relation.id,
+                      "name": self.relation.coachee_name}
 
     def set_target_all(self, event: EventData) -> None:
         self.draft = {"coachee_id": None}
@@ -176,13 +194,21 @@ class ComposerModel:
                                                             "length": len(text)}))
 
     def _target(self) -> Any:
-        return self.draft.get("name") or self.content.ui["all_coachees"]
+        if self.draft.get("name"):
+            return self.draft["name"]
+        names = [s.relation.coachee_name for s in self.coachees if s.relation.id in self.draft.get("receivers", ())]
+        shown = ", ".join(names[:NAMES_SHOWN]) + (" …" if len(names) > NAMES_SHOWN else "")
+        return Items((Screen("all_coachees_named", {"count": len(names), "names": shown}),))
 
     def show_when(self, event: EventData) -> None:
-        """Before anything goes out, the screen says to whom."""
+        """Before anything goes out, the screen says to whom; the send is bound to them."""
+        self.draft["receivers"] = self._receivers()
         self.screens.append(Screen("prompt_when", {"target": self._target()}, choices=(
             Choice("prompt_now", "btn_send_now"), Choice("prompt_once", "btn_send_once"),
             Choice("prompt_weekly", "btn_send_weekly")), in_place=event.event.name != "own_text"))
+
+    def receivers_changed(self, event: EventData) -> None:
+        self.screens.append(Screen("receiver_changed", notice=True))
 
     def set_once(self, event: EventData) -> None:
         self.draft["kind"] = "once"

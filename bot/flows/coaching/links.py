@@ -60,16 +60,30 @@ def open_link(payload: Any, *, user_id: int, name: str, bot_username: str, own_c
                     [BecomeCoach(code, link_code, name), RefreshMenu(user_id)])
     if link_owner.user_id == user_id:
         return Step([Screen("own_link")])
-    return Step([Screen("coach_offer", {"coach": link_owner.display_name}, choices=(
-        Choice("offer_accept", "btn_share"), Choice("offer_decline", "btn_dont_share")))],
-        [OpenOffer(link_owner.user_id, code)])
+    return Step([offer_screen(link_owner.user_id, link_owner.display_name)], [OpenOffer(link_owner.user_id, code)])
 
 
-def accept_offer(offer: Offer | None, name: str, earlier_coach: Any) -> Step:
-    """Agreeing to share. The offer must still stand: a link renewed since it was opened voids it.
-    An earlier coach is told that this person moved on."""
+def offer_screen(coach_id: int, coach_name: str) -> Screen:
+    """What sharing with this coach means; the answer buttons name this coach and no other."""
+    return Screen("coach_offer", {"coach": coach_name}, choices=(
+        Choice("offer_accept", "btn_share", ref=coach_id), Choice("offer_decline", "btn_dont_share", ref=coach_id)))
+
+
+def _other_coach(offer: Offer, named: Any) -> Step | None:
+    """The button named another coach than the offer that stands now (a link opened since):
+    nothing happens, and the standing offer is shown again."""
+    if named == offer.coach_id:
+        return None
+    return Step([Screen("receiver_changed", notice=True), offer_screen(offer.coach_id, offer.coach_name)])
+
+
+def accept_offer(offer: Offer | None, named: Any, name: str, earlier_coach: Any) -> Step:
+    """Agreeing to share with the coach the button ``named``. The offer must still stand: a link
+    renewed since it was opened voids it. An earlier coach is told that this person moved on."""
     if offer is None:
         return Step([Screen("stale_button", notice=True)])
+    if (changed := _other_coach(offer, named)) is not None:
+        return changed
     if not offer.valid:
         return Step([Screen("offer_expired", in_place=True)], [CloseOffer()])
     effects: list = [Connect(offer.coach_id, name), CloseOffer(),
@@ -79,9 +93,11 @@ def accept_offer(offer: Offer | None, name: str, earlier_coach: Any) -> Step:
     return Step([Screen("coach_connected", {"coach": offer.coach_name}, in_place=True)], effects + [ContinueAssessment()])
 
 
-def decline_offer(offer: Offer | None) -> Step:
+def decline_offer(offer: Offer | None, named: Any) -> Step:
     if offer is None:
         return Step([Screen("stale_button", notice=True)])
+    if (changed := _other_coach(offer, named)) is not None:
+        return changed
     return Step([Screen("coach_declined", in_place=True)], [CloseOffer()])
 
 
@@ -96,11 +112,18 @@ def renew_link(bot_username: str) -> Step:
                 [RenewLink(code)])
 
 
-def list_coaches(coaches: list[Any]) -> Step:
-    """An admin's list of coaches (name and number of coachees), each with a remove button."""
+def coachee_band(count: int, min_group: int) -> str:
+    """A coach's number of coachees in steps of ``min_group``: "<5", "5+", "10+" … so that the
+    number an admin sees never moves when one person starts or stops sharing."""
+    return f"<{min_group}" if count < min_group else f"{count // min_group * min_group}+"
+
+
+def list_coaches(coaches: list[Any], min_group: int) -> Step:
+    """An admin's list of coaches (name and number of coachees, banded), each with a remove button."""
     if not coaches:
         return Step([Screen("no_coaches")])
-    items = Items(tuple(Screen("coach_item", {"name": c.display_name, "count": c.coachees}) for c in coaches))
+    items = Items(tuple(Screen("coach_item", {"name": c.display_name, "count": coachee_band(c.coachees, min_group)})
+                        for c in coaches) + (Screen("coaches_counted", {"min": min_group}),))
     return Step([Screen("coaches", {"items": items}, choices=tuple(
         Choice("coach_remove", {"nl": f"✖ {c.display_name}", "en": f"✖ {c.display_name}"}, ref=c.user_id)
         for c in coaches))])
