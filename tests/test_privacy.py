@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from bot.config import Settings
 from bot.schedule import housekeeping, send_due_checkins
 from storage import USER_COLUMNS
+from tests.test_private import bytes_holding
 from tests.conftest import TOKEN
 from telegram_doubles.fake_api import parse_html
 from tests.test_coaching import ADMIN, link_payload, reply_to_prompt
@@ -107,3 +108,5 @@ async def test_privacy_text_and_retention(make_harness, db_path, content):
         assert housekeeping(harness.application)[0] == 1
         assert rows_mentioning(db_path, PERSON) == {}
         assert rows_mentioning(db_path, 4242)
+        # the bytes went too: nothing of the person in the database file or its -wal
+        assert bytes_holding(db_path, [str(PERSON).encode(), PERSON.to_bytes(4, "big")]) == {}
