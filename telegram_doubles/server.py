@@ -35,7 +35,9 @@ import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, urlsplit
+
+from tornado import httputil
 
 from telegram_doubles.fake_api import BOT_USER, ApiCall, ApiError, ChatMessage, FakeBotApi
 
@@ -51,7 +53,6 @@ TEXT_FIELDS = {
     "photo", "document", "audio", "video", "voice", "sticker", "animation", "file_id", "certificate",
 }
 _BOT_PATH = re.compile(r"/bot(?P<token>[^/]+)/(?P<method>[A-Za-z0-9_]*)/?")
-_DISPOSITION_PARAM = re.compile(r';\s*(?P<key>[A-Za-z*]+)="(?P<value>[^"]*)"')
 
 
 # --- decoding requests ----------------------------------------------------------------
@@ -66,33 +67,6 @@ def decode_value(key: str, value: Any) -> Any:
         except ValueError:
             return value
     return value
-
-
-def parse_multipart(body: bytes, boundary: str) -> tuple[dict[str, str], dict[str, bytes]]:
-    """``multipart/form-data`` as (fields, files): parts with a filename are files."""
-    fields: dict[str, str] = {}
-    files: dict[str, bytes] = {}
-    delimiter = b"\r\n--" + boundary.encode("latin-1")
-    for part in (b"\r\n" + body).split(delimiter)[1:]:
-        if part.startswith(b"--"):
-            break  # the closing delimiter
-        head, separator, content = part.partition(b"\r\n\r\n")
-        if not separator:
-            raise ValueError("malformed multipart part")
-        headers: dict[str, str] = {}
-        for line in head.decode("utf-8", "replace").split("\r\n"):
-            if ":" in line:
-                name, _, value = line.partition(":")
-                headers[name.strip().lower()] = value.strip()
-        params = {m["key"].lower(): unquote(m["value"])
-                  for m in _DISPOSITION_PARAM.finditer(headers.get("content-disposition", ""))}
-        if "name" not in params:
-            continue
-        if "filename" in params:
-            files[params["name"]] = content
-        else:
-            fields[params["name"]] = content.decode("utf-8")
-    return fields, files
 
 
 def read_body(handler: BaseHTTPRequestHandler) -> bytes:
@@ -111,23 +85,25 @@ def read_body(handler: BaseHTTPRequestHandler) -> bytes:
 
 
 def decode_params(handler: BaseHTTPRequestHandler, query: str, body: bytes) -> dict[str, Any]:
-    """Query string plus body (form, multipart or JSON) as one params dict."""
+    """Query string plus body (form, multipart or JSON) as one params dict; forms are parsed by
+    tornado's ``httputil`` (as tornado's own server does), which raises on a malformed body."""
     params: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
-    content_type = handler.headers.get_content_type()
     files: dict[str, bytes] = {}
-    if content_type == "application/json":
+    if handler.headers.get_content_type() == "application/json":
         data = json.loads(body) if body.strip() else {}
         if not isinstance(data, dict):
             raise ValueError("the JSON body must be an object")
         params.update(data)
-    elif content_type == "multipart/form-data":
-        boundary = handler.headers.get_param("boundary")
-        if not boundary:
-            raise ValueError("multipart body without a boundary")
-        fields, files = parse_multipart(body, str(boundary))
-        params.update(fields)
     elif body:
-        params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        arguments: dict[str, list[bytes]] = {}
+        uploads: dict[str, list[httputil.HTTPFile]] = {}
+        try:
+            httputil.parse_body_arguments(handler.headers.get("Content-Type", "application/x-www-form-urlencoded"),
+                                          body, arguments, uploads)
+        except httputil.HTTPInputError as error:
+            raise ValueError(str(error)) from None
+        params.update({name: values[-1].decode("utf-8") for name, values in arguments.items()})
+        files = {name: parts[-1].body for name, parts in uploads.items()}
     params = {key: decode_value(key, value) for key, value in params.items()}
     if files:
         params["files"] = files
