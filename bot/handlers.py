@@ -18,7 +18,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.logs import who
 from bot.callbacks import Decoder
 from bot.commands import COMMAND_EVENTS
 from bot.content import Content
@@ -27,6 +26,7 @@ from bot.delivery import deliver
 from bot.faults import current_attempt, database_busy, describe, network_transient
 from bot.flows.effects import Notify, RefreshMenu, SendDuePrompts
 from bot.flows.screens import Screen
+from bot.logs import who
 from bot.menus import refresh_menu
 from bot.schedule import send_due_prompts
 

@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
-from bot.logs import who
 from bot.commands import ADMIN_COMMANDS, COACH_COMMANDS, MENU_COMMANDS
 from bot.content import DEFAULT_LANGUAGE, LANGUAGES, Content
 from bot.conversation import Conversations
+from bot.logs import who
 
 log = logging.getLogger(__name__)
 

@@ -28,10 +28,10 @@ from telegram.error import InvalidToken, RetryAfter
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
-from bot.logs import who
 from bot.conversation import Conversations, iso
 from bot.faults import Backoff, begin_attempt, database_busy, describe
 from bot.health import HEARTBEAT_SECONDS, Health
+from bot.logs import who
 from bot.webhook import WebhookServer
 from storage import InboxItem
 

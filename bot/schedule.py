@@ -16,13 +16,14 @@ and for a coach's prompt the coach is told. One lock keeps senders from running 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from telegram.error import Forbidden
 from telegram.ext import Application, ContextTypes
 
-from bot.logs import who
 from bot.conversation import Conversations, iso
 from bot.delivery import deliver
 from bot.faults import describe, network_transient
@@ -30,8 +31,9 @@ from bot.flows.coaching import delivery_screen
 from bot.flows.plan import checkin_screen, checkin_topic, next_occurrence
 from bot.flows.screens import Choice, Screen
 from bot.health import Health
+from bot.logs import who
 from bot.turns.feedback import close_now
-from storage import FeedbackStore, Schedule, immediate
+from storage import Delivery, DueCheckin, FeedbackStore, Schedule, immediate
 
 log = logging.getLogger(__name__)
 CHECKIN_JOB = "checkins"
@@ -72,33 +74,77 @@ async def _send_due_checkins(application: Application, conversations: Conversati
                 next_due=lambda weekday, at: iso(next_occurrence(weekday, at, conversations.zone, now)),
             )
         except Exception as error:
-            _failed_claim(application, f"plan of user {user_id}", error)
+            _failed_claim(application, f"plan of {who(user_id)}", error)
             plan_failures = plans.failures(user_id)
             plans.claim_failed(user_id, describe(error), iso(now), retry_time(now, plan_failures + 1),
                                give_up=plan_failures + 1 >= MAX_ATTEMPTS)
-    sent = 0
-    for due in plans.sendable_checkins(iso(now)):
+
+    async def send(due: DueCheckin) -> int | None:
         checkin = due.checkin
-        if not plans.start_sending(checkin.id):
-            continue
         screen = checkin_screen(content, checkin.id, checkin.competency, checkin.reflection)
+        return await _deliver_one(application, checkin.user_id, screen, due.language)
 
-        async def send() -> int | None:
-            messages = await deliver(application.bot, checkin.user_id, [screen], due.language, content,
-                                     proactive=True)
-            return messages[-1].message_id if messages else None
+    async def settle(due: DueCheckin, result: SendResult) -> None:
+        checkin = due.checkin
+        match result:
+            case Sent(message_id=message_id):
+                plans.checkin_sent(checkin.id, message_id, iso(now))
+            case Blocked():
+                plans.checkin_ended(checkin.id, "unreachable", "the user blocked the bot")
+                plans.stop(checkin.user_id, iso(now))
+            case Retry(reason=reason):
+                plans.checkin_retry(checkin.id, reason, retry_time(now, due.attempts + 1))
+            case Failed(reason=reason):
+                plans.checkin_ended(checkin.id, "failed", reason)
 
-        outcome = await _send_item(application, f"check-in {checkin.id}", send, due.attempts + 1)
-        if isinstance(outcome, int) or outcome is None:
-            plans.checkin_sent(checkin.id, outcome, iso(now))
-            sent += 1
-        elif outcome == "blocked":
-            plans.checkin_ended(checkin.id, "unreachable", "the user blocked the bot")
-            plans.stop(checkin.user_id, iso(now))
-        elif outcome.startswith("retry:"):
-            plans.checkin_retry(checkin.id, outcome[6:], retry_time(now, due.attempts + 1))
-        else:
-            plans.checkin_ended(checkin.id, "failed", outcome[7:])
+    return await _send_each(application, plans.sendable_checkins(iso(now)), what=lambda due: f"check-in {due.checkin.id}",
+                            attempts=lambda due: due.attempts, start=lambda due: plans.start_sending(due.checkin.id),
+                            send=send, settle=settle)
+
+
+@dataclass(frozen=True)
+class Sent:
+    message_id: int | None  # None: sent, but Telegram gave no message to remember
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """The person blocked the bot: never try again."""
+
+
+@dataclass(frozen=True)
+class Retry:
+    reason: str  # a network fault: try again later
+
+
+@dataclass(frozen=True)
+class Failed:
+    reason: str  # for good
+
+
+SendResult = Sent | Blocked | Retry | Failed
+Item = TypeVar("Item")
+
+
+async def _deliver_one(application: Application, chat_id: int, screen: Screen, language: str) -> int | None:
+    conversations: Conversations = application.bot_data["conversations"]
+    messages = await deliver(application.bot, chat_id, [screen], language, conversations.content, proactive=True)
+    return messages[-1].message_id if messages else None
+
+
+async def _send_each(application: Application, items: Iterable[Item], *, what: Callable[[Item], str],
+                     attempts: Callable[[Item], int], start: Callable[[Item], bool],
+                     send: Callable[[Item], Awaitable[int | None]],
+                     settle: Callable[[Item, SendResult], Awaitable[None]]) -> int:
+    """The one send loop of scheduled work: each item taken for sending by one sender only
+    (``start``), sent, and its result settled; returns how many were sent."""
+    sent = 0
+    for item in items:
+        if not start(item):
+            continue
+        result = await _send_item(application, what(item), lambda: send(item), attempts(item) + 1)
+        await settle(item, result)
+        sent += isinstance(result, Sent)
     return sent
 
 
@@ -108,24 +154,23 @@ def _failed_claim(application: Application, what: str, error: Exception) -> None
 
 
 async def _send_item(application: Application, what: str, send: Callable[[], Awaitable[int | None]],
-                     attempts: int) -> int | None | str:
-    """Send one scheduled item; returns its message id, or ``blocked``, ``retry:<why>`` or
-    ``failed:<why>``. Never raises: one item's fault stays with that item."""
+                     attempts: int) -> SendResult:
+    """Send one scheduled item. Never raises: one item's fault stays with that item."""
     try:
-        return await send()
+        return Sent(await send())
     except Forbidden:
         log.info("%s: the user blocked the bot", what)
-        return "blocked"
+        return Blocked()
     except Exception as error:
         reason = describe(error)
         if network_transient(error) and attempts < MAX_ATTEMPTS:
             # A proactive send may be repeated: a rare second copy is better than a lost one,
             # and both copies' buttons act on the same item.
             log.warning("%s failed (attempt %s): %s; trying again later", what, attempts, reason)
-            return f"retry:{reason}"
+            return Retry(reason)
         log.error("%s failed for good: %s", what, reason)
         _health(application).error(f"{what}: {reason}")
-        return f"failed:{reason}"
+        return Failed(reason)
 
 
 async def send_due_prompts(application: Application) -> int:
@@ -155,31 +200,29 @@ async def send_due_prompts(application: Application) -> int:
                 failures = coaches.schedule_failures(schedule_id)
                 coaches.claim_failed(schedule_id, describe(error), retry_time(now, failures + 1),
                                      give_up=failures + 1 >= MAX_ATTEMPTS)
-        sent = 0
-        for delivery in coaches.sendable_deliveries(iso(now)):
-            if not coaches.start_sending(delivery):
-                continue
+
+        async def send(delivery: Delivery) -> int | None:
             screen = delivery_screen(content, delivery.id, delivery.schedule, delivery.coach_name, delivery.language)
+            return await _deliver_one(application, delivery.coachee_id, screen, delivery.language)
 
-            async def send() -> int | None:
-                messages = await deliver(application.bot, delivery.coachee_id, [screen], delivery.language,
-                                         content, proactive=True)
-                return messages[-1].message_id if messages else None
+        async def settle(delivery: Delivery, result: SendResult) -> None:
+            match result:
+                case Sent(message_id=message_id):
+                    coaches.mark_sent(delivery, message_id, iso(now))
+                case Blocked():
+                    coaches.end_delivery(delivery.id, "unreachable", "the coachee blocked the bot", iso(now))
+                    name = coaches.mark_unreachable(delivery.coachee_id, iso(now))
+                    await tell(application, delivery.schedule.coach_id, Screen("coachee_unreachable",
+                                                                               {"name": name or "?"}))
+                case Retry(reason=reason):
+                    coaches.retry_delivery(delivery.id, reason, retry_time(now, delivery.attempts + 1))
+                case Failed(reason=reason):
+                    coaches.end_delivery(delivery.id, "failed", reason, iso(now))
 
-            outcome = await _send_item(application, f"prompt delivery {delivery.id}", send, delivery.attempts + 1)
-            if isinstance(outcome, int) or outcome is None:
-                coaches.mark_sent(delivery, outcome, iso(now))
-                sent += 1
-            elif outcome == "blocked":
-                coaches.end_delivery(delivery.id, "unreachable", "the coachee blocked the bot", iso(now))
-                name = coaches.mark_unreachable(delivery.coachee_id, iso(now))
-                await tell(application, delivery.schedule.coach_id, Screen("coachee_unreachable",
-                                                                                 {"name": name or "?"}))
-            elif outcome.startswith("retry:"):
-                coaches.retry_delivery(delivery.id, outcome[6:], retry_time(now, delivery.attempts + 1))
-            else:
-                coaches.end_delivery(delivery.id, "failed", outcome[7:], iso(now))
-    return sent
+        return await _send_each(application, coaches.sendable_deliveries(iso(now)),
+                                what=lambda delivery: f"prompt delivery {delivery.id}",
+                                attempts=lambda delivery: delivery.attempts, start=coaches.start_sending,
+                                send=send, settle=settle)
 
 
 async def tell(application: Application, user_id: int, screen: Screen) -> None:

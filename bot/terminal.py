@@ -13,10 +13,17 @@ from typing import Callable, TextIO
 from bot.callbacks import Decoder, choice_data
 from bot.commands import COMMAND_EVENTS
 from bot.content import Content
-from bot.files import write_private
 from bot.conversation import Conversations, Outcome
+from bot.files import write_private
 from bot.flows.screens import Choice, Screen
-from bot.render import chart_png, choice_label, plain_text, report_job, run_job, screen_text
+from bot.render import (
+    chart_png,
+    choice_label,
+    plain_text,
+    report_job,
+    run_job,
+    screen_text,
+)
 
 TERMINAL_USER_ID = 0  # Telegram user ids are positive: 0 is never a Telegram user
 

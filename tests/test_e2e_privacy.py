@@ -70,7 +70,7 @@ def test_whois_maps_a_pseudonym_while_the_person_exists(server, bots):
     bot = bots().start()
     onboard(server, 4242)
     assert bot.stop() == 0
-    from bot.logs import who, use_key_beside
+    from bot.logs import use_key_beside, who
 
     use_key_beside(bot.db)
     found = whois(bot, who(4242))

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta, timezone
 from bot.config import Settings
 from bot.schedule import housekeeping, send_due_checkins
 from storage import USER_COLUMNS
-from tests.test_private import bytes_holding
-from tests.conftest import TOKEN
 from telegram_doubles.fake_api import parse_html
+from tests.conftest import TOKEN
 from tests.test_coaching import ADMIN, link_payload, reply_to_prompt
 from tests.test_plan import FakeClock, make_plan
+from tests.test_private import bytes_holding
 from tests.test_results import answer_all
 from tests.test_telegram import onboard
 
