@@ -11,15 +11,25 @@ screen again.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
-from datetime import datetime, timezone
 import multiprocessing
+import pickle
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+)
 from telegram.error import BadRequest, RetryAfter
 
 from bot.callbacks import choice_data
@@ -83,10 +93,16 @@ async def attempt(call: Callable[[], Awaitable[T]], *, repeatable: bool) -> T:
 class ChartWorker:
     """One worker process renders charts and reports, one at a time: matplotlib holds the GIL for most of
     a render, so a thread would still slow every other user's updates; a process does not.
-    A worker that died is replaced once."""
+    A worker that died is replaced once. A render is a pure function of its job, so the last
+    ``CACHED`` results are kept: the same chart asked again (``/result``, a coach opening a
+    coachee, two people with the same answers) is not rendered twice."""
+
+    CACHED = 32  # renders kept (a chart is about 250 KB)
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
+        self._done: OrderedDict[bytes, bytes] = OrderedDict()
+        self.rendered = 0  # renders done by the worker process (not from what was kept)
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -94,13 +110,25 @@ class ChartWorker:
         return self._pool
 
     async def render(self, job: tuple) -> bytes:
+        key = hashlib.sha256(pickle.dumps(job)).digest()
+        if key in self._done:
+            self._done.move_to_end(key)
+            return self._done[key]
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._executor(), run_job, job)
+            data = await loop.run_in_executor(self._executor(), run_job, job)
         except BrokenProcessPool:
             log.warning("the chart process died; starting a new one")
             self._pool = None
-            return await loop.run_in_executor(self._executor(), run_job, job)
+            data = await loop.run_in_executor(self._executor(), run_job, job)
+        self.rendered += 1
+        self._remember(key, data)
+        return data
+
+    def _remember(self, key: bytes, data: bytes) -> None:
+        self._done[key] = data
+        while len(self._done) > self.CACHED:
+            self._done.popitem(last=False)
 
 
 CHARTS = ChartWorker()

@@ -194,3 +194,18 @@ def test_profiles_render_the_same_in_threads_at_once():
         together = list(pool.map(lambda args: render_profile(args[0], LEGEND, title=args[1]), inputs * 2))
     assert together == alone * 2
     assert len(set(alone)) == 4
+
+
+async def test_the_chart_worker_renders_a_job_once_and_keeps_the_last_ones():
+    from bot.delivery import ChartWorker
+
+    worker = ChartWorker()
+    first = ("bars", ["a", "b"], (1.0, 2.0), None)
+    same = await worker.render((render_bars, first, {}))
+    assert await worker.render((render_bars, first, {})) == same and worker.rendered == 1
+    await worker.render((render_bars, ("bars", ["a", "b"], (2.0, 1.0), None), {}))
+    assert worker.rendered == 2
+    for n in range(ChartWorker.CACHED):  # the first job leaves the cache: it is rendered again
+        worker._remember(n.to_bytes(4, "big"), b"")
+    await worker.render((render_bars, first, {}))
+    assert worker.rendered == 3
