@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bot.content import LANGUAGES, Content, load_content
+from bot.content import DIDNT_COME_UP, LANGUAGES, RATINGS, Content, load_content
 from bot.flows import results
 from bot.flows.screens import Document, Items, Screen
 from bot.flows.scoring import INSUFFICIENT, Result, score
@@ -51,7 +51,7 @@ STYLES: dict[str, tuple[int, int, int, int, int]] = {
 CONCENTRATION_GOAL = {"lenient": 0.12, "central": 0.12}  # the most frequent #1 at most this share
 SKIP_RATE = 0.02  # a statement skipped
 NOT_OCCURRED_RATE = 0.10  # a statement that needs an occasion: it did not come up
-HOME_FROM = 4  # a layer named as home ground must be rated at least "largely"
+HOME_FROM = 4  # a layer named as home ground must be rated at least "largely" (PRODUCT.md, not content)
 
 
 @dataclass
@@ -71,25 +71,15 @@ class StyleFigures:
 
 def answer_set(content: Content, rng: random.Random, weights: tuple[int, ...]) -> dict[str, int | None]:
     """One simulated person's answers to the current question set."""
-    from bot.content import RATINGS
-
     answers: dict[str, int | None] = {}
-    not_occurred = _not_occurred_value()
     for question in content.current.questions:
-        if getattr(question, "occasion", False) and not_occurred is not None and rng.random() < NOT_OCCURRED_RATE:
-            answers[question.id] = not_occurred
+        if question.occasion and rng.random() < NOT_OCCURRED_RATE:
+            answers[question.id] = DIDNT_COME_UP
         elif rng.random() < SKIP_RATE:
             answers[question.id] = None
         else:
             answers[question.id] = rng.choices(RATINGS, weights)[0]
     return answers
-
-
-def _not_occurred_value() -> int | None:
-    """The stored value of "didn't come up" (None while the product has none)."""
-    import bot.content
-
-    return getattr(bot.content, "DIDNT_COME_UP", None)
 
 
 def top_is_among_lowest(result: Result) -> bool | None:
@@ -141,9 +131,6 @@ def result_texts(content: Content, result: Result) -> list[Screen]:
     return screens
 
 
-def _claimed_layers(result: Result) -> tuple[str, ...]:
-    """The layers a result names as home ground (or, before home ground, as where the weight lies)."""
-    return tuple(getattr(result, "home", result.weight))
 
 
 def text_faults(content: Content, result: Result) -> list[tuple[str, str]]:
@@ -151,12 +138,12 @@ def text_faults(content: Content, result: Result) -> list[tuple[str, str]]:
     faults: list[tuple[str, str]] = []
     names = _layer_names(content)
     mid_sentence = re.compile(r"[a-zà-ÿ,] (" + "|".join(map(re.escape, names)) + r")\b")
-    claimed_low = [layer for layer in _claimed_layers(result) if (result.layers.get(layer) or 0) < HOME_FROM]
+    claimed_low = [layer for layer in result.home if (result.layers.get(layer) or 0) < HOME_FROM]
     for screen in result_texts(content, result):
         for part in _screens(screen):
             if part.key == "start_here" and "layer" in part.params:
                 layer = part.params["layer"]
-                if not (isinstance(layer, dict) and layer in [content.layers[x].name for x in content.layers]):
+                if layer not in [content.layers[x].in_sentence for x in content.layers]:
                     faults.append(("all three in a layer slot", str(layer)))
             for key, value in part.params.items():
                 if isinstance(value, str) and not value.strip() or isinstance(value, dict) and not all(

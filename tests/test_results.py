@@ -107,8 +107,8 @@ async def test_a_profile_with_gaps_starts_with_its_top_point_and_its_tips_fit_th
 async def test_strengths_come_with_a_note_on_overusing_them(harness, content):
     user = harness.user(1202)
     await onboard(user, content)
-    strong = content.competencies[3].id
-    await answer_all(user, content, lambda i: 5 if i == content.by_id(strong).index else 3)
+    strong = content.competencies[3].id  # the one 5 among 2s, 3s and 4s (one 5 among 3s alone is flat)
+    await answer_all(user, content, lambda i: 5 if i == content.by_id(strong).index else 2 + i % 3)
     await user.tap(content.text("btn_strengths", "en"))
     assert content.names[strong]["en"] in user.last().text
     assert content.coaching[strong].overuse["en"] in user.last().text

@@ -22,7 +22,7 @@ from bot import statistics
 from bot.config import ConfigError, Settings, load_settings
 from bot.content import Content
 from bot.flows import stats as rules
-from bot.flows.scoring import score
+from bot.turns.assessment import result_row
 from bot.render import chart_png, plain_text, screen_text
 from storage import Database, PrivacyStore, StatsStore, open_database
 
@@ -56,11 +56,8 @@ class World:
                 [user_id, questions.total, when, when, questions.version]).lastrowid
             self.db["answers"].insert_all([{"assessment_id": assessment, "question_id": q, "value": v,
                                             "answered_at": when} for q, v in answers.items()])
-            result = score(answers, self.content, questions.version)
-            StatsStore(self.db).save_result({
-                "assessment_id": assessment, "user_id": user_id, "started_at": when, "completed_at": when,
-                "language": "en", "archetype": result.archetype, "levels": "+".join(result.weight),
-                "leider": result.leider, "manager": result.manager})
+            StatsStore(self.db).save_result(result_row(answers, "en", self.content, questions.version) | {
+                "assessment_id": assessment, "user_id": user_id, "started_at": when, "completed_at": when})
         return assessment
 
     def stop(self, user_id: int, at_question: int, day: float) -> None:
@@ -286,8 +283,8 @@ async def test_figures_against_a_hand_computed_fixture(world, content):
     archetypes = {row[3]: row[5] for row in view.rows if row[2] == "archetype"}
     assert archetypes == {"it_regisseur": "6", "vakspecialist": "5", "leider": "<5", "manager": "<5",
                           "insufficient": "<5"}
-    layers = {row[3]: row[5] for row in view.rows if row[2] == "layer"}
-    assert layers["tie"] == "11" and layers["richten"] == "<5"  # every layer rated the same: a tie
+    home = {row[3]: row[5] for row in view.rows if row[2] == "home_ground"}  # layers rated 4 or more
+    assert home == {"all": "6", "none": "5", "richten": "<5", "inrichten": "<5", "verrichten": "<5", "two": "<5"}
     stops = {row[3]: row[5] for row in view.rows if row[2] == "stopped_at"}
     assert stops == {"other": "5"}  # 3 and 2: neither shown, together 5
     assert "Completion rate: 68.8%" in view.text.replace("completion rate", "Completion rate")
@@ -326,7 +323,7 @@ async def test_the_csv_has_no_row_per_person_no_ids_and_no_dates_of_people(world
     dates = {cell for cell in cells if cell.startswith("2026-")}
     assert dates == {"2026-02-14"} and not dates & completion_dates  # the snapshot's date only
     assert small.rows[0] == list(rules.CSV_HEADER)
-    assert all(row[2] in {"status", "activity", "archetype", "layer", "competency", "statement", "stopped_at"}
+    assert all(row[2] in {"status", "activity", "archetype", "home_ground", "competency", "statement", "stopped_at"}
                for row in small.rows[1:])
 
     for n in range(12, 40):  # three times as many people: the same rows, other numbers

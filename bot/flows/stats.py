@@ -51,8 +51,8 @@ from bot.flows.scoring import INSUFFICIENT
 
 TOP_GAPS = 10
 ACTIVITY = ("people", "users", "consented", "started", "completed")
-ARCHETYPES, LAYERS = "archetypes", "layers"
-TIE, NO_LAYER = "tie", "none"
+ARCHETYPES, LAYERS = "archetypes", "home"  # (snapshots before home ground kept the layers' weight as "layers")
+TWO, ALL, NO_LAYER = "two", "all", "none"  # home ground in two layers, in all three, in none
 CSV_HEADER = ("snapshot", "question_set", "section", "item", "measure", "value", "people", "published")
 
 
@@ -66,7 +66,7 @@ class Counts(Protocol):
     population: dict[int, int]  # question set version -> people
     answers: dict[tuple[int, str], dict[int, int]]  # (version, question id) -> {answer: people}
     archetypes: dict[str, int]
-    levels: dict[str, int]  # "richten+inrichten" -> people; "" = no layer rated
+    levels: dict[str, int]  # home ground: "richten+inrichten" -> people; "" = no layer rated 4 or more
     stops: dict[tuple[int, int], int]  # (version, question index) -> unfinished assessments
 
 
@@ -189,7 +189,7 @@ def archetype_ids(content: Content) -> list[str]:
 
 
 def layer_ids(content: Content) -> list[str]:
-    return [*content.layers, TIE, NO_LAYER]
+    return [*content.layers, TWO, ALL, NO_LAYER]
 
 
 def _current(counts: Counts, content: Content, min_group: int, today: str) -> dict[str, tuple[int, Group | None]]:
@@ -200,8 +200,8 @@ def _current(counts: Counts, content: Content, min_group: int, today: str) -> di
         archetypes[archetype] = archetypes.get(archetype, 0) + people
     layers = {layer: 0 for layer in layer_ids(content)}
     for joined, people in counts.levels.items():
-        top = [layer for layer in joined.split("+") if layer]
-        cell = NO_LAYER if not top else top[0] if len(top) == 1 else TIE
+        home = [layer for layer in joined.split("+") if layer in content.layers]
+        cell = {0: NO_LAYER, 1: home[0] if home else NO_LAYER, len(content.layers): ALL}.get(len(home), TWO)
         layers[cell] = layers.get(cell, 0) + people
     groups = {ARCHETYPES: _partition(archetypes, k, today), LAYERS: _partition(layers, k, today)}
     rules = content.scoring
@@ -318,7 +318,7 @@ def _about(group: Group | None, snapshot: Snapshot) -> Items:
 def _name(content: Content, item: str) -> dict[str, str] | str:
     if item in content.archetypes or item == INSUFFICIENT:
         return content.archetype_name(item)
-    if item in (TIE, NO_LAYER):
+    if item in (TWO, ALL, NO_LAYER):
         return content.ui[f"stats_layer_{item}"]
     if item in content.layers:
         return content.layers[item].name
@@ -442,7 +442,7 @@ def csv_rows(snapshot: Snapshot | None, min_group: int, needed: int, content: Co
     for name, n in activity(snapshot, k).items():
         rows.append((date, "", "activity", name, "count", cell(n), "", date))
     for section, key, ids in (("archetype", ARCHETYPES, archetype_ids(content)),
-                              ("layer", LAYERS, layer_ids(content))):
+                              ("home_ground", LAYERS, layer_ids(content))):
         group = visible(snapshot, key, k)
         for item in ids:
             row("", section, item, "count", group.cells.get(item) if group else None, group)
