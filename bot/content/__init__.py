@@ -53,6 +53,7 @@ class Question:
     group: str | None = None
     name: Localized | None = None
     description: Localized | None = None
+    occasion: bool = False  # needs something to have happened: offers "didn't come up", counted like Skip
 
 
 @dataclass(frozen=True)
@@ -349,9 +350,15 @@ def _load_question_set(directory: Path, filename: str, competencies: list[tuple[
             return None
         return reader.localized(item["about"], f"{key}.about", required={"name"})
 
+    def occasion(item: dict, key: str) -> bool:
+        value = item.get("occasion", False)
+        if not isinstance(value, bool):
+            raise reader.fail(f"{key}.occasion", "expected true or false")
+        return value
+
     kinds: list[str] = []
     for item in reader.listed("roles"):
-        fields = {"id", "kind", "pitfall", "scale", "statement", "about"}
+        fields = {"id", "kind", "pitfall", "scale", "statement", "about", "occasion"}
         item = reader.mapping(item, "roles[]", fields, {"id", "kind", "statement"})
         key = f"roles.{item['id']}"
         if item["kind"] not in ROLE_KINDS:
@@ -361,29 +368,31 @@ def _load_question_set(directory: Path, filename: str, competencies: list[tuple[
         kinds.append(item["kind"])
         questions.append(Question(len(questions), item["id"], "role", item["kind"],
                                   reader.localized(item["statement"], f"{key}.statement"), scale_of(item, key),
-                                  about(item, key), pitfall=item.get("pitfall")))
+                                  about(item, key), pitfall=item.get("pitfall"), occasion=occasion(item, key)))
     for kind, count in ROLE_KINDS.items():
         if kinds.count(kind) != count:
             raise reader.fail("roles", f"expected {count} statements of kind {kind}")
     layers = reader.listed("layers", expected=len(LAYERS))
     for layer_id, item in zip(LAYERS, layers):
-        item = reader.mapping(item, "layers[]", {"id", "name", "scale", "statement", "about"}, {"id", "statement"})
+        item = reader.mapping(item, "layers[]", {"id", "name", "scale", "statement", "about", "occasion"},
+                              {"id", "statement"})
         key = f"layers.{item['id']}"
         if item["id"] != layer_id:
             raise reader.fail(key, f"expected {layer_id} here")
         questions.append(Question(len(questions), layer_id, "layer", "layer",
                                   reader.localized(item["statement"], f"{key}.statement"), scale_of(item, key),
-                                  about(item, key), name=layer_names[layer_id]))
+                                  about(item, key), name=layer_names[layer_id], occasion=occasion(item, key)))
     items = reader.listed("competencies", expected=len(competencies))
     for (competency_id, group), item in zip(competencies, items):
-        item = reader.mapping(item, "competencies[]", {"id", "scale", "statement", "about"}, {"id", "statement"})
+        item = reader.mapping(item, "competencies[]", {"id", "scale", "statement", "about", "occasion"},
+                              {"id", "statement"})
         key = f"competencies.{item['id']}"
         if item["id"] != competency_id:
             raise reader.fail(key, f"expected {competency_id} here (the order of competencies.yaml)")
         questions.append(Question(len(questions), competency_id, "competency", "competency",
                                   reader.localized(item["statement"], f"{key}.statement"), scale_of(item, key),
                                   about(item, key), group=group, name=names[competency_id],
-                                  description=descriptions[competency_id]))
+                                  description=descriptions[competency_id], occasion=occasion(item, key)))
     ids = [q.id for q in questions]
     if len(set(ids)) != len(ids):
         raise reader.fail("(top)", "a question id is used twice")
