@@ -22,6 +22,8 @@ from bot import statistics
 from bot.config import ConfigError, Settings, load_settings
 from bot.content import Content
 from bot.flows import stats as rules
+from bot.app import build_application
+from bot.flows.scoring import RULES
 from bot.turns.assessment import result_row
 from bot.render import chart_png, plain_text, screen_text
 from storage import Database, PrivacyStore, StatsStore, open_database
@@ -515,3 +517,37 @@ async def test_over_telegram_the_sixth_person_stays_hidden_and_only_admins_see_f
     rows = lambda data: [r for r in data.decode().splitlines() if "next" not in r and "needed" not in r]  # noqa: E731
     assert rows(after_csv) == rows(before_csv)
     assert harness.errors == []
+
+
+async def test_didnt_come_up_is_no_answer_in_any_figure(world, content):
+    """Ten people; on one statement that needs an occasion five gave a 2 and five said it
+    didn't come up (stored as 0): the figure is about the five who rated it."""
+    occasion = next(q for q in content.competencies if q.occasion)
+    for user_id in range(1, 11):
+        world.complete(user_id, {q.id: (0 if user_id <= 5 else 2) if q.id == occasion.id else 4
+                                 for q in content.questions}, day=user_id)
+    view = world.look(day=12)
+    assert view.figure("competency", occasion.id, "mean", "all") == ("2.00", "5")
+    assert view.figure("competency", occasion.id, "answer_2", "all") == ("5", "5")
+    assert view.figure("competency", occasion.id, "gaps", "all") == ("5", "5")
+    assert not any(row[4] == "answer_0" for row in view.rows)
+    role = next(q for q in content.questions if q.kind == "leider" and q.occasion)
+    for user_id in range(11, 16):
+        world.complete(user_id, {q.id: 0 if q.id == role.id else 3 for q in content.questions}, day=20)
+    later = world.look(day=30)  # five new people, none of whom rated the role statement: not republished
+    assert world.snapshots() == 2
+    assert later.figure("statement", role.id, "mean", str(content.version)) == ("4.00", "10")
+    assert later.figure("competency", occasion.id, "mean", "all") == ("2.50", "10")  # (5 × 2 + 5 × 3) / 10
+
+
+def test_results_scored_by_older_rules_are_computed_anew_at_start_up(tmp_path, content):
+    """A result row of scoring v2 kept where the weight lay ("verrichten" for layers 2, 1, 3);
+    by today's rules the same answers have no home ground."""
+    world = World(tmp_path / "s.db", content)
+    layers = dict(zip([q.id for q in content.current.of_kind("layer")], (2, 1, 3)))
+    assessment = world.complete(1, {q.id: layers.get(q.id, 4) for q in content.questions}, day=1)
+    world.db.execute("update results set levels = 'verrichten', rules = null where assessment_id = ?", [assessment])
+    world.db.conn.commit()
+    build_application(Settings(token="1:T", db_path=tmp_path / "s.db"), world.db)
+    row = world.db.execute("select levels, rules from results where assessment_id = ?", [assessment]).fetchone()
+    assert row == ("", RULES)
