@@ -10,7 +10,7 @@ Snapshots
 
 Within one snapshot
     * A figure about fewer than k people is withheld (shown as ``<k``).
-    * A partition (archetypes incl. "not enough answers"; where the weight of the layers lies;
+    * A partition (archetypes incl. "not enough answers"; home ground in the layers;
       the question where unfinished assessments stopped) shows a cell only with ≥ k people,
       and the withheld cells together hold 0 or ≥ k people: otherwise the next smallest shown
       cells are withheld too (:func:`suppress_partition`). So "total minus the shown cells"
