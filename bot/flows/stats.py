@@ -51,7 +51,8 @@ from bot.flows.scoring import INSUFFICIENT
 
 TOP_GAPS = 10
 ACTIVITY = ("people", "users", "consented", "started", "completed")
-ARCHETYPES, LAYERS = "archetypes", "home"  # (snapshots before home ground kept the layers' weight as "layers")
+ARCHETYPES, LAYERS = "archetypes", "home"
+RETIRED = frozenset({"layers"})  # where the layers' weight lay (before home ground): not carried into new snapshots
 TWO, ALL, NO_LAYER = "two", "all", "none"  # home ground in two layers, in all three, in none
 CSV_HEADER = ("snapshot", "question_set", "section", "item", "measure", "value", "people", "published")
 
@@ -226,7 +227,7 @@ def publish(previous: Snapshot | None, counts: Counts, content: Content, min_gro
     """The next snapshot: every group renewed or kept (see :func:`renew_or_keep`)."""
     current = _current(counts, content, min_group, today)
     groups = {}
-    for key in sorted(set(current) | set(previous.groups if previous else ())):
+    for key in sorted(set(current) | (set(previous.groups) - RETIRED if previous else set())):
         people, fresh = current.get(key, (0, None))
         group = renew_or_keep(previous.groups.get(key) if previous else None, fresh, people, min_group)
         if group is not None:
