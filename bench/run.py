@@ -16,7 +16,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import concurrency, loopback, results, stats, storage_memory, throughput
+from bench import concurrency, judgement, loopback, results, stats, storage_memory, throughput
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -44,6 +44,7 @@ def main() -> None:
         ("throughput", lambda: throughput.run(200 if quick else 1000)),
         ("storage and memory", lambda: storage_memory.run(100 if quick else 300, 2000 if quick else 10_000)),
         ("results", results.run),
+        ("judgement", lambda: judgement.run(2_000 if quick else judgement.PEOPLE)),
         ("statistics", lambda: stats.run(10_000 if quick else 100_000)),
         ("loopback HTTP", lambda: loopback.run(200 if quick else 1000)),
         ("users at once", lambda: concurrency.run((10, 60) if quick else (10, 30, 60, 120), 15 if quick else 30)),
@@ -90,6 +91,12 @@ NOTES = """## Notes
 - **Charts** render in one worker process, one at a time (matplotlib holds the GIL for most of a
   render), and are sent when ready; the texts of a result go out at once.
 - **Memory** is the process's own high-water mark (VmHWM). Conversation state lives in SQLite.
+- **Judgement** scores simulated answer sets (fixed seed, five answering styles, each statement
+  drawn on its own from the style's distribution, 2 % skipped, 10 % of the statements that
+  need an occasion "didn't come up") with the real scoring and renders every result text of
+  every person in Dutch and English (`bench/judgement.py` says what the text check looks for).
+  "#1 among own lowest" counts people with a #1 development point (not flat); "most frequent
+  #1" is the share of those people whose #1 is that competency.
 - **Round trip** is the real `regiecoach run` subprocess against the stand-in: from a tap to the
   next question arriving, with a quarter second between taps.
 """

@@ -56,6 +56,7 @@ def specs(total_questions: int = 43, total_competencies: int = 28, time_slots: i
     return {
         "answer": Spec("a", "assessment_id", "question", "value", _rating),
         "skip": Spec("s", "assessment_id", "question"),
+        "not_occurred": Spec("na", "assessment_id", "question"),  # "didn't come up": only where the flow allows it
         "back": Spec("b", "assessment_id", "question"),
         "set_language": Spec("l", arg="language", parse=_choice({code: code for code in LANGUAGES})),
         "consent": Spec("c", arg="accepted", parse=_choice({"yes": True, "no": False})),
@@ -65,6 +66,7 @@ def specs(total_questions: int = 43, total_competencies: int = 28, time_slots: i
         "complete_missing": Spec("m"),
         "points": Spec("t"),  # (was "more tips": older buttons still open the development points)
         "all_scores": Spec("f"),  # (was "full list")
+        "more_tips": Spec("mt"),
         "strengths": Spec("st"),
         "watch_outs": Spec("wo"),
         "report": Spec("rp"),
@@ -122,6 +124,7 @@ def specs(total_questions: int = 43, total_competencies: int = 28, time_slots: i
                             parse=_choice({r: r for r in ("peer", "report", "manager", "other")})),
         "fb_answer": Spec("fq", "session_id", "question", "value", _rating),
         "fb_skip": Spec("fs", "session_id", "question"),
+        "fb_not_occurred": Spec("fn", "session_id", "question"),
         "fb_back": Spec("fk", "session_id", "question"),
         "fb_resume": Spec("fu", "session_id"),
     }

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from bot.content import Content
+from bot.content import DIDNT_COME_UP, Content
 from bot.charts import ProfileGroup, ProfileRow, render_profile
 from bot.flows.screens import BarChart, Chart, Choice, Document, Items, Screen
 from bot.report import Report, render_report
@@ -71,6 +71,7 @@ def choice_label(choice: Choice, screen: Screen, language: str, content: Content
     if screen.answered and (
         (choice.event == "answer" and choice.arg == screen.chosen)
         or (choice.event == "skip" and screen.chosen is None)
+        or (choice.event == "not_occurred" and screen.chosen == DIDNT_COME_UP)
     ):
         label = content.text("answer_mark", language, label=label)
     return label

@@ -383,3 +383,11 @@ def m011_index_prompts_by_message(db: Database) -> None:
     the index on ``assessments.started_at``: no query filters or sorts by it since m008."""
     db.table("prompt_deliveries").create_index(["coachee_id", "message_id"])
     db.table("assessments").drop_index("idx_assessments_started_at")
+
+
+@MIGRATIONS()
+def m012_results_scoring_rules(db: Database) -> None:
+    """``results.rules``: the version of the scoring rules a row was computed with (NULL: before
+    scoring v3). Rows of older rules are computed anew at start-up, so statistics count every
+    assessment by today's rules (home ground in ``levels`` instead of where the weight lay)."""
+    db.table("results").add_column("rules", int)

@@ -11,6 +11,8 @@ import json
 
 from sqlite_utils import Database
 
+from storage.sessions import DIDNT_COME_UP
+
 # Every table and the columns that hold a user's id; rows with the id in one of them are
 # deleted (checkins.shared_with, the coach a note was shared with, is cleared instead). A
 # test builds every kind of link between two people and searches every column afterwards.
@@ -47,13 +49,20 @@ class PrivacyStore:
     def _rows(self, sql: str, *args: object) -> list[dict]:
         return list(self.db.query(sql, list(args)))
 
+    def _answers(self, table: str, key: str, owner: int) -> list[dict]:
+        """Answers as exported: the rating (1..5, or null), and whether it "didn't come up"."""
+        return [{"question_id": row["question_id"],
+                 "value": row["value"] if row["value"] not in (None, DIDNT_COME_UP) else None,
+                 "didnt_come_up": row["value"] == DIDNT_COME_UP, "answered_at": row["answered_at"]}
+                for row in self._rows(f"select question_id, value, answered_at from {table} where {key} = ? "
+                                      "order by rowid", owner)]
+
     def export(self, user_id: int) -> dict:
         """All data about ``user_id`` as plain JSON-able structures, one key per kind."""
         rows = self._rows
         assessments = rows("select * from assessments where user_id = ? order by id", user_id)
         for assessment in assessments:
-            assessment["answers"] = rows("select question_id, value, answered_at from answers "
-                                         "where assessment_id = ? order by rowid", assessment["id"])
+            assessment["answers"] = self._answers("answers", "assessment_id", assessment["id"])
         profile = rows("select * from users where id = ?", user_id)
         for row in profile:
             row["text_context"] = json.loads(row["text_context"]) if row["text_context"] else None
@@ -95,8 +104,7 @@ class PrivacyStore:
             "feedback_requests": [row | {"summary": json.loads(row["summary"]) if row["summary"] else None}
                                   for row in rows("select * from feedback_requests where manager_id = ? order by id",
                                                   user_id)],
-            "feedback_given": [row | {"answers": rows("select question_id, value, answered_at from feedback_answers "
-                                                      "where session_id = ? order by rowid", row["id"])}
+            "feedback_given": [row | {"answers": self._answers("feedback_answers", "session_id", row["id"])}
                                for row in rows("select r.*, q.manager_name from feedback_raters r join "
                                                "feedback_requests q on q.id = r.request_id where r.rater_id = ? "
                                                "order by r.id", user_id)],

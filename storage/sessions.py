@@ -32,6 +32,9 @@ class AssessmentRecord:
     version: int = 1  # of the question set it is taken with
 
 
+DIDNT_COME_UP = 0  # answers.value (and feedback_answers.value) of "didn't come up"; NULL is a skip
+
+
 @dataclass
 class AnswerRecord:
     question_id: str

@@ -6,7 +6,9 @@ shown is decided in ``bot/flows/stats.py``; this module counts and stores what w
 The people counted are those with a completed assessment, each once, by their latest
 completed assessment (a retake replaces the earlier one). Per-question counts come from
 ``answers``, grouped by the question set version of that assessment, so a new version needs
-no new columns. ``results`` keeps the archetype and layers of each completed assessment.
+no new columns. ``results`` keeps the archetype and home-ground layers of each completed
+assessment, with the version of the scoring rules they were computed by. Only ratings 1..5
+are counted as answers: a skip (NULL) and "didn't come up" (0) are not.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class StatsCounts:
     population: dict[int, int]  # question set version -> people whose latest completed assessment has it
     answers: dict[tuple[int, str], dict[int, int]]  # (version, question id) -> {answer 1..5: people}
     archetypes: dict[str, int]  # archetype -> people (those with a result row)
-    levels: dict[str, int]  # the highest rated layer(s) joined with "+" ("" = none rated) -> people
+    levels: dict[str, int]  # the home-ground layers joined with "+" ("" = none rated 4 or more) -> people
     stops: dict[tuple[int, int], int]  # (version, question index) -> unfinished assessments stopped there
     feedback: tuple[int, int, int]  # feedback requests, raters who began, raters who completed
 
@@ -60,11 +62,13 @@ class StatsStore:
         are read from ``answers``)."""
         self.db.table("results").upsert(row, pk="assessment_id")
 
-    def completed_without_result(self) -> list[dict]:
+    def completed_without_result(self, rules: int) -> list[dict]:
+        """Completed assessments with no result row, or one computed by other scoring rules."""
         return list(self.db.query(
             "select a.id, a.user_id, a.started_at, a.completed_at, a.version, u.language from assessments a "
             "join users u on u.id = a.user_id left join results r on r.assessment_id = a.id "
-            "where a.status = 'completed' and r.assessment_id is null"))
+            "where a.status = 'completed' and (r.assessment_id is null or r.rules is null or r.rules != ?)",
+            [rules]))
 
     def answers(self, assessment_id: int) -> dict[str, int | None]:
         return {r["question_id"]: r["value"] for r in self.db.query(
@@ -138,17 +142,17 @@ class StatsStore:
             per_value[value] = per_value.get(value, 0) + people
 
         for question_id, value, people in run(
-                "select question_id, value, count(*) from answers where value is not null "
+                "select question_id, value, count(*) from answers where value between 1 and 5 "
                 "group by question_id, value"):
             add(largest, question_id, value, people)
         for question_id, value, people in run(
                 "select a.question_id, a.value, count(*) from assessments s cross join answers a on a.assessment_id = s.id "
-                "where s.id not in (select id from temp.statistics_population) and a.value is not null "
+                "where s.id not in (select id from temp.statistics_population) and a.value between 1 and 5 "
                 "group by a.question_id, a.value"):
             add(largest, question_id, value, -people)
         for version, question_id, value, people in run(
                 "select p.version, a.question_id, a.value, count(*) from temp.statistics_population p "
-                "cross join answers a on a.assessment_id = p.id where p.version != ? and a.value is not null "
+                "cross join answers a on a.assessment_id = p.id where p.version != ? and a.value between 1 and 5 "
                 "group by p.version, a.question_id, a.value", [largest]):
             add(version, question_id, value, people)
             add(largest, question_id, value, -people)

@@ -19,6 +19,9 @@ def test_round_trip_of_every_kind_of_button(decode, content):
             ("answer", {"assessment_id": 2**40, "question": last_question, "value": 5}),
         callbacks.encode("skip", ref=7, index=0): ("skip", {"assessment_id": 7, "question": 0}),
         callbacks.encode("back", ref=7, index=3): ("back", {"assessment_id": 7, "question": 3}),
+        callbacks.encode("not_occurred", ref=7, index=3): ("not_occurred", {"assessment_id": 7, "question": 3}),
+        callbacks.encode("fb_not_occurred", ref=9, index=2): ("fb_not_occurred", {"session_id": 9, "question": 2}),
+        callbacks.encode("more_tips"): ("more_tips", {}),
         callbacks.encode("set_language", "en"): ("set_language", {"language": "en"}),
         callbacks.encode("consent", "yes"): ("consent", {"accepted": True}),
         callbacks.encode("consent", "no"): ("consent", {"accepted": False}),
@@ -46,7 +49,7 @@ def test_every_event_has_its_own_code():
     "1:s:7:3:x", "1:l:::de", "1:c:::maybe", "1:n:::x", "1:n:7::", "1:z:::", "2:a:7:3:3",
     "1:a:7:3:3:extra", "1:a:-7:3:3", "1:a:7:3:3\n", "1:a:７:3:3", "x" * 65, "1:a:7:3:3" + " " * 60,
     "1:l:::nl\x00", "١:a:7:3:3", "1:g:::28", "1:g:::99999", "1:w:::7", "1:u:::6", "1:k:::3", "1:k:12::9",
-    "1:q:::", "1:g:3::1", "1:x:::1",
+    "1:q:::", "1:g:3::1", "1:x:::1", "1:na:7:3:1", "1:na:7::", "1:na::3:", "1:na:7:43:", "1:fn:9::", "1:mt:::1",
 ])
 def test_malformed_or_out_of_range_data_is_refused(decode, data):
     assert decode(data) is None

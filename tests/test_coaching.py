@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.config import Settings
+from bot.flows.scoring import heaviest
 from bot.schedule import PROMPT_JOB, send_due_prompts
 from tests.conftest import TOKEN, rows, say
 from telegram_doubles.fake_api import TelegramUser
@@ -86,7 +87,7 @@ async def test_the_whole_journey_of_admin_coach_and_coachee(coaching, content, c
     await coach.send("/prompt")
     await coach.tap("Kees")
     library = coach.last().text
-    first_gap = content.competencies[0]
+    first_gap = content.by_id(heaviest(content)[0])  # all 2s is flat: the heaviest-weighted comes first
     assert content.coaching[first_gap.id].prompts[0]["en"] in library
     await coach.tap("1")
     await coach.tap(content.text("btn_send_now", "en"))  # sent at once, not at the next job run

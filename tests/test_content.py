@@ -195,3 +195,18 @@ def test_a_competency_without_two_tips_for_a_score_band_is_refused(content_copy)
     path.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ContentError, match=r"gedrag\.yaml: leiderschap\.tips: at least 2 tips for band low"):
         load_content(content_copy)
+
+
+def test_an_occasion_that_is_not_true_or_false_is_named(content_copy):
+    _edit(content_copy, "questions_v3.yaml", "  - id: leiderschap\n    occasion: true\n",
+          "  - id: leiderschap\n    occasion: sometimes\n")
+    with pytest.raises(ContentError, match=r"questions_v3\.yaml: competencies\.leiderschap\.occasion: expected true"):
+        load_content(content_copy)
+
+
+def test_the_newest_question_set_is_current_and_the_older_ones_stay_loaded(content):
+    assert content.version == max(content.question_sets) and content.current.version == content.version
+    assert len(content.question_sets) >= 3
+    assert content.questions_of(None) is content.current
+    for version, questions in content.question_sets.items():  # an older assessment keeps its own set
+        assert content.questions_of(version) is questions and questions.version == version

@@ -46,6 +46,7 @@ CONTENT = load_content()
 TOTAL = CONTENT.total
 INDEX = {q.id: q.index for q in CONTENT.questions}
 ROLE = [q.index for q in CONTENT.questions if q.section == "role"]
+OCCASION = {q.index for q in CONTENT.questions if q.occasion}  # "didn't come up" (stored as 0) is allowed here
 DECODE = callbacks.Decoder(CONTENT)
 
 
@@ -206,17 +207,19 @@ class ConversationMachine(RuleBasedStateMachine):
         targets_open = opened is not None and kwargs.get("assessment_id") == opened[0]
         question = kwargs.get("question")
 
-        # Answers: only answer/skip change them, one at a time, on the user's open assessment,
-        # at the current question or an earlier one, to exactly the value sent.
+        # Answers: only answer/skip/not_occurred change them, one at a time, on the user's open
+        # assessment, at the current question or an earlier one, to exactly the value sent
+        # ("didn't come up" only on a statement that needs an occasion).
         changed = {key: value for key, value in after.answers.items()
                    if after.owner(key[0]) == user and before.answers.get(key, MISSING) != value}
         if changed:
-            assert event in ("answer", "skip"), f"{event} {kwargs} changed answers {changed}"
+            assert event in ("answer", "skip", "not_occurred"), f"{event} {kwargs} changed answers {changed}"
             assert len(changed) == 1, changed
             ((assessment_id, question_id), value), = changed.items()
             assert targets_open and assessment_id == opened[0], (kwargs, opened, changed)
             assert INDEX[question_id] == question and 0 <= question <= cursor, (kwargs, opened, changed)
-            assert value == (kwargs.get("value") if event == "answer" else None), (kwargs, changed)
+            assert value == {"answer": kwargs.get("value"), "not_occurred": 0}.get(event), (kwargs, changed)
+            assert event != "not_occurred" or question in OCCASION, (kwargs, changed)
             assert state in IN_PROGRESS, state
 
         # Assessments: which status and cursor changes each event may make.
@@ -231,7 +234,7 @@ class ConversationMachine(RuleBasedStateMachine):
             if old[2] != row[2]:
                 allowed = {
                     # a reopened result given up for a retake stands as it is
-                    ("in_progress", "completed"): ("answer", "skip") + (
+                    ("in_progress", "completed"): ("answer", "skip", "not_occurred") + (
                         ("retake", "retake_confirmed") if reopened else ()),
                     ("in_progress", "abandoned"): () if reopened else ("retake", "retake_confirmed"),
                     ("completed", "in_progress"): ("complete_missing",),
@@ -239,17 +242,18 @@ class ConversationMachine(RuleBasedStateMachine):
                 assert event in allowed, f"{event} {kwargs} moved assessment {aid} {old[2]} -> {row[2]}"
             if row[2] == "completed":
                 assert row[5] is not None, row
-                if old[2] == "in_progress" and event in ("answer", "skip"):
+                if old[2] == "in_progress" and event in ("answer", "skip", "not_occurred"):
                     assert row[3] == TOTAL, row
             if old[2] == row[2] == "in_progress" and old[3] != row[3]:
                 if event == "back":
                     assert targets_open and question == old[3] and row[3] == old[3] - 1, (kwargs, old, row)
                 else:
-                    assert event in ("answer", "skip") and targets_open and question == old[3], (kwargs, old, row)
+                    assert event in ("answer", "skip", "not_occurred") and targets_open and question == old[3], \
+                        (kwargs, old, row)
                     assert row[3] > old[3], (kwargs, old, row)
             if old[2] == "completed" and row[2] == "in_progress":
                 answers = after.answers
-                missing = [i for i in ROLE if answers.get((aid, CONTENT.question(i).id)) is None]
+                missing = [i for i in ROLE if answers.get((aid, CONTENT.question(i).id)) in (None, 0)]
                 assert missing and row[3] == missing[0], (row, missing)
                 assert after.state(user) == "completing" and row[5] is not None, row
         new = set(after.of_user(user)) - set(before.of_user(user))
@@ -259,8 +263,9 @@ class ConversationMachine(RuleBasedStateMachine):
         if state in ("answering", "paused") and targets_open and question == cursor:
             question_id = CONTENT.question(cursor).id
             now = after.assessments[opened[0]]
-            value = kwargs.get("value") if event == "answer" else None
-            if event == "skip" or (event == "answer" and value in (1, 2, 3, 4, 5)):
+            value = {"answer": kwargs.get("value"), "not_occurred": 0}.get(event)
+            if event == "skip" or (event == "answer" and value in (1, 2, 3, 4, 5)) or (
+                    event == "not_occurred" and cursor in OCCASION):
                 assert after.answers.get((opened[0], question_id), MISSING) == value
                 if cursor == TOTAL - 1:
                     assert (now[2], now[3], after.state(user)) == ("completed", TOTAL, "completed"), now
@@ -311,7 +316,8 @@ class ConversationMachine(RuleBasedStateMachine):
         assert snap.duplicates == []
         for (aid, qid), value in snap.answers.items():
             assert qid in INDEX, qid
-            assert value is None or (type(value) is int and 1 <= value <= 5), value
+            assert value is None or (type(value) is int and 1 <= value <= 5) or (
+                value == 0 and INDEX[qid] in OCCASION), (qid, value)
             owner = snap.owner(aid)
             assert owner is not None and snap.users[owner][3] is not None, (aid, owner)
             # answered only where the user has been: before the furthest question reached
@@ -374,7 +380,7 @@ class ConversationMachine(RuleBasedStateMachine):
     def consent(self, user, accepted):
         self.fire(user, "consent", accepted=accepted)
 
-    @rule(user=users, event=st.sampled_from(["answer", "skip", "back"]),
+    @rule(user=users, event=st.sampled_from(["answer", "skip", "back", "not_occurred"]),
           whom=st.sampled_from(["own", "own", "own", "own", "own_old", "other", "next", "none", "forged"]),
           relation=st.sampled_from(["current", "current", "current", "older", "future", "last", "total",
                                     "negative", "huge"]),
@@ -399,8 +405,8 @@ class ConversationMachine(RuleBasedStateMachine):
             if opened is None:
                 break
             kwargs = {"assessment_id": opened[0], "question": opened[3]}
-            if skip_roles and opened[3] in ROLE:
-                self.fire(user, "skip", **kwargs)
+            if skip_roles and opened[3] in ROLE:  # "didn't come up" where it may: counted like a skip
+                self.fire(user, "not_occurred" if opened[3] in OCCASION else "skip", **kwargs)
             else:
                 self.fire(user, "answer", value=value, **kwargs)
         for event in then:
@@ -409,13 +415,13 @@ class ConversationMachine(RuleBasedStateMachine):
     @precondition(lambda self: any(self.snapshot().state(u) in ("completed", "completing") for u in USERS))
     @rule(user=users, events=st.lists(st.sampled_from(
         ["retake_confirmed", "answer", "retake", "result", "skip", "pause", "resume", "start", "back",
-         "complete_missing", "more_tips", "full_list"]), min_size=1, max_size=5))
+         "complete_missing", "more_tips", "full_list", "not_occurred"]), min_size=1, max_size=5))
     def after_the_result(self, user, events):
         """Reopen a result without archetype and wander: finish, give up, retake."""
         self.fire(user, "complete_missing")
         for event in events:
             opened = self.snapshot().open_of(user)
-            if event in ("answer", "skip", "back"):
+            if event in ("answer", "skip", "back", "not_occurred"):
                 kwargs = {"assessment_id": opened[0], "question": opened[3]} if opened else {}
                 self.fire(user, event, **kwargs, **({"value": 2} if event == "answer" else {}))
             else:

@@ -28,7 +28,7 @@ def test_result_rows_lose_their_stale_answer_copies_and_keep_the_rest(db_path):
     assert not [c.name for c in results.columns if c.name.startswith("q_")]
     assert list(results.rows) == [{"assessment_id": 1, "user_id": 7, "started_at": stamp, "completed_at": stamp,
                                    "language": "nl", "archetype": "leider", "levels": "richten", "leider": 4.2,
-                                   "manager": 2.5}]
+                                   "manager": 2.5, "rules": None}]  # m012: scored before v3
     assert ["completed_at"] in [index.columns for index in results.indexes]
     assert {fk.other_table for fk in results.foreign_keys} == {"assessments", "users"}
     open_database(db_path)  # applied once: opening again changes nothing

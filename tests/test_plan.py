@@ -145,8 +145,8 @@ async def test_answering_a_check_in_with_a_rating_and_a_note(make_harness, conte
         await user.send("Had the talk with finance 🙂 — went well")
         assert user.last().text == say(content, "checkin_thanks_private")
         await user.send("another text is no longer a note")
-        assert checkin_rows(harness.db_path, user.id) == [
-            (content.competencies[0].id, 4, "Had the talk with finance 🙂 — went well")]
+        assert checkin_rows(harness.db_path, user.id) == [  # all 3s is flat: the heaviest-weighted first
+            (heaviest(content)[0], 4, "Had the talk with finance 🙂 — went well")]
     assert harness.errors == []
 
 

@@ -19,7 +19,7 @@ SECTIONS = (
     ("Jouw archetype: Manager (Leider 2,9 · Manager 3,8)",
      ("Je richt de interne IT-organisatie goed in, werkt met structuur, procedures en dashboards en stuurt op de "
       "harde kant van verandering. Je volgt vaak de visie van een ander.",)),
-    ("Lagenprofiel", ("Richten 3,1 · Inrichten 3,9 · Verrichten 4,2 — je zwaartepunt ligt in het verrichten.",)),
+    ("Lagenprofiel", ("Richten 3,1 · Inrichten 3,9 · Verrichten 4,2 — thuis ben je in verrichten.",)),
     ("Begin hier", ("Schrijf in vijf zinnen waar IT over twee jaar moet staan en toets die bij twee "
                     "businessmanagers.",)),
     ("Top ontwikkelpunten", ("• Bedrijfsstrategie (2 → 5): vertaal drie doelen uit het jaarplan naar IT-keuzes.",

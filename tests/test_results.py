@@ -9,7 +9,7 @@ import struct
 import pytest
 
 from bot.flows import results
-from bot.flows.scoring import score
+from bot.flows.scoring import heaviest, score
 from bot.render import screen_text, split_message
 from telegram_doubles.fake_api import TelegramUser, parse_html
 from tests.test_telegram import onboard
@@ -81,18 +81,16 @@ async def test_a_profile_with_gaps_starts_with_its_top_point_and_its_tips_fit_th
     user = harness.user(1201)
     await onboard(user, content)
     competencies = [q.id for q in content.competencies]
-    low, mid = competencies[0], competencies[5]  # bedrijfsstrategie weighs most: it leads
+    low, mid = competencies[0], competencies[5]  # the 1 leads, the 3 follows; the rest is 4
     values = {q.index: {"leider": 4, "manager": 2, "pitfall": 4, "layer": 3}.get(q.kind, 4) for q in content.questions}
     values[content.by_id(low).index], values[content.by_id(mid).index] = 1, 3
-    for competency, target in content.scoring.targets.items():  # no other gaps: those at target 5 reach it
-        if target == 5:
-            values[content.by_id(competency).index] = 5
     values[content.by_id("verrichten").index] = 5
     await answer_all(user, content, values.get)
     summary = user.last().text
     assert archetype_name(content, "leider") in summary
-    assert content.names[low]["en"] in summary  # the start-here action names the top point …
-    assert content.layers["richten"].name["en"] in summary  # … and the layer to grow
+    start = summary.split("Start here")[-1]
+    assert content.names[low]["en"] in start  # the start-here action names the top point …
+    assert f"the {content.layers['richten'].in_sentence['en']} layer" in start  # … and the layer to grow
     await user.tap(content.text("btn_points", "en"))
     points = user.last().text
     assert all(tip["en"] in points for tip in content.coaching[low].tips_for("low")[:2])
@@ -107,8 +105,8 @@ async def test_a_profile_with_gaps_starts_with_its_top_point_and_its_tips_fit_th
 async def test_strengths_come_with_a_note_on_overusing_them(harness, content):
     user = harness.user(1202)
     await onboard(user, content)
-    strong = content.competencies[3].id
-    await answer_all(user, content, lambda i: 5 if i == content.by_id(strong).index else 3)
+    strong = content.competencies[3].id  # the one 5 among 2s, 3s and 4s (one 5 among 3s alone is flat)
+    await answer_all(user, content, lambda i: 5 if i == content.by_id(strong).index else 2 + i % 3)
     await user.tap(content.text("btn_strengths", "en"))
     assert content.names[strong]["en"] in user.last().text
     assert content.coaching[strong].overuse["en"] in user.last().text
@@ -217,3 +215,116 @@ def test_every_result_screen_fits_telegram_in_both_languages(content, language, 
         assert all(0 < len(part) <= 4096 for part in parts)
         for part in parts:
             parse_html(part)  # every part is valid Telegram HTML on its own
+
+
+# --- scoring v3 as a user meets it -------------------------------------------------------------
+def competency_values(content, values: dict[str, int], rest) -> dict[int, int]:
+    """A value per question index: ``values`` per competency id, ``rest(index)`` for the others
+    (roles 4, pitfalls 1, layers 3)."""
+    fixed = {"leider": 4, "manager": 4, "pitfall": 1, "layer": 3}
+    return {q.index: values.get(q.id, fixed.get(q.kind) or rest(q.index)) for q in content.questions}
+
+
+async def test_five_2s_and_the_rest_3_to_4_start_among_the_2s(harness, content):
+    """The review's manager: 2s on five competencies, a 3 on the heaviest-weighted ones."""
+    twos = ["analytisch_vermogen", "it_infrastructuur", "communiceren_face_to_face", "problemen_oplossen",
+            "streven_naar_voortreffelijkheid"]
+    heavy = [c for c, w in content.scoring.weights.items() if w == max(content.scoring.weights.values())]
+    values = competency_values(content, {c: 2 for c in twos} | {c: 3 for c in heavy}, lambda i: 3 + i % 2)
+    for language in ("en", "nl"):
+        user = harness.user(1901 + (language == "nl"), language_code=language)
+        await onboard(user, content, "🇳🇱 Nederlands" if language == "nl" else "🇬🇧 English")
+        await answer_all(user, content, values.get)
+        summary = user.last().text
+        start = summary.split(parse_html(content.text("btn_points", language)))[0]
+        assert any(content.names[c][language] in start for c in twos), summary
+        assert not any(content.names[c][language] in start for c in heavy), summary
+        await user.tap(content.text("btn_points", language))
+        shown = [line for line in user.last().text.splitlines() if line[:2] in ("1.", "2.", "3.")]
+        assert len(shown) == 3 and all(any(content.names[c][language] in line for c in twos) for line in shown)
+
+
+LAYER_CASES = {  # ratings of richten, inrichten, verrichten -> the line the summary shows
+    "none at home": ((2, 1, 1), "layers_home_none", None, "inrichten"),  # a tie for lowest: the higher layer
+    "one at home": ((5, 3, 3), "layers_home", ("richten",), "inrichten"),
+    "two at home": ((2, 4, 4), "layers_home", ("inrichten", "verrichten"), "richten"),
+    "all at home": ((4, 5, 4), "layers_home_all", None, None),
+    "a tie below home": ((4, 2, 2), "layers_home", ("richten",), "inrichten"),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("case", list(LAYER_CASES))
+async def test_each_layer_profile_reads_as_a_sentence(harness, content, case, language):
+    from bench.judgement import text_faults
+
+    ratings, key, home, grow = LAYER_CASES[case]
+    user = harness.user(2000 + list(LAYER_CASES).index(case) * 2 + (language == "nl"), language_code=language)
+    await onboard(user, content, "🇳🇱 Nederlands" if language == "nl" else "🇬🇧 English")
+    layer_index = {q.id: q.index for q in content.questions if q.kind == "layer"}
+    values = {i: 2 + i % 3 for i in range(content.total)}  # a profile with points, not flat
+    values |= dict(zip(layer_index.values(), ratings))
+    await answer_all(user, content, values.get)
+    summary = user.last().text
+    name = lambda layer: content.layers[layer].in_sentence[language]  # noqa: E731
+    grow_part = content.text("layers_grow_next", language, layer=name(grow)) if grow else ""
+    if key == "layers_home":
+        names = [name(layer) for layer in home]
+        joined = names[0] if len(names) == 1 else content.text("layers_pair", language, first=names[0],
+                                                               second=names[1])
+        line = content.text(key, language, home=joined, grow=grow_part)
+    else:
+        line = content.text(key, language, home_from=content.scoring.home_from, grow=grow_part)
+    assert parse_html(line) in summary
+    if grow:  # the start-here action names the layer to grow in, lower case
+        assert f" {name(grow)}" in summary.split("\n\n")[-1]
+    assert "alle drie" not in summary.split("\n\n")[-1] and "all three" not in summary.split("\n\n")[-1]
+    answers = {q.id: values[q.index] for q in content.questions}
+    assert text_faults(content, score(answers, content)) == []  # every result text, both languages
+
+
+async def test_a_profile_one_step_off_everywhere_is_flat(harness, content):
+    """27 × 4 and one 3 (standard deviation 0.19): no strengths picked by any order."""
+    user = harness.user(2101)
+    await onboard(user, content)
+    last = content.competencies[-1].index
+    await answer_all(user, content, lambda i: 3 if i == last else 4)
+    await user.tap(content.text("btn_strengths", "en"))
+    assert user.last().text.startswith("〰️ A flat profile")
+    assert all(content.names[c]["en"] in user.last().text for c in heaviest(content, 3))
+
+
+def test_every_tip_and_every_reflection_can_be_shown(content):
+    """The points screen shows two tips of the score's band and one reflection; More tips shows
+    the rest of the band; the reflection rotates with the answers (here: one more 5 each time)."""
+    bands = (content.scoring.low_band_up_to, content.scoring.low_band_up_to + 1)  # a score in each band
+    competencies = [q.id for q in content.competencies]
+    for competency in competencies:
+        coaching = content.coaching[competency]
+        others = [c for c in competencies if c != competency]
+        seen_tips: set[str] = set()
+        seen_reflections: set[str] = set()
+        for band_score in bands:
+            for more_fives in range(len(coaching.reflections)):
+                values = {c: 5 if n % 2 or n < 2 * more_fives else 4 for n, c in enumerate(others)}
+                answers = {q.id: values.get(q.id, 4) for q in content.questions} | {competency: band_score}
+                result = score(answers, content)
+                assert result.development_points[0].competency == competency and not result.flat
+                for screen in (results.points(content, result), results.more_tips(content, result)):
+                    text = screen_text(screen, "en", content)
+                    seen_tips |= {tip.text["en"] for tip in coaching.tips if tip.text["en"] in text}
+                    seen_reflections |= {r["en"] for r in coaching.reflections if r["en"] in text}
+        assert seen_tips == {tip.text["en"] for tip in coaching.tips}, competency
+        assert seen_reflections == {r["en"] for r in coaching.reflections}, competency
+
+
+async def test_more_tips_shows_the_third_tip_of_each_point(harness, content):
+    user = harness.user(2102)
+    await onboard(user, content)
+    low = content.competencies[0]
+    await answer_all(user, content, lambda i: 1 if i == low.index else 3 + i % 2)
+    await user.tap(content.text("btn_points", "en"))
+    third = content.coaching[low.id].tips_for("low")[content.scoring.tips_shown:]
+    assert third and not any(tip["en"] in user.last().text for tip in third)
+    await user.tap(content.text("btn_more_tips", "en"))
+    assert all(tip["en"] in user.last().text for tip in third)

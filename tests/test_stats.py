@@ -22,7 +22,9 @@ from bot import statistics
 from bot.config import ConfigError, Settings, load_settings
 from bot.content import Content
 from bot.flows import stats as rules
-from bot.flows.scoring import score
+from bot.app import build_application
+from bot.flows.scoring import RULES
+from bot.turns.assessment import result_row
 from bot.render import chart_png, plain_text, screen_text
 from storage import Database, PrivacyStore, StatsStore, open_database
 
@@ -56,11 +58,8 @@ class World:
                 [user_id, questions.total, when, when, questions.version]).lastrowid
             self.db["answers"].insert_all([{"assessment_id": assessment, "question_id": q, "value": v,
                                             "answered_at": when} for q, v in answers.items()])
-            result = score(answers, self.content, questions.version)
-            StatsStore(self.db).save_result({
-                "assessment_id": assessment, "user_id": user_id, "started_at": when, "completed_at": when,
-                "language": "en", "archetype": result.archetype, "levels": "+".join(result.weight),
-                "leider": result.leider, "manager": result.manager})
+            StatsStore(self.db).save_result(result_row(answers, "en", self.content, questions.version) | {
+                "assessment_id": assessment, "user_id": user_id, "started_at": when, "completed_at": when})
         return assessment
 
     def stop(self, user_id: int, at_question: int, day: float) -> None:
@@ -289,8 +288,8 @@ async def test_figures_against_a_hand_computed_fixture(world, content):
     archetypes = {row[3]: row[5] for row in view.rows if row[2] == "archetype"}
     assert archetypes == {"it_regisseur": "6", "vakspecialist": "5", "leider": "<5", "manager": "<5",
                           "insufficient": "<5"}
-    layers = {row[3]: row[5] for row in view.rows if row[2] == "layer"}
-    assert set(layers.values()) == {rules.NO_SPREAD}  # every layer rated the same by all 11: one cell holds everyone
+    home = {row[3]: row[5] for row in view.rows if row[2] == "home_ground"}  # layers rated 4 or more
+    assert home == {"all": "6", "none": "5", "richten": "<5", "inrichten": "<5", "verrichten": "<5", "two": "<5"}
     stops = {row[3]: row[5] for row in view.rows if row[2] == "stopped_at"}
     assert stops == {"other": "5"}  # 3 and 2: neither shown, together 5
     assert "Completion rate: 68.8%" in view.text.replace("completion rate", "Completion rate")
@@ -333,7 +332,7 @@ async def test_the_csv_has_no_row_per_person_no_ids_and_no_dates_of_people(world
     assert dates == {"2026-02-14", "2026-03-01"}  # the snapshot's date and the next possible one's
     assert not dates & completion_dates
     assert small.rows[0] == list(rules.CSV_HEADER)
-    assert all(row[2] in {"status", "activity", "archetype", "layer", "competency", "statement", "stopped_at"}
+    assert all(row[2] in {"status", "activity", "archetype", "home_ground", "competency", "statement", "stopped_at"}
                for row in small.rows[1:])
 
     for n in range(12, 40):  # three times as many people: the same rows, other numbers
@@ -527,3 +526,38 @@ async def test_over_telegram_the_sixth_person_stays_hidden_and_only_admins_see_f
     rows = lambda data: [r for r in data.decode().splitlines() if "next_snapshot" not in r]  # noqa: E731
     assert rows(after_csv) == rows(before_csv)
     assert harness.errors == []
+
+
+async def test_didnt_come_up_is_no_answer_in_any_figure(world, content):
+    """Ten people; on one statement that needs an occasion five gave a 2 and five said it
+    didn't come up (stored as 0): the figure is about the five who rated it."""
+    occasion = next(q for q in content.competencies if q.occasion)
+    rated = dict(zip(range(6, 11), (2, 2, 3, 2, 1)))
+    for user_id in range(1, 11):
+        world.complete(user_id, {q.id: rated.get(user_id, 0) if q.id == occasion.id else 3 + user_id % 2
+                                 for q in content.questions}, day=user_id)
+    view = world.look(day=12)
+    assert view.figure("competency", occasion.id, "mean", "all") == ("2.00", "5")
+    assert view.figure("competency", occasion.id, "answer_2", "all") == ("<5", "5")  # 3 of 5: shown whole or not
+    assert view.figure("competency", occasion.id, "gaps", "all") == ("<5", "5")  # all five: nobody's side is shown
+    assert not any(row[4] == "answer_0" for row in view.rows)
+    role = next(q for q in content.questions if q.kind == "leider" and q.occasion)
+    for user_id in range(11, 16):
+        world.complete(user_id, {q.id: 0 if q.id == role.id else 3 for q in content.questions}, day=20)
+    later = world.look(day=30)  # five new people, none of whom rated the role statement: not republished
+    assert world.snapshots() == 2
+    assert later.figure("statement", role.id, "mean", str(content.version)) == ("3.50", "10")
+    assert later.figure("competency", occasion.id, "mean", "all") == ("2.50", "10")  # (5 × 2 + 5 × 3) / 10
+
+
+def test_results_scored_by_older_rules_are_computed_anew_at_start_up(tmp_path, content):
+    """A result row of scoring v2 kept where the weight lay ("verrichten" for layers 2, 1, 3);
+    by today's rules the same answers have no home ground."""
+    world = World(tmp_path / "s.db", content)
+    layers = dict(zip([q.id for q in content.current.of_kind("layer")], (2, 1, 3)))
+    assessment = world.complete(1, {q.id: layers.get(q.id, 4) for q in content.questions}, day=1)
+    world.db.execute("update results set levels = 'verrichten', rules = null where assessment_id = ?", [assessment])
+    world.db.conn.commit()
+    build_application(Settings(token="1:T", db_path=tmp_path / "s.db"), world.db)
+    row = world.db.execute("select levels, rules from results where assessment_id = ?", [assessment]).fetchone()
+    assert row == ("", RULES)

@@ -24,11 +24,12 @@ CONTENT_DIR = Path(__file__).parent
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 RATINGS = (1, 2, 3, 4, 5)
+DIDNT_COME_UP = 0  # the stored value of "didn't come up": no rating, counted like a skip
 ROLE_KINDS = {"leider": 5, "manager": 4, "pitfall": 3}  # statements of each kind, in this order (v2)
 LAYERS = ("richten", "inrichten", "verrichten")
 ARCHETYPES = ("it_regisseur", "leider", "manager", "vakspecialist")
 PITFALLS = ("vision_of_other", "little_leading", "inside_out")
-BANDS = ("low", "mid")  # tips for a self-rating of 1-2, and of 3 (or 4 short of a target of 5)
+BANDS = ("low", "mid")  # tips for a self-rating of 1-2, and of 3 and up (below the target)
 MIN_TIPS_PER_BAND, MIN_REFLECTIONS, MIN_PROMPTS = 2, 4, 2
 
 Localized = dict[str, str]
@@ -53,6 +54,7 @@ class Question:
     group: str | None = None
     name: Localized | None = None
     description: Localized | None = None
+    occasion: bool = False  # needs something to have happened: offers "didn't come up", counted like Skip
 
 
 @dataclass(frozen=True)
@@ -109,16 +111,17 @@ class Archetype:
     name: Localized
     why: Localized  # one line; {leider} {manager} {threshold}
     meaning: Localized
-    start_here: Localized  # {layer} {competency}
-    start_here_flat: Localized  # {competency} ({layer} optional)
+    start_here: Localized  # {layer} {competency}: with a layer to grow in
+    start_here_no_layer: Localized  # {competency}: no layer to grow in (at home in all three, or none rated)
+    start_here_flat: Localized  # {competency}
 
 
 @dataclass(frozen=True)
 class Layer:
-    name: Localized
+    name: Localized  # as a label or at the start of a sentence ("Richten")
+    in_sentence: Localized  # in the middle of a sentence ("richten", "directing")
     meaning: Localized
-    weight: Localized  # said when the person's weight lies here
-    grow: Localized  # advice when this layer is the weakest
+    grow: Localized  # advice when this is the layer to grow in
 
 
 @dataclass(frozen=True)
@@ -135,13 +138,16 @@ class Scoring:
     pitfall_from: int  # a pitfall rated at least this is a watch-out
     targets: dict[str, float]
     weights: dict[str, float]
+    priority: tuple[str, ...]  # every competency once: the role's last tie-break
     min_gap: float
     min_points: int  # development points completed to this many with relative ones
-    flat_spread: float  # competency scores spread less than this: a flat profile
+    flat_below_sd: float  # answered competency scores with a standard deviation below this: flat
+    home_from: int  # a layer rated at least this is home ground
     points_shown: int
     strengths_shown: int
     tips_shown: int
     low_band_up_to: int  # a development point scored up to this gets the tips for 1-2
+    unanswered_after: int  # more competencies than this without an answer: the result says so
     max_focus: int
     checkin_times: tuple[str, ...]
     suggested_focus: int  # development points offered first in the focus picker
@@ -349,9 +355,15 @@ def _load_question_set(directory: Path, filename: str, competencies: list[tuple[
             return None
         return reader.localized(item["about"], f"{key}.about", required={"name"})
 
+    def occasion(item: dict, key: str) -> bool:
+        value = item.get("occasion", False)
+        if not isinstance(value, bool):
+            raise reader.fail(f"{key}.occasion", "expected true or false")
+        return value
+
     kinds: list[str] = []
     for item in reader.listed("roles"):
-        fields = {"id", "kind", "pitfall", "scale", "statement", "about"}
+        fields = {"id", "kind", "pitfall", "scale", "statement", "about", "occasion"}
         item = reader.mapping(item, "roles[]", fields, {"id", "kind", "statement"})
         key = f"roles.{item['id']}"
         if item["kind"] not in ROLE_KINDS:
@@ -361,29 +373,31 @@ def _load_question_set(directory: Path, filename: str, competencies: list[tuple[
         kinds.append(item["kind"])
         questions.append(Question(len(questions), item["id"], "role", item["kind"],
                                   reader.localized(item["statement"], f"{key}.statement"), scale_of(item, key),
-                                  about(item, key), pitfall=item.get("pitfall")))
+                                  about(item, key), pitfall=item.get("pitfall"), occasion=occasion(item, key)))
     for kind, count in ROLE_KINDS.items():
         if kinds.count(kind) != count:
             raise reader.fail("roles", f"expected {count} statements of kind {kind}")
     layers = reader.listed("layers", expected=len(LAYERS))
     for layer_id, item in zip(LAYERS, layers):
-        item = reader.mapping(item, "layers[]", {"id", "name", "scale", "statement", "about"}, {"id", "statement"})
+        item = reader.mapping(item, "layers[]", {"id", "name", "scale", "statement", "about", "occasion"},
+                              {"id", "statement"})
         key = f"layers.{item['id']}"
         if item["id"] != layer_id:
             raise reader.fail(key, f"expected {layer_id} here")
         questions.append(Question(len(questions), layer_id, "layer", "layer",
                                   reader.localized(item["statement"], f"{key}.statement"), scale_of(item, key),
-                                  about(item, key), name=layer_names[layer_id]))
+                                  about(item, key), name=layer_names[layer_id], occasion=occasion(item, key)))
     items = reader.listed("competencies", expected=len(competencies))
     for (competency_id, group), item in zip(competencies, items):
-        item = reader.mapping(item, "competencies[]", {"id", "scale", "statement", "about"}, {"id", "statement"})
+        item = reader.mapping(item, "competencies[]", {"id", "scale", "statement", "about", "occasion"},
+                              {"id", "statement"})
         key = f"competencies.{item['id']}"
         if item["id"] != competency_id:
             raise reader.fail(key, f"expected {competency_id} here (the order of competencies.yaml)")
         questions.append(Question(len(questions), competency_id, "competency", "competency",
                                   reader.localized(item["statement"], f"{key}.statement"), scale_of(item, key),
                                   about(item, key), group=group, name=names[competency_id],
-                                  description=descriptions[competency_id]))
+                                  description=descriptions[competency_id], occasion=occasion(item, key)))
     ids = [q.id for q in questions]
     if len(set(ids)) != len(ids):
         raise reader.fail("(top)", "a question id is used twice")
@@ -446,7 +460,7 @@ def _load_profiles(directory: Path) -> tuple[dict[str, Archetype], dict[str, Lay
     archetypes = {}
     for archetype_id in ARCHETYPES:
         key = f"archetypes.{archetype_id}"
-        fields = {"name", "why", "meaning", "start_here", "start_here_flat"}
+        fields = {"name", "why", "meaning", "start_here", "start_here_no_layer", "start_here_flat"}
         item = reader.mapping(reader.mapping(data["archetypes"], "archetypes", set(ARCHETYPES), set(ARCHETYPES))
                               [archetype_id], key, fields, fields)
         archetypes[archetype_id] = Archetype(
@@ -454,15 +468,16 @@ def _load_profiles(directory: Path) -> tuple[dict[str, Archetype], dict[str, Lay
             reader.localized(item["why"], f"{key}.why", required={"leider", "manager", "threshold"}),
             reader.localized(item["meaning"], f"{key}.meaning"),
             reader.localized(item["start_here"], f"{key}.start_here", required={"layer", "competency"}),
+            reader.localized(item["start_here_no_layer"], f"{key}.start_here_no_layer", required={"competency"}),
             reader.localized(item["start_here_flat"], f"{key}.start_here_flat", required={"competency"}),
         )
     layers = {}
     for layer_id in LAYERS:
         key = f"layers.{layer_id}"
-        fields = {"name", "meaning", "weight", "grow"}
+        fields = ("name", "in_sentence", "meaning", "grow")
         item = reader.mapping(reader.mapping(data["layers"], "layers", set(LAYERS), set(LAYERS))[layer_id],
-                              key, fields, fields)
-        layers[layer_id] = Layer(*(reader.localized(item[f], f"{key}.{f}") for f in ("name", "meaning", "weight", "grow")))
+                              key, set(fields), set(fields))
+        layers[layer_id] = Layer(*(reader.localized(item[f], f"{key}.{f}") for f in fields))
     pitfalls = {}
     for pitfall_id in PITFALLS:
         key = f"pitfalls.{pitfall_id}"
@@ -482,7 +497,8 @@ def _number(reader: _Reader, value: Any, key: str, low: float, high: float) -> f
 
 def _load_scoring(directory: Path, competency_ids: list[str]) -> Scoring:
     reader = _Reader(directory, "scoring.yaml")
-    top = {"archetype", "pitfalls", "targets", "weights", "development", "result", "limits", "plan", "feedback"}
+    top = {"archetype", "pitfalls", "targets", "weights", "priority", "development", "layers", "result", "limits",
+           "plan", "feedback"}
     data = reader.mapping(reader.data, "(top)", top, top)
     archetype = reader.mapping(data["archetype"], "archetype", {"threshold", "min_answers"},
                                {"threshold", "min_answers"})
@@ -500,9 +516,18 @@ def _load_scoring(directory: Path, competency_ids: list[str]) -> Scoring:
         default = _number(reader, spec["default"], f"{section}.default", low, 5)
         return {c: float(overrides.get(c, default)) for c in competency_ids}
 
-    development = reader.mapping(data["development"], "development", {"min_gap", "min_points", "flat_spread"},
-                                 {"min_gap", "min_points", "flat_spread"})
-    result_keys = {"strengths", "development_points", "tips_shown", "low_band_up_to"}
+    priority = data["priority"]
+    if not isinstance(priority, list) or sorted(map(str, priority)) != sorted(competency_ids):
+        unknown = sorted(set(map(str, priority if isinstance(priority, list) else [])) - set(competency_ids))
+        twice = sorted({c for c in priority if priority.count(c) > 1}) if isinstance(priority, list) else []
+        missing = sorted(set(competency_ids) - set(priority if isinstance(priority, list) else []))
+        problem = (f"unknown competency {unknown[0]!r}" if unknown else f"{twice[0]!r} given twice" if twice
+                   else f"{missing[0]!r} missing" if missing else "expected a list")
+        raise reader.fail("priority", f"every competency exactly once: {problem}")
+    development_keys = {"min_gap", "min_points", "flat_below_sd"}
+    development = reader.mapping(data["development"], "development", development_keys, development_keys)
+    layer_rules = reader.mapping(data["layers"], "layers", {"home_from"}, {"home_from"})
+    result_keys = {"strengths", "development_points", "tips_shown", "low_band_up_to", "unanswered_after"}
     result = reader.mapping(data["result"], "result", result_keys, result_keys)
     plan_keys = {"max_focus", "checkin_times", "suggested"}
     plan = reader.mapping(data["plan"], "plan", plan_keys, plan_keys)
@@ -523,13 +548,16 @@ def _load_scoring(directory: Path, competency_ids: list[str]) -> Scoring:
         pitfall_from=int(pitfalls["watch_out_from"]),
         targets=per_competency("targets", 1),
         weights=per_competency("weights", 0.1),
+        priority=tuple(priority),
         min_gap=float(development["min_gap"]),
         min_points=int(development["min_points"]),
-        flat_spread=float(development["flat_spread"]),
+        flat_below_sd=_number(reader, development["flat_below_sd"], "development.flat_below_sd", 0, 4),
+        home_from=int(_number(reader, layer_rules["home_from"], "layers.home_from", 1, 5)),
         points_shown=int(result["development_points"]),
         strengths_shown=int(result["strengths"]),
         tips_shown=int(result["tips_shown"]),
         low_band_up_to=int(_number(reader, result["low_band_up_to"], "result.low_band_up_to", 1, 5)),
+        unanswered_after=int(_number(reader, result["unanswered_after"], "result.unanswered_after", 0, 28)),
         max_focus=int(plan["max_focus"]),
         checkin_times=tuple(plan["checkin_times"]),
         suggested_focus=int(plan["suggested"]),

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from transitions import EventData
 
-from bot.content import LANGUAGES, RATINGS, Content, QuestionSet
+from bot.content import DIDNT_COME_UP, LANGUAGES, RATINGS, Content, QuestionSet
 from bot.flows import machine, results
 from bot.flows.effects import (
     BeginAssessment,
@@ -21,8 +21,8 @@ from bot.flows.effects import (
     RecordAnswer,
     ReopenLatest,
 )
-from bot.flows.screens import Choice, Screen
-from bot.flows.scoring import INSUFFICIENT, Result, score
+from bot.flows.screens import Choice, Items, Screen
+from bot.flows.scoring import INSUFFICIENT, Result, did_not_occur, rating, score
 
 _UNANSWERED = object()
 
@@ -58,10 +58,11 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "consent", "source": ["consent", "declined"], "dest": "answering",
      "conditions": "accepted", "after": ["record_consent", "begin_first_assessment", "show_current"]},
     {"trigger": "consent", "source": "consent", "dest": "declined", "after": "show_declined"},
-    # Answering (skip is an answer without a value)
+    # Answering (skip is an answer without a value; "didn't come up" is stored as its own value,
+    # only on a statement that needs an occasion, and counts like skip)
     *[
         transition
-        for trigger in ("answer", "skip")
+        for trigger in ("answer", "skip", "not_occurred")
         for transition in (
             {"trigger": trigger, "source": ANSWERING, "dest": "completed",
              "conditions": ["is_current", "valid_value", "is_last"],
@@ -83,7 +84,7 @@ TRANSITIONS: list[dict[str, Any]] = [
     # Completing the role statements that were left open, after a result without archetype
     *[
         transition
-        for trigger in ("answer", "skip")
+        for trigger in ("answer", "skip", "not_occurred")
         for transition in (
             {"trigger": trigger, "source": "completing", "dest": "completed",
              "conditions": ["is_current", "valid_value", "no_more_missing"],
@@ -95,13 +96,15 @@ TRANSITIONS: list[dict[str, Any]] = [
              "conditions": ["is_earlier", "valid_value"], "after": "change_earlier"},
         )
     ],
+    {"trigger": "not_occurred", "source": IN_PROGRESS, "dest": None, "conditions": "targets_a_question",
+     "unless": "valid_value", "after": "refuse_not_occurred"},
     {"trigger": "complete_missing", "source": "completed", "dest": "completing",
      "conditions": "result_is_insufficient", "after": ["reopen_missing", "show_current"]},
     # Results
     {"trigger": "result", "source": "*", "dest": None, "after": "show_result"},
     {"trigger": "report", "source": "*", "dest": None, "unless": "has_result", "after": "show_result"},
     *[{"trigger": event, "source": "*", "dest": None, "conditions": "has_result", "after": f"show_{event}"}
-      for event in ("points", "strengths", "watch_outs", "all_scores", "report")],
+      for event in ("points", "more_tips", "strengths", "watch_outs", "all_scores", "report")],
     # Retake
     {"trigger": "retake", "source": ONBOARDING, "dest": "intro", "after": "show_intro"},
     {"trigger": "retake", "source": IN_PROGRESS, "dest": None, "after": "confirm_retake"},
@@ -167,7 +170,16 @@ class AssessmentModel:
             and 0 <= question < self.cursor
         )
 
+    def targets_a_question(self, event: EventData) -> bool:
+        question = event.kwargs.get("question")
+        return self._targets_open_assessment(event) and isinstance(question, int) and 0 <= question < self.cursor + 1
+
     def valid_value(self, event: EventData) -> bool:
+        """A rating 1..5, a skip, or "didn't come up" on a statement that needs an occasion."""
+        if event.event.name == "not_occurred":
+            question = event.kwargs.get("question")
+            return isinstance(question, int) and 0 <= question < self.questions.total \
+                and self.questions.question(question).occasion
         value = event.kwargs.get("value")
         return value is None or value in RATINGS
 
@@ -186,7 +198,8 @@ class AssessmentModel:
     def _next_missing(self, after: int) -> int | None:
         """The next role statement after ``after`` that has no rating."""
         return next((q.index for q in self.questions.questions
-                     if q.kind in ("leider", "manager") and q.index > after and self.answers.get(q.id) is None), None)
+                     if q.kind in ("leider", "manager") and q.index > after and rating(self.answers.get(q.id)) is None),
+                    None)
 
     def no_more_missing(self, event: EventData) -> bool:
         return self._next_missing(self.cursor) is None
@@ -219,9 +232,15 @@ class AssessmentModel:
         self.answers = dict(self.history[0].answers)  # it stays the latest result while it is completed
         self.cursor = self._next_missing(-1) or 0
 
+    @staticmethod
+    def _value(event: EventData) -> int | None:
+        """The value an answering event stores: a rating, None (skip) or "didn't come up"."""
+        return DIDNT_COME_UP if event.event.name == "not_occurred" else event.kwargs.get("value")
+
     def record_and_advance_missing(self, event: EventData) -> None:
-        self._set_answer(self.cursor, event.kwargs.get("value"))
-        self.screens.append(self._saved_notice(self.cursor, event.kwargs.get("value")))
+        value = self._value(event)
+        self._set_answer(self.cursor, value)
+        self.screens.append(self._saved_notice(self.cursor, value))
         following = self._next_missing(self.cursor)
         self.cursor = self.questions.total if following is None else following
 
@@ -232,7 +251,7 @@ class AssessmentModel:
 
     def record_and_advance(self, event: EventData) -> None:
         """Store the answer; the pressed message becomes the next question (one send a tap)."""
-        value = event.kwargs.get("value")
+        value = self._value(event)
         self._set_answer(self.cursor, value)
         self.screens.append(self._saved_notice(self.cursor, value))
         self.cursor += 1
@@ -252,13 +271,17 @@ class AssessmentModel:
         answer if it differs, and let the pressed message show the current question again, so
         a question whose sending failed comes back with the next tap."""
         index = event.kwargs["question"]
-        value = event.kwargs.get("value")
+        value = self._value(event)
         if self.answers.get(self.questions.question(index).id, _UNANSWERED) == value:
             self.screens.append(Screen("answer_unchanged", {"n": index + 1}, notice=True, echo=True))
         else:
             self._set_answer(index, value)
             self.screens.append(Screen("answer_changed", {"n": index + 1}, notice=True))
         self.screens.append(self._question_screen(self.cursor, in_place=True))
+
+    def refuse_not_occurred(self, event: EventData) -> None:
+        """A "didn't come up" for a statement that offers none (a forged or mangled button)."""
+        self.screens.append(Screen("not_occurred_refused", notice=True))
 
     def step_back(self, event: EventData) -> None:
         self.cursor -= 1
@@ -326,6 +349,9 @@ class AssessmentModel:
     def show_points(self, event: EventData) -> None:
         self.screens.append(results.points(self.content, self._results()[0]))
 
+    def show_more_tips(self, event: EventData) -> None:
+        self.screens.append(results.more_tips(self.content, self._results()[0]))
+
     def show_strengths(self, event: EventData) -> None:
         self.screens.append(results.strengths(self.content, self._results()[0]))
 
@@ -388,6 +414,8 @@ class AssessmentModel:
         if index > 0 and self.state != "completing":
             choices.append(Choice("back", "btn_back"))
         choices.append(Choice("skip", "btn_skip"))
+        if question.occasion:
+            choices.append(Choice("not_occurred", "btn_not_occurred"))
         return Screen(
             "rate_statement",
             {"n": index + 1, "total": self.questions.total, "section": section,
@@ -404,12 +432,17 @@ class AssessmentModel:
         """The answer confirmed as a toast (echo: the terminal shows the choice already)."""
         if value is None:
             return Screen("answer_skipped", {"n": index + 1}, notice=True, echo=True)
+        if did_not_occur(value):
+            return Screen("answer_not_occurred", {"n": index + 1}, notice=True, echo=True)
         return Screen("answer_saved", {"n": index + 1, "value": value}, notice=True, echo=True)
 
     def _completed_screen(self, in_place: bool = False) -> Screen:
-        skipped = sum(1 for value in self.answers.values() if value is None)
-        return Screen("completed", {"answered": len(self.answers) - skipped, "skipped": skipped,
-                                    "total": self.questions.total}, in_place=in_place)
+        absent = sum(1 for value in self.answers.values() if did_not_occur(value))
+        answered = sum(1 for value in self.answers.values() if rating(value) is not None)
+        return Screen("completed", {
+            "answered": answered, "skipped": len(self.answers) - answered - absent, "total": self.questions.total,
+            "absent": Items((Screen("completed_absent", {"count": absent}),), separator="") if absent else Items(()),
+        }, in_place=in_place)
 
 
 MACHINE = machine.build(STATES, TRANSITIONS, "new")

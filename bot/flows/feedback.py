@@ -18,7 +18,7 @@ from typing import Any
 
 from transitions import EventData
 
-from bot.content import LANGUAGES, RATINGS, Content, Question
+from bot.content import DIDNT_COME_UP, LANGUAGES, RATINGS, Content, Question
 from bot.flows import machine
 from bot.flows.coaching import invite_link, new_code
 from bot.flows.effects import (
@@ -30,7 +30,7 @@ from bot.flows.effects import (
 )
 from bot.flows.results import chart
 from bot.flows.screens import Choice, Items, Screen
-from bot.flows.scoring import archetype_of, layer_profile, mean, score
+from bot.flows.scoring import archetype_of, layer_profile, mean, rating, score
 
 RELATIONS = ("peer", "report", "manager", "other")
 
@@ -92,10 +92,11 @@ def close_request(content: Content, request: Any, minimum: int, summary: dict | 
 
 # --- the summary --------------------------------------------------------------------------
 def _means(answer_sets: list[dict[str, int | None]], question_ids: list[str], minimum: int) -> dict[str, float]:
-    """Per question the mean over raters who answered it, only where at least ``minimum`` did."""
+    """Per question the mean over raters who rated it (a skip or "didn't come up" is no rating),
+    only where at least ``minimum`` did."""
     out = {}
     for question_id in question_ids:
-        values = [answers.get(question_id) for answers in answer_sets]
+        values = [rating(answers.get(question_id)) for answers in answer_sets]
         rated = [v for v in values if v is not None]
         if len(rated) >= minimum:
             out[question_id] = sum(rated) / len(rated)
@@ -137,13 +138,13 @@ def summarize(content: Content, self_answers: dict[str, int | None], self_versio
             group: mean([means.get(q.id) for q in content.competencies if q.group == group])
             for group in content.groups}}
     layers = {q: others.get(q) for q in by_kind["layer"]}
-    weight, _ = layer_profile(layers)
+    home, _ = layer_profile(layers, content.scoring.home_from)
     return {
         "raters": len(raters), "taken": taken, "version": content.version,
         "self": {c: own.scores.get(c) for c in competencies}, "others": others,
         "leider": [own.leider, leider], "manager": [own.manager, manager],
         "archetype": [own.archetype, archetype_of(leider, manager, content)],
-        "layers": {"self": own.layers, "others": layers, "weight": list(weight)},
+        "layers": {"self": own.layers, "others": layers, "home": list(home)},
         "groups": groups, "relations": relations, "blind": blind, "hidden": hidden,
     }
 
@@ -193,7 +194,7 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "fb_agree", "source": "offered", "dest": "relation", "after": "show_relations"},
     {"trigger": "fb_relation", "source": "relation", "dest": "answering", "conditions": "known_relation",
      "after": ["set_relation", "show_current"]},
-    *[t for trigger in ("fb_answer", "fb_skip") for t in (
+    *[t for trigger in ("fb_answer", "fb_skip", "fb_not_occurred") for t in (
         {"trigger": trigger, "source": "answering", "dest": "completed",
          "conditions": ["is_current", "valid_value", "is_last"], "after": ["record", "thank"]},
         {"trigger": trigger, "source": "answering", "dest": "=", "conditions": ["is_current", "valid_value"],
@@ -201,6 +202,8 @@ TRANSITIONS: list[dict[str, Any]] = [
         {"trigger": trigger, "source": "answering", "dest": "=", "conditions": ["is_earlier", "valid_value"],
          "after": ["change", "show_current"]},
     )],
+    {"trigger": "fb_not_occurred", "source": "answering", "dest": None, "conditions": "is_mine_and_asked",
+     "unless": "valid_value", "after": "refuse_not_occurred"},
     {"trigger": "fb_back", "source": "answering", "dest": "=", "conditions": ["is_current", "has_previous"],
      "after": ["step_back", "show_current"]},
     {"trigger": "fb_resume", "source": "answering", "dest": "=", "after": "show_current_new"},
@@ -238,7 +241,15 @@ class RaterModel:
         question = event.kwargs.get("question")
         return self._mine(event) and isinstance(question, int) and 0 <= question < self.cursor
 
+    def is_mine_and_asked(self, event: EventData) -> bool:
+        return self.is_current(event) or self.is_earlier(event)
+
     def valid_value(self, event: EventData) -> bool:
+        """A rating 1..5, a skip, or "didn't come up" on a statement that needs an occasion."""
+        if event.event.name == "fb_not_occurred":
+            question = event.kwargs.get("question")
+            return isinstance(question, int) and 0 <= question < len(self.questions) \
+                and self.questions[question].occasion
         return event.kwargs.get("value") is None or event.kwargs.get("value") in RATINGS
 
     def is_last(self, event: EventData) -> bool:
@@ -256,12 +267,19 @@ class RaterModel:
         self.answers[question_id] = value
         self.changed[question_id] = value
 
+    @staticmethod
+    def _value(event: EventData) -> int | None:
+        return DIDNT_COME_UP if event.event.name == "fb_not_occurred" else event.kwargs.get("value")
+
     def record(self, event: EventData) -> None:
-        self._set(self.cursor, event.kwargs.get("value"))
+        self._set(self.cursor, self._value(event))
         self.cursor += 1
 
     def change(self, event: EventData) -> None:
-        self._set(event.kwargs["question"], event.kwargs.get("value"))
+        self._set(event.kwargs["question"], self._value(event))
+
+    def refuse_not_occurred(self, event: EventData) -> None:
+        self.screens.append(Screen("not_occurred_refused", notice=True))
 
     def step_back(self, event: EventData) -> None:
         self.cursor -= 1
@@ -287,6 +305,8 @@ class RaterModel:
         if self.cursor > 0:
             choices.append(Choice("fb_back", "btn_back", ref=self.session_id))
         choices.append(Choice("fb_skip", "btn_skip", ref=self.session_id))
+        if question.occasion:
+            choices.append(Choice("fb_not_occurred", "btn_not_occurred", ref=self.session_id))
         return Screen("feedback_question", {"n": self.cursor + 1, "total": len(self.questions),
                                             "statement": statement, "scale": scale, "name": self.manager},
                       choices=tuple(choices), question=self.cursor, answered=question.id in self.answers,

@@ -54,29 +54,51 @@ def layer_line(content: Content, result: Result) -> Items:
                        for layer in LAYERS), separator=" · ")
 
 
-def weight_line(content: Content, result: Result) -> Screen:
-    """Where the weight of the person's work lies, as their answers show it (nothing more)."""
-    if not result.weight:
+def _in_sentence(content: Content, layer: str) -> Localized:
+    return content.layers[layer].in_sentence
+
+
+def home_line(content: Content, result: Result) -> Screen:
+    """Home ground and the layer to grow in, as the ratings show them (nothing more): the layers
+    rated at least ``home_from``, none claimed when there are none; "at home in all three"."""
+    if all(value is None for value in result.layers.values()):
         return Screen("layers_unknown")
-    if len(result.weight) == len(LAYERS):
-        return Screen("layers_balanced")
-    if len(result.weight) > 1:
-        return Screen("layers_tie", {"layers": Items(tuple(_plain(content.layers[layer].name)
-                                                           for layer in result.weight), separator=" + ")})
-    return Screen("plain", {"text": content.layers[result.weight[0]].weight})
+    grow = Items((Screen("layers_grow_next", {"layer": _in_sentence(content, result.grow)}),), separator="") \
+        if result.grow else Items(())
+    if result.at_home_everywhere:
+        return Screen("layers_home_all")
+    if not result.home:
+        return Screen("layers_home_none", {"home_from": content.scoring.home_from, "grow": grow})
+    names = [_in_sentence(content, layer) for layer in result.home]
+    home = _plain(names[0]) if len(names) == 1 else Screen("layers_pair", {"first": names[0], "second": names[1]})
+    return Screen("layers_home", {"home": Items((home,)), "grow": grow})
 
 
 def start_here(content: Content, result: Result) -> Screen:
-    """One action tying the archetype, the layer to grow and the top development point; for a
-    flat profile, the Regisseur's heaviest-weighted competency and feedback from others."""
+    """One action tying the archetype, the layer to grow and the top development point (a
+    variant without a layer when there is none to grow in); for a flat profile, the Regisseur's
+    heaviest-weighted competency and feedback from others."""
     profile = content.archetypes[result.archetype]
-    layer = content.layers[result.grow].name if result.grow else content.localized("layers_all")
     if result.flat or not result.development_points:
         return Screen("start_here", template=profile.start_here_flat,
-                      params={"competency": _name(content, heaviest(content)[0]), "layer": layer})
-    top = result.development_points[0].competency
-    return Screen("start_here", template=profile.start_here, params={"competency": _name(content, top),
-                                                                     "layer": layer})
+                      params={"competency": _name(content, heaviest(content)[0])})
+    top = _name(content, result.development_points[0].competency)
+    if result.grow is None:
+        return Screen("start_here", template=profile.start_here_no_layer, params={"competency": top})
+    return Screen("start_here", template=profile.start_here,
+                  params={"competency": top, "layer": _in_sentence(content, result.grow)})
+
+
+def unanswered_note(content: Content, result: Result) -> Items:
+    """How many statements have no answer, said only when that lowers what the result can say:
+    more than ``unanswered_after`` competencies, or any role or layer statement."""
+    competencies = {q.id for q in content.questions_of(result.version).of_kind("competency")}
+    without = (*result.skipped, *result.not_occurred)
+    if result.unanswered_competencies <= content.scoring.unanswered_after and all(q in competencies for q in without):
+        return Items(())
+    parts = tuple(Screen(key, {"count": len(ids)}) for key, ids in (
+        ("unanswered_skipped", result.skipped), ("unanswered_absent", result.not_occurred)) if ids)
+    return Items((Screen("unanswered_note", {"parts": Items(parts, separator=", ")}),), separator="")
 
 
 def why(content: Content, result: Result) -> Screen:
@@ -98,8 +120,8 @@ def summary(content: Content, result: Result, previous: Result | None) -> Screen
                     if event != "watch_outs" or result.watch_outs)
     return Screen("result_overview", {
         "archetype": profile.name, "why": Items((why(content, result),)), "layers": layer_line(content, result),
-        "weight": Items((weight_line(content, result),)), "watch": watch, "changes": moved,
-        "start": Items((start_here(content, result),)),
+        "home": Items((home_line(content, result),)), "watch": watch, "changes": moved,
+        "unanswered": unanswered_note(content, result), "start": Items((start_here(content, result),)),
     }, choices=choices)
 
 
@@ -118,10 +140,18 @@ def _band(content: Content, point: Point) -> str:
     return "low" if point.score <= content.scoring.low_band_up_to else "mid"
 
 
-def _point_item(content: Content, rank: int, point: Point) -> Screen:
+def reflection_of(content: Content, result: Result, rank: int, point: Point) -> Localized:
+    """The reflection question shown with a point: rotates with the person's answers and the
+    point's rank, so the same answers always show the same one and every one can appear."""
+    reflections = content.coaching[point.competency].reflections
+    answered = sum(value for value in result.scores.values() if value is not None)
+    return reflections[(answered + rank - 1) % len(reflections)]
+
+
+def _point_item(content: Content, result: Result, rank: int, point: Point) -> Screen:
     coaching = content.coaching[point.competency]
     tips = coaching.tips_for(_band(content, point))[: content.scoring.tips_shown]
-    reflection = coaching.reflections[rank % len(coaching.reflections)]
+    reflection = reflection_of(content, result, rank, point)
     return Screen("point_item_relative" if point.relative else "point_item", {
         "rank": rank, "name": _name(content, point.competency), "score": point.score, "target": point.target,
         "tips": Items(tuple(Screen("tip_item", {"tip": tip}) for tip in tips)), "reflection": reflection,
@@ -142,9 +172,30 @@ def points(content: Content, result: Result) -> Screen:
     shown = result.development_points[: content.scoring.points_shown]
     if not shown:
         return Screen("points_none", choices=(Choice("strengths", "btn_strengths"),))
-    items = Items(tuple(_point_item(content, rank, point) for rank, point in enumerate(shown, start=1)),
+    items = Items(tuple(_point_item(content, result, rank, point) for rank, point in enumerate(shown, start=1)),
                   separator="\n\n")
-    return Screen("points", {"items": items}, choices=(Choice("start_plan", "btn_start_plan"),))
+    more = (Choice("more_tips", "btn_more_tips"),) if _more_tips(content, shown) else ()
+    return Screen("points", {"items": items}, choices=more + (Choice("start_plan", "btn_start_plan"),))
+
+
+def _more_tips(content: Content, shown: tuple[Point, ...]) -> list[tuple[Point, tuple[Localized, ...]]]:
+    """Per shown point, the tips of its band beyond those on the points screen."""
+    more = [(point, content.coaching[point.competency].tips_for(_band(content, point))[content.scoring.tips_shown:])
+            for point in shown]
+    return [(point, tips) for point, tips in more if tips]
+
+
+def more_tips(content: Content, result: Result) -> Screen:
+    """The rest of the tips for the score of each development point shown (no tip goes unseen)."""
+    shown = () if result.flat else result.development_points[: content.scoring.points_shown]
+    more = _more_tips(content, shown)
+    if not more:
+        return Screen("more_tips_none", choices=(Choice("points", "btn_points"),))
+    items = Items(tuple(Screen("more_tips_item", {
+        "name": _name(content, point.competency),
+        "tips": Items(tuple(Screen("tip_item", {"tip": tip}) for tip in tips))}) for point, tips in more),
+        separator="\n\n")
+    return Screen("more_tips", {"items": items}, choices=(Choice("start_plan", "btn_start_plan"),))
 
 
 def strengths(content: Content, result: Result) -> Screen:
@@ -184,7 +235,7 @@ def all_scores(content: Content, result: Result, previous: Result | None) -> Scr
                                                "items": Items(lines)}))
     layers = Items(tuple(Screen("layer_item", {"name": content.layers[layer].name, "score": result.layers[layer],
                                                "meaning": content.layers[layer].meaning}) for layer in LAYERS))
-    grow = Items((Screen("layer_grow", {"name": content.layers[result.grow].name,
+    grow = Items((Screen("layer_grow", {"name": _in_sentence(content, result.grow),
                                         "advice": content.layers[result.grow].grow}),)) if result.grow else Items(())
     return Screen("all_scores", {"groups": Items(tuple(sections), separator="\n\n"), "layers": layers,
                                  "grow": grow}, choices=(Choice("start_plan", "btn_start_plan"),))
@@ -209,9 +260,9 @@ def report(content: Content, result: Result, previous: Result | None, focus: lis
     if result.archetype == INSUFFICIENT:
         return summary(content, result, previous)
     profile = content.archetypes[result.archetype]
-    layers = [Screen("plain", {"text": layer_line(content, result)}), weight_line(content, result)]
+    layers = [Screen("plain", {"text": layer_line(content, result)}), home_line(content, result)]
     if result.grow:
-        layers.append(Screen("layer_grow_plain", {"name": content.layers[result.grow].name,
+        layers.append(Screen("layer_grow_plain", {"name": _in_sentence(content, result.grow),
                                                   "advice": content.layers[result.grow].grow}))
     if result.flat:
         points_part: tuple[Screen, ...] = (_plain(content.flat_note),)

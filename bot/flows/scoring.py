@@ -1,8 +1,12 @@
 """Scoring (PRODUCT.md "Scoring"): pure functions from answers and content to a result.
 
-No language, no I/O. Means leave skipped answers out and are compared exactly (fractions),
-so a mean of exactly 3.5 is 3.5. The same answers always give the same result. Every
-threshold, target and weight comes from ``bot/content/scoring.yaml``.
+No language, no I/O. Means leave unanswered statements out (skipped, or "didn't come up":
+only a rating 1..5 is a score) and are compared exactly (fractions), so a mean of exactly 3.5
+is 3.5. The same answers always give the same result. Every threshold, target, weight and
+the priority order comes from ``bot/content/scoring.yaml``.
+
+Development points start where the person scored lowest: the weight only orders equal
+scores, then the group with the person's lowest mean, then the role's priority order.
 """
 
 from __future__ import annotations
@@ -10,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from bot.content import LAYERS, Content, QuestionSet
+from bot.content import DIDNT_COME_UP, LAYERS, RATINGS, Content, QuestionSet
 
 Answers = dict[str, "int | None"]
 INSUFFICIENT = "insufficient"
+RULES = 3  # the version of these rules: stored results computed by others are computed anew
 
 
 @dataclass(frozen=True)
@@ -35,14 +40,34 @@ class Result:
     archetype: str  # it_regisseur | leider | manager | vakspecialist | insufficient
     watch_outs: tuple[str, ...]  # pitfall ids rated at or above the watch-out level
     layers: dict[str, int | None]  # richten, inrichten, verrichten -> rating
-    weight: tuple[str, ...]  # the layer(s) rated highest (a tie names all); empty when none rated
-    grow: str | None  # the weakest layer to grow in; None when balanced or not rated
-    scores: dict[str, int | None]  # per competency, None = skipped or unanswered
+    home: tuple[str, ...]  # home ground: the layers rated at least ``home_from`` (none: no claim)
+    grow: str | None  # the lowest layer below ``home_from``; None when all are home ground or none rated
+    scores: dict[str, int | None]  # per competency, None = skipped, didn't come up or unanswered
     group_means: dict[str, float | None]
-    flat: bool  # no competency score stands apart from the rest
+    flat: bool  # the answered competency scores hardly differ: nothing stands out
     development_points: tuple[Point, ...]
     strengths: tuple[tuple[str, int], ...]  # (competency, score), strongest first
-    missing_role_answers: tuple[str, ...]  # Leider / Manager statements without an answer
+    missing_role_answers: tuple[str, ...]  # Leider / Manager statements without a rating
+    skipped: tuple[str, ...] = ()  # statements skipped (or never answered)
+    not_occurred: tuple[str, ...] = ()  # statements that "didn't come up"
+
+    @property
+    def unanswered_competencies(self) -> int:
+        return sum(value is None for value in self.scores.values())
+
+    @property
+    def at_home_everywhere(self) -> bool:
+        return len(self.home) == len(LAYERS)
+
+
+def rating(value: object) -> int | None:
+    """The rating in a stored answer: 1..5, or None (skipped, didn't come up, anything else)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value in RATINGS else None
+
+
+def did_not_occur(value: object) -> bool:
+    """Whether a stored answer is "didn't come up"."""
+    return isinstance(value, int) and not isinstance(value, bool) and value == DIDNT_COME_UP
 
 
 def _rated(values: list[int | None]) -> list[int]:
@@ -84,63 +109,82 @@ def archetype_of(leider: Fraction | float | None, manager: Fraction | float | No
     return "vakspecialist"
 
 
-def layer_profile(layers: dict[str, float | None]) -> tuple[tuple[str, ...], str | None]:
-    """Where the weight lies (every layer rated highest) and the layer to grow in: the one
-    rated lowest, measured against the source's ideal of a leader at home in all three. A
-    balanced profile gets no growth layer, and growth never points to a layer rated highest.
-    Ties for lowest go to the higher layer (richten before inrichten before verrichten)."""
+def layer_profile(layers: dict[str, float | None], home_from: float) -> tuple[tuple[str, ...], str | None]:
+    """Home ground (every layer rated at least ``home_from``; none: no claim) and the layer to
+    grow in: the lowest rated below ``home_from``, a tie going to the higher layer (richten
+    before inrichten before verrichten). All three home ground: nothing to grow in, measured
+    against the source's ideal of a leader at home in all three."""
     rated = {layer: value for layer, value in layers.items() if value is not None}
-    if not rated:
-        return (), None
-    top, low = max(rated.values()), min(rated.values())
-    weight = tuple(layer for layer in LAYERS if rated.get(layer) == top)
-    grow = next((layer for layer in LAYERS if rated.get(layer) == low), None) if low < top else None
-    return weight, grow
+    home = tuple(layer for layer in LAYERS if layer in rated and rated[layer] >= home_from)
+    below = [layer for layer in LAYERS if layer in rated and rated[layer] < home_from]
+    grow = min(below, key=lambda layer: (rated[layer], LAYERS.index(layer))) if below else None
+    return home, grow
 
 
-def development_points(scores: dict[str, int | None], own_mean: Fraction | None, flat: bool,
+def flat(values: list[int], content: Content) -> bool:
+    """A flat profile: the standard deviation of the answered scores (over the answers
+    themselves, compared exactly) lies below ``flat_below_sd``; no answers at all is flat too
+    (nothing stands out)."""
+    average = _exact_mean(values)
+    if average is None:
+        return True
+    variance = sum((value - average) ** 2 for value in values) / len(values)
+    return variance < Fraction(str(content.scoring.flat_below_sd)) ** 2
+
+
+def _tie_order(content: Content, scores: dict[str, int | None], group_of: dict[str, str]):
+    """After the score: the weight (heaviest first), the group in which the person's mean is
+    lowest, then the role's priority order."""
+    rules = content.scoring
+    priority = {competency: n for n, competency in enumerate(rules.priority)}
+    group_means = {group: _exact_mean([v for c, v in scores.items() if v is not None and group_of[c] == group])
+                   for group in set(group_of.values())}
+
+    def key(competency: str) -> tuple:
+        group_mean = group_means[group_of[competency]]
+        return (-rules.weights[competency], group_mean if group_mean is not None else Fraction(6),
+                priority[competency])
+    return key
+
+
+def development_points(scores: dict[str, int | None], group_of: dict[str, str], is_flat: bool,
                        content: Content) -> tuple[Point, ...]:
-    """Gap >= min_gap, ordered by gap x weight, then by how far the score lies below the own
-    mean, then content order; completed to ``min_points`` with competencies below the own
-    mean (lowest first), marked relative. A flat profile gets none: nothing stands out."""
-    if flat or own_mean is None:
+    """Gap >= min_gap, lowest score first; equal scores by weight, then the group with the
+    person's lowest mean, then priority. Completed to ``min_points`` with competencies below the
+    person's own mean (lowest first, the same order for equal scores), marked relative. A flat
+    profile gets none: nothing stands out."""
+    rated = {c: v for c, v in scores.items() if v is not None}
+    own_mean = _exact_mean(list(rated.values()))
+    if is_flat or own_mean is None:
         return ()
     rules = content.scoring
-    order = {competency: n for n, competency in enumerate(scores)}
-    points = []
-    for competency, value in scores.items():
-        if value is None:
-            continue
-        gap = rules.targets[competency] - value
-        if gap >= rules.min_gap:
-            points.append(Point(competency, value, rules.targets[competency], gap))
-    points.sort(key=lambda p: (-p.gap * content.scoring.weights[p.competency], p.score - own_mean,
-                               order[p.competency]))
-    if len(points) < rules.min_points:
-        chosen = {p.competency for p in points}
-        below = sorted((c for c, v in scores.items() if v is not None and c not in chosen and v < own_mean),
-                       key=lambda c: (scores[c], order[c]))
-        for competency in below[: rules.min_points - len(points)]:
-            value = scores[competency]
-            points.append(Point(competency, value, rules.targets[competency], rules.targets[competency] - value,  # type: ignore[arg-type,operator]
-                                relative=True))
+    ties = _tie_order(content, scores, group_of)
+    ordered = sorted(rated, key=lambda c: (rated[c], *ties(c)))
+    points = [Point(c, rated[c], rules.targets[c], rules.targets[c] - rated[c]) for c in ordered
+              if rules.targets[c] - rated[c] >= rules.min_gap]
+    chosen = {p.competency for p in points}
+    for competency in [c for c in ordered if c not in chosen and rated[c] < own_mean]:
+        if len(points) >= rules.min_points:
+            break
+        points.append(Point(competency, rated[competency], rules.targets[competency],
+                            rules.targets[competency] - rated[competency], relative=True))
     return tuple(points)
 
 
-def strengths(scores: dict[str, int | None], own_mean: Fraction | None, flat: bool,
-              content: Content) -> tuple[tuple[str, int], ...]:
-    """Score >= target, ordered by score, then by height above the own mean, then content order."""
-    if flat or own_mean is None:
+def strengths(scores: dict[str, int | None], is_flat: bool, content: Content) -> tuple[tuple[str, int], ...]:
+    """Score >= target, highest score first; equal scores by weight, then priority."""
+    if is_flat:
         return ()
-    order = {competency: n for n, competency in enumerate(scores)}
-    strong = [(c, v) for c, v in scores.items() if v is not None and v >= content.scoring.targets[c]]
-    return tuple(sorted(strong, key=lambda item: (-item[1], -(item[1] - own_mean), order[item[0]])))
+    rules = content.scoring
+    priority = {competency: n for n, competency in enumerate(rules.priority)}
+    strong = [(c, v) for c, v in scores.items() if v is not None and v >= rules.targets[c]]
+    return tuple(sorted(strong, key=lambda item: (-item[1], -rules.weights[item[0]], priority[item[0]])))
 
 
 def heaviest(content: Content, count: int = 1) -> tuple[str, ...]:
-    """The competencies that weigh most for the Regisseur (then content order: the sort is stable)."""
-    ranked = sorted((q.id for q in content.competencies), key=lambda c: -content.scoring.weights[c])
-    return tuple(ranked[:count])
+    """The competencies that weigh most for the Regisseur (equal weights: the priority order)."""
+    rules = content.scoring
+    return tuple(sorted(rules.priority, key=lambda c: -rules.weights[c])[:count])
 
 
 def to_work_on(content: Content, result: Result, count: int) -> list[str]:
@@ -157,11 +201,15 @@ def score(answers: Answers, content: Content, version: int | None = None) -> Res
     questions: QuestionSet = content.questions_of(version)
     rules = content.scoring
     by_kind: dict[str, list[int | None]] = {"leider": [], "manager": []}
-    missing, watch_outs = [], []
+    missing, watch_outs, skipped, not_occurred = [], [], [], []
     layers: dict[str, int | None] = {layer: None for layer in LAYERS}
     scores: dict[str, int | None] = {}
+    group_of: dict[str, str] = {}
     for question in questions.questions:
-        value = answers.get(question.id)
+        stored = answers.get(question.id)
+        value = rating(stored)
+        if value is None:
+            (not_occurred if did_not_occur(stored) else skipped).append(question.id)
         if question.kind in by_kind:
             by_kind[question.kind].append(value)
             if value is None:
@@ -173,10 +221,9 @@ def score(answers: Answers, content: Content, version: int | None = None) -> Res
             layers[question.id] = value
         else:
             scores[question.id] = value
-    rated = _rated(list(scores.values()))
-    own_mean = _exact_mean(rated)
-    flat = not rated or max(rated) - min(rated) < rules.flat_spread
-    weight, grow = layer_profile(layers)
+            group_of[question.id] = question.group  # type: ignore[assignment]
+    is_flat = flat(_rated(list(scores.values())), content)
+    home, grow = layer_profile(layers, rules.home_from)
     return Result(
         version=questions.version,
         leider=mean(by_kind["leider"]),
@@ -184,15 +231,17 @@ def score(answers: Answers, content: Content, version: int | None = None) -> Res
         archetype=archetype(by_kind["leider"], by_kind["manager"], content),
         watch_outs=tuple(watch_outs),
         layers=layers,
-        weight=weight,
+        home=home,
         grow=grow,
         scores=scores,
         group_means={group: mean([scores[q.id] for q in questions.of_kind("competency") if q.group == group])
                      for group in content.groups},
-        flat=flat,
-        development_points=development_points(scores, own_mean, flat, content),
-        strengths=strengths(scores, own_mean, flat, content),
+        flat=is_flat,
+        development_points=development_points(scores, group_of, is_flat, content),
+        strengths=strengths(scores, is_flat, content),
         missing_role_answers=tuple(missing),
+        skipped=tuple(skipped),
+        not_occurred=tuple(not_occurred),
     )
 
 

@@ -13,7 +13,7 @@ Snapshots by calendar
 
 Within one snapshot
     * A figure about fewer than k people is withheld (shown as ``<k``).
-    * A partition (archetypes incl. "not enough answers"; where the weight of the layers lies;
+    * A partition (archetypes incl. "not enough answers"; home ground in the layers;
       the question where unfinished assessments stopped) shows a cell only with ≥ k people,
       and the withheld cells together hold 0 or ≥ k people: otherwise the next smallest shown
       cells are withheld too (:func:`suppress_partition`). So "total minus the shown cells"
@@ -62,8 +62,9 @@ from bot.flows.scoring import INSUFFICIENT
 TOP_GAPS = 10
 ACTIVITY = ("people", "users", "consented", "started", "completed")
 FEEDBACK_ACTIVITY = ("feedback_requests", "feedback_began", "feedback_completed")
-ARCHETYPES, LAYERS = "archetypes", "layers"
-TIE, NO_LAYER = "tie", "none"
+ARCHETYPES, LAYERS = "archetypes", "home"
+RETIRED = frozenset({"layers"})  # where the layers' weight lay (before home ground): not carried into new snapshots
+TWO, ALL, NO_LAYER = "two", "all", "none"  # home ground in two layers, in all three, in none
 CSV_HEADER = ("snapshot", "question_set", "section", "item", "measure", "value", "people", "published")
 
 
@@ -77,7 +78,7 @@ class Counts(Protocol):
     population: dict[int, int]  # question set version -> people
     answers: dict[tuple[int, str], dict[int, int]]  # (version, question id) -> {answer: people}
     archetypes: dict[str, int]
-    levels: dict[str, int]  # "richten+inrichten" -> people; "" = no layer rated
+    levels: dict[str, int]  # home ground: "richten+inrichten" -> people; "" = no layer rated 4 or more
     stops: dict[tuple[int, int], int]  # (version, question index) -> unfinished assessments
     feedback: tuple[int, int, int]  # feedback requests, raters who began, raters who completed
 
@@ -238,7 +239,7 @@ def archetype_ids(content: Content) -> list[str]:
 
 
 def layer_ids(content: Content) -> list[str]:
-    return [*content.layers, TIE, NO_LAYER]
+    return [*content.layers, TWO, ALL, NO_LAYER]
 
 
 def _current(counts: Counts, content: Content, min_group: int, today: str) -> dict[str, tuple[int, Group | None]]:
@@ -249,8 +250,8 @@ def _current(counts: Counts, content: Content, min_group: int, today: str) -> di
         archetypes[archetype] = archetypes.get(archetype, 0) + people
     layers = {layer: 0 for layer in layer_ids(content)}
     for joined, people in counts.levels.items():
-        top = [layer for layer in joined.split("+") if layer]
-        cell = NO_LAYER if not top else top[0] if len(top) == 1 else TIE
+        home = [layer for layer in joined.split("+") if layer in content.layers]
+        cell = {0: NO_LAYER, 1: home[0] if home else NO_LAYER, len(content.layers): ALL}.get(len(home), TWO)
         layers[cell] = layers.get(cell, 0) + people
     groups = {ARCHETYPES: _partition(archetypes, k, today), LAYERS: _partition(layers, k, today)}
     rules = content.scoring
@@ -275,7 +276,7 @@ def publish(previous: Snapshot | None, counts: Counts, content: Content, min_gro
     """The next snapshot: every group renewed or kept (see :func:`renew_or_keep`)."""
     current = _current(counts, content, min_group, today)
     groups = {}
-    for key in sorted(set(current) | set(previous.groups if previous else ())):
+    for key in sorted(set(current) | (set(previous.groups) - RETIRED if previous else set())):
         people, fresh = current.get(key, (0, None))
         group = renew_or_keep(previous.groups.get(key) if previous else None, fresh, people, min_group)
         if group is not None:
@@ -377,7 +378,7 @@ def _about(group: Group | None, snapshot: Snapshot) -> Items:
 def _name(content: Content, item: str) -> dict[str, str] | str:
     if item in content.archetypes or item == INSUFFICIENT:
         return content.archetype_name(item)
-    if item in (TIE, NO_LAYER):
+    if item in (TWO, ALL, NO_LAYER):
         return content.ui[f"stats_layer_{item}"]
     if item in content.layers:
         return content.layers[item].name
@@ -509,7 +510,7 @@ def csv_rows(snapshot: Snapshot | None, min_group: int, next_from: str, content:
     for name, n in activity(snapshot, k, ACTIVITY + FEEDBACK_ACTIVITY).items():
         rows.append((date, "", "activity", name, "count", cell(n, None), "", date))
     for section, key, ids in (("archetype", ARCHETYPES, archetype_ids(content)),
-                              ("layer", LAYERS, layer_ids(content))):
+                              ("home_ground", LAYERS, layer_ids(content))):
         group = visible(snapshot, key, k)
         for item in ids:
             row("", section, item, "count", group.cells.get(item) if group else None, group)

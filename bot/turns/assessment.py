@@ -8,16 +8,17 @@ from bot.content import Content
 from bot.conversation import Conversations, Outcome, Turn, pick_language
 from bot.flows.assessment import AssessmentModel, Taken, fire
 from bot.flows.effects import BeginAssessment, CompleteAssessment, GiveConsent, RecordAnswer, ReopenLatest
-from bot.flows.scoring import score
+from bot.flows.scoring import RULES, score
 from bot.turns import effects
 from storage import AssessmentRecord
 
 
 def result_row(answers: dict[str, int | None], language: str, content: Content, version: int) -> dict:
-    """What statistics keep of a completed assessment (no names, no Telegram data)."""
+    """What statistics keep of a completed assessment (no names, no Telegram data): the
+    archetype, the home-ground layers and the role means, by today's scoring rules."""
     result = score(answers, content, version)
-    return {"language": language, "archetype": result.archetype, "levels": "+".join(result.weight),
-            "leider": result.leider, "manager": result.manager}
+    return {"language": language, "archetype": result.archetype, "levels": "+".join(result.home),
+            "leider": result.leider, "manager": result.manager, "rules": RULES}
 
 
 def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, Any]) -> Outcome:
@@ -79,11 +80,12 @@ def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, 
 
 
 def backfill_results(conversations: Conversations) -> int:
-    """Result rows for completed assessments that have none (e.g. from before statistics)."""
+    """Result rows for completed assessments that have none (e.g. from before statistics), or
+    one computed by older scoring rules: statistics count everyone by today's rules."""
     from storage import StatsStore
 
     stats = StatsStore(conversations.db)
-    missing = stats.completed_without_result()
+    missing = stats.completed_without_result(RULES)
     for row in missing:
         answers = stats.answers(row["id"])
         stats.save_result(result_row(answers, row["language"], conversations.content, row["version"]) | {
