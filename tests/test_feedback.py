@@ -125,7 +125,7 @@ async def test_no_screen_or_file_shows_one_raters_answers_and_a_delete_withholds
     await mia.tap(content.text("btn_feedback_close", "en"))
     summary = mia.last().text
     assert "How 3 colleagues see you" in summary
-    assert "Peer (3)" in summary  # three peers: that relation may be shown, and leaves no remainder
+    assert "Peers (3)" in summary  # three peers: that relation may be shown, and leaves no remainder
     assert not re.search(r"colleagues [15]\b", summary)  # only the mean (3) of 1, 3 and 5 appears
     # the manager's export holds the summary, never a single rating
     await mia.send("/export")

@@ -167,7 +167,7 @@ def summary_screens(content: Content, summary: dict) -> list[Screen]:
         "name": content.layers[layer].name, "own": summary["layers"]["self"].get(layer),
         "others": summary["layers"]["others"].get(layer)}) for layer in content.layers), separator=" · ")
     relations = Items(tuple(Screen("feedback_relation_line", {
-        "relation": content.ui[f"relation_{relation}"], "count": data["count"],
+        "relation": content.ui[f"relation_group_{relation}"], "count": data["count"],
         "groups": Items(tuple(Screen("feedback_relation_group", {"group": content.groups[g], "score": score_})
                               for g, score_ in data["groups"].items()), separator=" · ")})
         for relation, data in summary["relations"].items())) if summary["relations"] else Items(
