@@ -1,4 +1,5 @@
-"""The ``regiecoach`` command: ``run`` (Telegram), ``chat`` (terminal), ``stats`` (admin figures)."""
+"""The ``regiecoach`` command: ``run`` (Telegram), ``chat`` (terminal), ``stats`` (admin figures),
+``status`` (health check), ``backup FILE`` (a consistent copy while the bot runs)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,30 @@ def _status(settings: Settings) -> int:
     return 0 if result.healthy else 1
 
 
+def _backup(settings: Settings, target: str) -> int:
+    """Copy the live database to ``target`` (0600, checked); print where, how big and how long."""
+    from storage import DatabaseError
+    from storage.backup import BackupError, backup
+
+    try:
+        made = backup(settings.db_path, target)
+    except (BackupError, DatabaseError, OSError) as error:
+        print(f"regiecoach: no backup made: {error}", file=sys.stderr)
+        return 1
+    print(f"backup of {settings.db_path} written to {made.path}: {made.size / 1e6:,.1f} MB ({made.size:,} bytes) "
+          f"in {made.seconds:.2f} s (copy {made.copy_seconds:.2f} s, integrity check {made.check_seconds:.2f} s: ok)")
+    return 0
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("regiecoach")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def _chat(settings: Settings) -> int:
     from bot.content import load_content
     from bot.conversation import Conversations
@@ -95,6 +120,7 @@ def _stats(settings: Settings, csv_path: str | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="regiecoach", description="Coaching bot for the IT Regisseur.")
+    parser.add_argument("--version", action="version", version=f"regiecoach {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="serve Telegram (long polling, or --webhook)")
     run.add_argument("--webhook", action="store_true", help="receive updates on a webhook behind a reverse proxy")
@@ -102,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     stats = commands.add_parser("stats", help="print the published admin statistics (totals only)")
     stats.add_argument("--csv", metavar="FILE", help="write the same published totals as CSV to FILE")
     commands.add_parser("status", help="is the bot serving? faults, waiting and failed work (exit 1 when unhealthy)")
+    backup = commands.add_parser("backup", help="write a consistent copy of the database to FILE, also while the bot runs")
+    backup.add_argument("file", metavar="FILE", help="the copy to write (mode 0600; replaced if it exists)")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -113,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
             return _stats(settings, args.csv)
         if args.command == "status":
             return _status(settings)
+        if args.command == "backup":
+            return _backup(settings, args.file)
         return _chat(settings)
     except ConfigError as error:
         print(f"regiecoach: {error}", file=sys.stderr)
