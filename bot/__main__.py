@@ -11,6 +11,8 @@ import sys
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure
 
+BACKUP_NICENESS = 10  # added to the backup's CPU (and, by default, I/O) priority: the bot's taps go first
+
 
 def _run(settings: Settings, webhook: bool) -> int:
     from bot.app import build_application, default_rate_limiter
@@ -59,10 +61,14 @@ def _status(settings: Settings) -> int:
 
 
 def _backup(settings: Settings, target: str) -> int:
-    """Copy the live database to ``target`` (0600, checked); print where, how big and how long."""
+    """Copy the live database to ``target`` (0600, checked); print where, how big and how long.
+    The backup yields the processor to the bot: it lowers its own priority first."""
+    import os
+
     from storage import DatabaseError
     from storage.backup import BackupError, backup
 
+    os.nice(BACKUP_NICENESS)
     try:
         made = backup(settings.db_path, target)
     except (BackupError, DatabaseError, OSError) as error:

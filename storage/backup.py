@@ -6,6 +6,11 @@ committing answers throughout and the copy is the database as it was at one mome
 copy goes into a new file created 0600 beside the target (no moment at which others may
 read it), is checked with ``PRAGMA integrity_check``, written to disk, and only then renamed
 to the target: a target is a complete, checked copy or it is absent.
+
+SQLite commits the copy only at its last step. Left alone, the kernel would then write the
+whole copy out at once, and the bot's own commits (each an fsync) would queue behind it: a
+stall of about 0.3 s at 600 MB (bench/backup.py). So each step's pages are flushed as they
+are copied, and the disk's queue stays short.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-STEP_PAGES = 4096  # pages copied per step (16 MiB at 4 KiB pages); the snapshot holds across steps
+STEP_PAGES = 1024  # pages copied (and flushed) per step: 4 MiB at 4 KiB pages; the snapshot holds across steps
 OPEN_TIMEOUT_S = 10.0  # waiting for a lock only happens while SQLite recovers a WAL file
 
 
@@ -84,21 +89,27 @@ def _copy(source: Path, partial: Path, step_pages: int, progress: Progress | Non
     reader = sqlite3.connect(f"file:{quote(str(source))}?mode=rw", uri=True, timeout=OPEN_TIMEOUT_S,
                              isolation_level=None)
     writer = sqlite3.connect(str(partial), isolation_level=None)
+    flushed = os.open(partial, os.O_RDONLY)
     try:
         writer.execute("PRAGMA journal_mode=MEMORY")  # no journal file beside the copy
         # One read snapshot for the whole copy: without it each step starts a new read, and a
         # commit by the bot in between makes SQLite start the copy again from the first page.
         reader.execute("BEGIN")
         reader.execute("SELECT count(*) FROM sqlite_schema").fetchone()
-        steps = None if progress is None else (
-            lambda _status, remaining, total: progress(partial, total - remaining, total))
-        reader.backup(writer, pages=step_pages, progress=steps)
+
+        def step(_status: int, remaining: int, total: int) -> None:
+            os.fdatasync(flushed)  # this step's pages to disk now, not all at the end
+            if progress is not None:
+                progress(partial, total - remaining, total)
+
+        reader.backup(writer, pages=step_pages, progress=step)
         reader.execute("COMMIT")
         # The pages say WAL, as the source's do: one self-contained file is what a backup should
         # be (the bot turns WAL on again when it opens a restored copy).
         writer.execute("PRAGMA journal_mode=DELETE")
         return writer.execute("PRAGMA page_count").fetchone()[0]
     finally:
+        os.close(flushed)
         writer.close()
         reader.close()
 
