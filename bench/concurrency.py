@@ -33,6 +33,7 @@ FIRST_COACHEE = FIRST_USER + 10_000
 class Measure:
     taps: int = 0
     latencies: list[float] = field(default_factory=list)
+    tapped_at: list[float] = field(default_factory=list)  # when each measured tap was made
     counted: list[float] = field(default_factory=list)  # arrival times of counted sends
     seconds: float = 0.0
 
@@ -70,7 +71,9 @@ def drive(server: BotApiServer, users: list[int], think: float, seconds: float, 
             user = int(call.params.get("chat_id", 0))
             number = question_number(str(call.params.get("text", "")))
             if user in tapped and number is not None and number > state[user][2]:
-                measure.latencies.append(call.at - tapped.pop(user))
+                moment = tapped.pop(user)
+                measure.latencies.append(call.at - moment)
+                measure.tapped_at.append(moment)
                 state[user] = (state[user][0], _three(call.params), number)
                 due[user] = call.at + think
         now = time.monotonic()

@@ -14,6 +14,7 @@ import asyncio
 import hashlib
 import logging
 import multiprocessing
+import os
 import pickle
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
@@ -41,6 +42,7 @@ from bot.render import (
     MESSAGE_LIMIT,
     chart_job,
     choice_label,
+    exit_with,
     notice_text,
     report_job,
     run_job,
@@ -106,7 +108,8 @@ class ChartWorker:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=exit_with, initargs=(os.getpid(),))
         return self._pool
 
     async def render(self, job: tuple) -> bytes:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import html
+import os
 import re
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -161,6 +164,17 @@ def report_job(document: Document, language: str, content: Content,
     report = Report(plain_text(screen_text(document.title, language, content)), subtitle, sections, groups, legend,
                     content.text("report_footer", language))
     return render_report, (report,), {}
+
+
+def exit_with(parent: int, every: float = 1.0) -> None:
+    """In a worker process: end it once ``parent`` is gone (killed, even with ``kill -9``), so
+    no worker outlives the bot. Started as the worker's initializer."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def run_job(job: tuple[Callable[..., bytes], tuple, dict]) -> bytes:

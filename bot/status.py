@@ -3,7 +3,12 @@
 Liveness and current faults come from the heartbeat file a run writes (it stays true while
 the database is locked); counts come from the database, opened read only. Exit code 0 means
 healthy, 1 unhealthy (no run, a stale heartbeat, a fault now, updates or scheduled work
-waiting too long).
+waiting too long, a database that cannot be read).
+
+A database no run has ever served (no ``<db>.lock``, no heartbeat: say one only
+``regiecoach chat`` used, or a backup just restored) is not unhealthy: it is *idle*, exit 0,
+as long as it can be read and nothing waits too long. Once a run has served it, no run means
+unhealthy: that is the crash a health check is for.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pathlib import Path
 from bot.health import STALE_SECONDS, read_heartbeat, status_path
 from storage import DatabaseError
 from storage.health import WorkCounts, open_readonly, work_counts
-from storage.lock import held
+from storage.lock import held, lock_file
 
 PENDING_TOO_LONG = timedelta(seconds=60)  # an update waiting longer means the bot is not keeping up
 LATE = timedelta(minutes=5)  # scheduled work due longer ago and not claimed: the scheduler is stuck
@@ -40,10 +45,14 @@ def report(db_path: Path, now: datetime | None = None) -> Report:
     lines: list[str] = []
     beat = read_heartbeat(status_path(db_path))
     alive = held(db_path)
-    if not alive:
+    idle = not alive and beat is None and not lock_file(db_path).exists()
+    if idle:
+        lines.append("run: none has served this database yet (`regiecoach run` starts one)")
+    elif not alive:
         problems.append("no regiecoach run is serving this database")
     if beat is None:
-        lines.append("heartbeat: none written yet")
+        if not idle:
+            lines.append("heartbeat: none written yet")
     else:
         age = (now - datetime.fromisoformat(beat["heartbeat_at"])).total_seconds() if beat.get("heartbeat_at") else None
         lines.append(f"run: pid {beat.get('pid')}, started {_ago(beat.get('started_at'), now)}, "
@@ -70,7 +79,7 @@ def report(db_path: Path, now: datetime | None = None) -> Report:
         if counts.late:
             problems.append(f"{counts.late} scheduled check-ins or prompts are more than "
                             f"{int(LATE.total_seconds() // 60)} minutes late")
-    head = "healthy" if not problems else "UNHEALTHY"
+    head = "UNHEALTHY" if problems else "idle" if idle else "healthy"
     return Report(not problems, [f"regiecoach: {head}", *(f"problem: {p}" for p in problems), *lines])
 
 

@@ -25,6 +25,7 @@ def busy(error: BaseException) -> bool:
 
 BUSY_TIMEOUT_MS = 2000
 JOURNAL_SIZE_LIMIT = 4 * 1024 * 1024  # bytes a -wal file keeps after a checkpoint
+WIPE_WAIT_MS = 200  # how long a truncating checkpoint waits for readers before it is left for later
 PRIVATE = 0o600  # the database and its -wal and -shm: readable by the bot's own user only
 
 
@@ -41,7 +42,12 @@ def wipe_freed_bytes(db: Database) -> bool:
     """After an erasure: copy the -wal into the database and truncate it to nothing, so no old
     page with erased data is left in either file (``secure_delete`` has zeroed the freed bytes in
     the database). False when a reader kept the -wal busy: call again later."""
-    busy_flag, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    waits = db.execute("PRAGMA busy_timeout").fetchone()[0]
+    db.execute(f"PRAGMA busy_timeout={WIPE_WAIT_MS}")  # a reader (a backup) may hold it: try again later
+    try:
+        busy_flag, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        db.execute(f"PRAGMA busy_timeout={int(waits)}")
     return busy_flag == 0
 
 

@@ -35,9 +35,14 @@ def single_instance(db_path: Path) -> Iterator[None]:
         handle.close()
 
 
+def lock_file(db_path: Path) -> Path:
+    """``<db>.lock``: created by the first ``regiecoach run`` on this database, and left in place."""
+    return Path(db_path).with_name(Path(db_path).name + ".lock")
+
+
 def held(db_path: Path) -> bool:
     """Whether a ``regiecoach run`` holds the lock of this database now."""
-    lock_path = Path(db_path).with_name(Path(db_path).name + ".lock")
+    lock_path = lock_file(db_path)
     if not lock_path.exists():
         return False
     with open(lock_path, "a+") as handle:

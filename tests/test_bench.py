@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import concurrency, judgement, loopback, results, stats, storage_memory, throughput
+from bench import backup, concurrency, judgement, loopback, results, stats, storage_memory, throughput
 from bot.delivery import CHARTS
 from telegram_doubles.server import BotApiServer
 
@@ -37,3 +37,9 @@ def test_users_at_once_cost_one_counted_send_per_tap():
     assert measure.taps >= 8
     assert len(measure.counted) <= measure.taps * 1.05 + 4  # the 4 users' last taps may still be under way
     assert concurrency.row(4, 0.2, measure)[2]
+
+
+def test_a_backup_under_load_reports_its_rows():
+    rows = backup.run(200, users=3, seconds=3, think=0.3)
+    assert len(rows) == 3 and all(measure and goal and result for measure, goal, result in rows), rows
+    assert "taps)" in rows[1][2] and "(0 taps)" not in rows[1][2]

@@ -209,3 +209,36 @@ async def test_the_chart_worker_renders_a_job_once_and_keeps_the_last_ones():
         worker._remember(n.to_bytes(4, "big"), b"")
     await worker.render((render_bars, first, {}))
     assert worker.rendered == 3
+
+
+def test_the_chart_worker_ends_when_the_bot_is_killed(tmp_path):
+    """A bot killed with kill -9 leaves no chart process behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import asyncio, os, sys\n"
+        "from bot.delivery import ChartWorker\n"
+        "from bot.stat_charts import render_bars\n"
+        "async def main():\n"
+        "    worker = ChartWorker()\n"
+        "    await worker.render((render_bars, ('bars', ['a'], (1.0,), None), {}))\n"
+        "    print(list(worker._pool._processes)[0], flush=True)\n"
+        "    os.kill(os.getpid(), 9)\n"
+        "asyncio.run(main())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=os.getcwd())
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    worker = int(done.stdout.strip())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(worker, signal.SIGKILL)
+    raise AssertionError("the chart worker outlived the bot")

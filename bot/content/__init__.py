@@ -14,13 +14,15 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from functools import cache, cached_property
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import yaml
 
-CONTENT_DIR = Path(__file__).parent
+CONTENT_DIR: Traversable = files(__name__)  # the installed package's data, wherever it was installed
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 RATINGS = (1, 2, 3, 4, 5)
@@ -242,12 +244,19 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def _named(directory: Traversable, pattern: str) -> list[str]:
+    """Names of the files in ``directory`` that match ``pattern``, sorted (a package folder has no glob)."""
+    if not directory.is_dir():
+        return []
+    return sorted(entry.name for entry in directory.iterdir() if entry.is_file() and fnmatch(entry.name, pattern))
+
+
 class _Reader:
     """Walks one YAML file and reports faults with the file name and key path."""
 
-    def __init__(self, directory: Path, filename: str) -> None:
+    def __init__(self, directory: Traversable, filename: str) -> None:
         self.filename = filename
-        with open(directory / filename, encoding="utf-8") as handle:
+        with (directory / filename).open(encoding="utf-8") as handle:
             loader = _UniqueKeyLoader(handle)
             loader.name = filename
             try:
@@ -303,7 +312,7 @@ class _Reader:
         return value
 
 
-def _load_competencies(directory: Path) -> tuple[dict[str, Localized], list[tuple[str, str]],
+def _load_competencies(directory: Traversable) -> tuple[dict[str, Localized], list[tuple[str, str]],
                                                   dict[str, Localized], dict[str, Localized]]:
     """Groups, (competency id, group) in order, names and descriptions."""
     reader = _Reader(directory, "competencies.yaml")
@@ -327,7 +336,7 @@ def _load_competencies(directory: Path) -> tuple[dict[str, Localized], list[tupl
     return groups, order, names, descriptions
 
 
-def _load_question_set(directory: Path, filename: str, competencies: list[tuple[str, str]],
+def _load_question_set(directory: Traversable, filename: str, competencies: list[tuple[str, str]],
                        names: dict[str, Localized], descriptions: dict[str, Localized],
                        layer_names: dict[str, Localized]) -> QuestionSet:
     reader = _Reader(directory, filename)
@@ -404,11 +413,11 @@ def _load_question_set(directory: Path, filename: str, competencies: list[tuple[
     return QuestionSet(data["version"], tuple(questions), scales)
 
 
-def _load_ui(directory: Path) -> dict[str, Localized]:
+def _load_ui(directory: Traversable) -> dict[str, Localized]:
     """Every ``ui*.yaml`` (texts by area); a key may be in one file only."""
     ui: dict[str, Localized] = {}
-    for path in sorted(directory.glob("ui*.yaml")):
-        reader = _Reader(directory, path.name)
+    for name in _named(directory, "ui*.yaml"):
+        reader = _Reader(directory, name)
         if not isinstance(reader.data, dict):
             raise reader.fail("(top)", "expected a mapping")
         for key, value in reader.data.items():
@@ -418,10 +427,10 @@ def _load_ui(directory: Path) -> dict[str, Localized]:
     return ui
 
 
-def _load_coaching(directory: Path, competency_ids: list[str]) -> dict[str, Coaching]:
+def _load_coaching(directory: Traversable, competency_ids: list[str]) -> dict[str, Coaching]:
     coaching: dict[str, Coaching] = {}
-    for path in sorted((directory / "coaching").glob("*.yaml")):
-        reader = _Reader(directory / "coaching", path.name)
+    for name in _named(directory / "coaching", "*.yaml"):
+        reader = _Reader(directory / "coaching", name)
         if not isinstance(reader.data, dict):
             raise reader.fail("(top)", "expected a mapping of competencies")
         for competency_id, item in reader.data.items():
@@ -453,7 +462,7 @@ def _load_coaching(directory: Path, competency_ids: list[str]) -> dict[str, Coac
     return coaching
 
 
-def _load_profiles(directory: Path) -> tuple[dict[str, Archetype], dict[str, Layer], dict[str, Pitfall], Localized]:
+def _load_profiles(directory: Traversable) -> tuple[dict[str, Archetype], dict[str, Layer], dict[str, Pitfall], Localized]:
     reader = _Reader(directory, "profiles.yaml")
     top = {"archetypes", "layers", "pitfalls", "flat"}
     data = reader.mapping(reader.data, "(top)", top, top)
@@ -495,7 +504,7 @@ def _number(reader: _Reader, value: Any, key: str, low: float, high: float) -> f
     return float(value)
 
 
-def _load_scoring(directory: Path, competency_ids: list[str]) -> Scoring:
+def _load_scoring(directory: Traversable, competency_ids: list[str]) -> Scoring:
     reader = _Reader(directory, "scoring.yaml")
     top = {"archetype", "pitfalls", "targets", "weights", "priority", "development", "layers", "result", "limits",
            "plan", "feedback"}
@@ -571,14 +580,14 @@ def _load_scoring(directory: Path, competency_ids: list[str]) -> Scoring:
 
 
 @cache
-def load_content(directory: Path = CONTENT_DIR) -> Content:
+def load_content(directory: Traversable = CONTENT_DIR) -> Content:
     """Load and validate every catalog in ``directory`` (once per process)."""
     groups, competencies, names, descriptions = _load_competencies(directory)
     archetypes, layers, pitfalls, flat_note = _load_profiles(directory)
     layer_names = {layer_id: layer.name for layer_id, layer in layers.items()}
     sets = {}
-    for path in sorted(directory.glob("questions_v*.yaml")):
-        question_set = _load_question_set(directory, path.name, competencies, names, descriptions, layer_names)
+    for name in _named(directory, "questions_v*.yaml"):
+        question_set = _load_question_set(directory, name, competencies, names, descriptions, layer_names)
         sets[question_set.version] = question_set
     if not sets:
         raise ContentError("questions_v<N>.yaml: no question set")
