@@ -6,7 +6,7 @@ import random
 from datetime import datetime, timedelta, timezone
 
 from bot.content import Content
-from bot.turns.assessment import result_row
+from bot.turns.result_rows import result_row
 from storage import Database, StatsStore
 
 

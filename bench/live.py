@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.content import load_content
-from storage import CoachStore, Database, SessionStore
+from storage import CoachStore, Database, UserStore
 from telegram_doubles.server import BotApiServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +59,7 @@ def onboard(server: BotApiServer, users: list[int]) -> None:
 def seed_coach(db: Database, coach_id: int, coachee_ids: range, prompt: dict) -> None:
     """A coach sharing with ``coachee_ids`` and a prompt to all of them (``prompt``: the
     schedule's competency or own text, kind and when it is due)."""
-    sessions, coaches = SessionStore(db), CoachStore(db)
+    sessions, coaches = UserStore(db), CoachStore(db)
     stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
     sessions.ensure_user(coach_id, "en", stamp)
     coaches.create_coach_invite("bench", coach_id, stamp)

@@ -16,7 +16,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import backup, concurrency, judgement, loopback, results, stats, storage_memory, throughput
+from bench import backup, concurrency, figures, judgement, loopback, results, storage_memory, throughput
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -45,7 +45,7 @@ def main() -> None:
         ("storage and memory", lambda: storage_memory.run(100 if quick else 300, 2000 if quick else 10_000)),
         ("results", results.run),
         ("judgement", lambda: judgement.run(2_000 if quick else judgement.PEOPLE)),
-        ("statistics", lambda: stats.run(10_000 if quick else 100_000)),
+        ("statistics", lambda: figures.run(10_000 if quick else 100_000)),
         ("loopback HTTP", lambda: loopback.run(200 if quick else 1000)),
         ("users at once", lambda: concurrency.run((10, 60) if quick else (10, 30, 60, 120), 15 if quick else 30)),
         ("backup under load", lambda: backup.run(10_000 if quick else 100_000, 30, 15 if quick else 30)),

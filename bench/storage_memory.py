@@ -27,15 +27,17 @@ async def _storage(users: int) -> tuple[float, list[float]]:
         path = Path(folder) / "s.db"
         request = CannedRequest()
         app = build_application(Settings(token="1:B", db_path=path), open_database(path), request=request)
-        store = app.bot_data["conversations"].store
-        save, commits = store.save, []
+        import bot.turns as turns
 
-        def timed_save(*args, **kwargs):
+        carry_out, commits = turns.carry_out, []
+
+        def timed_carry_out(*args, **kwargs):  # the writes of one update, in its transaction
             began = time.perf_counter()
-            save(*args, **kwargs)
+            applied = carry_out(*args, **kwargs)
             commits.append(time.perf_counter() - began)
+            return applied
 
-        store.save = timed_save
+        turns.carry_out = timed_carry_out
         async with app:
             await app.start()
             app.job_queue.scheduler.pause()
@@ -45,6 +47,7 @@ async def _storage(users: int) -> tuple[float, list[float]]:
 
             await interleaved(app, users, stream(content.total, assessment_of), [])
             await app.stop()
+        turns.carry_out = carry_out
         db = open_database(path)
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.execute("delete from inbox")  # handled raw updates are purged by housekeeping

@@ -111,14 +111,16 @@ def _version() -> str:
 
 def _chat(settings: Settings) -> int:
     from bot.content import load_content
-    from bot.conversation import Conversations
+    from bot.core import Core, Rules
     from bot.terminal import chat
+    from bot.turns.result_rows import rescore_results
     from storage import open_database
 
     use_key_beside(settings.db_path)
-    conversations = Conversations(open_database(settings.db_path), load_content(), zone=settings.timezone)
+    core = Core.build(open_database(settings.db_path), load_content(), Rules.of(settings))  # the app's own settings
+    rescore_results(core)
     try:
-        asyncio.run(chat(conversations, sys.stdin, sys.stdout, chart_dir=settings.db_path.parent / "charts"))
+        asyncio.run(chat(core, sys.stdin, sys.stdout, chart_dir=settings.db_path.parent / "charts"))
     except KeyboardInterrupt:
         print()
     return 0
@@ -128,19 +130,19 @@ def _stats(settings: Settings, csv_path: str | None) -> int:
     """Print the published admin figures (taking a new snapshot when due), or write them as CSV."""
     from datetime import datetime, timezone
 
-    from bot import statistics
+    from bot import snapshots
     from bot.content import load_content
     from bot.render import plain_text, screen_text
     from storage import open_database
 
     db, content, now = open_database(settings.db_path), load_content(), datetime.now(timezone.utc)
     if csv_path:
-        _, data = statistics.csv_export(db, content, settings.min_group, now, settings.stats_period,
+        _, data = snapshots.csv_export(db, content, settings.min_group, now, settings.stats_period,
                                         settings.timezone)
         write_private(Path(csv_path), data)
         print(f"published statistics written to {csv_path}")
         return 0
-    for screen in statistics.admin_screens(db, content, settings.min_group, now, settings.stats_period,
+    for screen in snapshots.admin_screens(db, content, settings.min_group, now, settings.stats_period,
                                            settings.timezone):
         if screen.chart is None:
             print(plain_text(screen_text(screen, "en", content)) + "\n")

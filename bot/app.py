@@ -13,12 +13,14 @@ from bot import handlers
 from bot.callbacks import Decoder
 from bot.config import Settings
 from bot.content import load_content
-from bot.conversation import Clock, Conversations, utc_now
+from bot.core import Core, Rules
+from bot.faults import Ledger
 from bot.health import Health, ObservedRequest
 from bot.menus import register_menus
 from bot.ratelimit import WindowRateLimiter
-from bot.schedule import schedule_jobs
-from bot.turns.assessment import backfill_results
+from bot.schedule import Scheduler, schedule_jobs
+from bot.turn import Clock, utc_now
+from bot.turns.result_rows import rescore_results
 from storage import Database
 
 log = logging.getLogger(__name__)
@@ -63,11 +65,11 @@ def build_application(
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
     application = builder.build()
-    conversations = Conversations(db, content, clock, zone=settings.timezone, admin_ids=settings.admin_ids,
-                                  min_group=settings.min_group, retention_days=settings.retention_days,
-                                  feedback_min=settings.feedback_min, stats_period=settings.stats_period)
-    backfill_results(conversations)
-    application.bot_data["conversations"] = conversations
+    core = Core.build(db, content, Rules.of(settings), clock)
+    rescore_results(core)
+    application.bot_data["core"] = core
+    application.bot_data["scheduler"] = Scheduler()
+    application.bot_data["ledger"] = Ledger()
     application.bot_data["updates_request"] = updates_request
     application.bot_data["health"] = health
     application.bot_data["decoder"] = Decoder(content)
@@ -79,4 +81,6 @@ def build_application(
 
 async def _post_init(application: Application) -> None:
     """Command menus for everybody, and the fuller ones of admins and coaches in their chats."""
-    await register_menus(application.bot, application.bot_data["conversations"])
+    core: Core = application.bot_data["core"]
+    core.knows_username(application.bot.username)
+    await register_menus(application.bot, core)

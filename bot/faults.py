@@ -9,10 +9,9 @@ was made).
 from __future__ import annotations
 
 import random
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, NetworkError, TimedOut
 
 from storage import busy as database_busy
 
@@ -23,10 +22,6 @@ _NOT_SENT = {"ConnectError", "ConnectTimeout", "PoolTimeout"}
 def network_transient(error: BaseException) -> bool:
     """A network error, timeout or server error of the Bot API: the same call may work later."""
     return isinstance(error, (NetworkError, TimedOut)) and not isinstance(error, BadRequest)
-
-
-def transient(error: BaseException) -> bool:
-    return database_busy(error) or network_transient(error) or isinstance(error, RetryAfter)
 
 
 def surely_not_sent(error: BaseException) -> bool:
@@ -60,24 +55,41 @@ class Backoff:
         self.failures = 0
 
 
+@dataclass(frozen=True)
+class Transient:
+    """A fault that passes (a locked database): the update stays and is tried again soon."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A fault that trying again will not mend: the update is marked failed with its reason."""
+
+    reason: str
+
+
 @dataclass
-class Attempt:
-    """One try at handling an inbox update; the error handler notes how it went wrong."""
+class Ledger:
+    """How the updates the runner hands to python-telegram-bot went, as values: the error
+    handler notes a fault here by update id; the runner takes the note after the update."""
 
-    update_id: int
-    transient: str | None = None  # a fault that passes (a locked database): try again later
-    failed: str | None = None  # a fault that will not pass by trying again
+    _watched: dict[int, Transient | Failed | None] = field(default_factory=dict)
 
+    def watch(self, update_id: int) -> None:
+        self._watched[update_id] = None
 
-_ATTEMPT: ContextVar[Attempt | None] = ContextVar("attempt", default=None)
+    def watching(self, update_id: int | None) -> bool:
+        return update_id in self._watched
 
+    def transient(self, update_id: int | None, reason: str) -> None:
+        if update_id in self._watched:
+            self._watched[update_id] = Transient(reason)
 
-def begin_attempt(update_id: int) -> Attempt:
-    """Start an attempt in the current task (the runner handles each update in its own step)."""
-    attempt = Attempt(update_id)
-    _ATTEMPT.set(attempt)
-    return attempt
+    def failed(self, update_id: int | None, reason: str) -> None:
+        if update_id in self._watched and not isinstance(self._watched[update_id], Transient):
+            self._watched[update_id] = Failed(reason)
 
-
-def current_attempt() -> Attempt | None:
-    return _ATTEMPT.get()
+    def take(self, update_id: int) -> Transient | Failed | None:
+        """How it went (None: no fault), and the update is no longer watched."""
+        return self._watched.pop(update_id, None)

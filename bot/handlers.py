@@ -21,14 +21,17 @@ from telegram.ext import (
 from bot.callbacks import Decoder
 from bot.commands import COMMAND_EVENTS
 from bot.content import Content
-from bot.conversation import Conversations, Outcome, pick_language
+from bot.core import Core
 from bot.delivery import deliver
-from bot.faults import current_attempt, database_busy, describe, network_transient
-from bot.flows.effects import Notify, RefreshMenu, SendDuePrompts
+from bot.faults import Ledger, database_busy, describe, network_transient
+from bot.flows.effects import Notify, RefreshMenu, SendDuePrompts, WipeFreedBytes
+from bot.flows.events import Event
 from bot.flows.screens import Screen
 from bot.logs import who
 from bot.menus import refresh_menu
-from bot.schedule import send_due_prompts
+from bot.schedule import scheduler, send_due_prompts
+from bot.turn import Outcome, Turn, pick_language
+from bot.turns import handle
 
 log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
@@ -37,12 +40,12 @@ PRIVATE = filters.ChatType.PRIVATE
 NOT_FOR_US = filters.UpdateType.CHANNEL_POSTS | filters.UpdateType.BUSINESS_MESSAGES
 
 
-def conversations(context: ContextTypes.DEFAULT_TYPE) -> Conversations:
-    return context.application.bot_data["conversations"]
+def core_of(context: ContextTypes.DEFAULT_TYPE) -> Core:
+    return context.application.bot_data["core"]
 
 
 def content_of(context: ContextTypes.DEFAULT_TYPE) -> Content:
-    return conversations(context).content
+    return core_of(context).content
 
 
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outcome) -> None:
@@ -55,32 +58,33 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outc
 
 async def fire(update: Update, context: ContextTypes.DEFAULT_TYPE, event: str, **kwargs: object) -> None:
     user = update.effective_user
-    convs = conversations(context)
-    convs.bot_username = context.bot.username
-    outcome = await convs.handle(user.id, event, language_code=user.language_code, name=user.first_name,
-                                 update_id=update.update_id, **kwargs)
+    core = core_of(context)
+    core.knows_username(context.bot.username)
+    outcome = handle(core, Turn.of(user.id, user.language_code, user.first_name, update.update_id), event, kwargs)
     await show(update, context, outcome)
     await carry_out(context, outcome, update)
 
 
 async def carry_out(context: ContextTypes.DEFAULT_TYPE, outcome: Outcome, update: Update) -> None:
     """What the committed turn asks of Telegram beyond this chat: other people's screens,
-    changed menus, prompts due now."""
-    convs = conversations(context)
+    changed menus, prompts due now, the bytes of an erasure."""
+    core = core_of(context)
     for effect in outcome.after:
         match effect:
             case Notify(user_id=other, screen=screen):
                 try:
-                    await deliver(context.bot, other, [screen], convs.language_of(other), convs.content, proactive=True)
+                    await deliver(context.bot, other, [screen], core.language_of(other), core.content, proactive=True)
                 except Forbidden:
                     log.info("could not notify %s: blocked the bot", who(other))
             case RefreshMenu(user_id=person):
-                await refresh_menu(context.bot, convs, person)
+                await refresh_menu(context.bot, core, person)
             case SendDuePrompts():
                 if context.application.running:  # a broadcast may take a while: do not hold other users up
                     context.application.create_task(send_due_prompts(context.application), update=update)
                 else:
                     await send_due_prompts(context.application)
+            case WipeFreedBytes():
+                scheduler(context.application).wipe(core)
 
 
 async def ignore(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -98,7 +102,7 @@ async def on_anonymous(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     command = update.effective_message.text.split()[0][1:].split("@")[0].lower()
     if command == "start" and context.args:
-        await fire(update, context, "deep_link", payload=context.args[0])
+        await fire(update, context, Event.DEEP_LINK, payload=context.args[0])
     else:
         await fire(update, context, COMMAND_EVENTS[command])
 
@@ -107,7 +111,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     decode: Decoder = context.application.bot_data["decoder"]
     action = decode(update.callback_query.data)
     if action is None or update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
-        await fire(update, context, "reject")
+        await fire(update, context, Event.REJECT)
     else:
         await fire(update, context, action.event, **action.kwargs)
 
@@ -115,17 +119,17 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     replied = message.reply_to_message.message_id if message.reply_to_message else None
-    await fire(update, context, "text", text=message.text, reply_to=replied)
+    await fire(update, context, Event.TEXT, text=message.text, reply_to=replied)
 
 
 async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await fire(update, context, "unexpected_input", kind="media")
+    await fire(update, context, Event.UNEXPECTED_INPUT, kind="media")
 
 
 async def reply_with(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
     """Reply with a fixed text in the user's language, without touching the conversation."""
     user = update.effective_user
-    language = conversations(context).language_of(user.id, user.language_code)
+    language = core_of(context).language_of(user.id, user.language_code)
     await deliver(context.bot, update.effective_chat.id, [Screen(key)], language, content_of(context))
 
 
@@ -146,19 +150,21 @@ async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the failure; tell the user briefly, never with a traceback. A locked database is
-    not the user's problem: the runner keeps the update and tries it again shortly."""
+    """Log the failure; tell the user briefly, never with a traceback. The runner learns how
+    the update went from the ledger: a locked database is not the user's problem (the runner
+    keeps the update and tries it again shortly); anything else fails that update only."""
     error = context.error
     if isinstance(error, Forbidden):  # the user blocked the bot: nobody to tell
         log.info("user blocked the bot: %s", error)
         return
-    attempt = current_attempt()
-    if database_busy(error) and attempt is not None:
-        attempt.transient = describe(error)
+    ledger: Ledger | None = context.application.bot_data.get("ledger")
+    update_id = update.update_id if isinstance(update, Update) else None
+    if database_busy(error) and ledger is not None and ledger.watching(update_id):
+        ledger.transient(update_id, describe(error))
         return
     log.error("update failed: %s", describe(error), exc_info=error)
-    if attempt is not None:
-        attempt.failed = describe(error)
+    if ledger is not None:
+        ledger.failed(update_id, describe(error))
     health = context.application.bot_data.get("health")
     if health is not None:
         health.error(describe(error))
@@ -167,7 +173,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_chat.type != ChatType.PRIVATE:
         return
     user = update.effective_user
-    language = conversations(context).language_of(user.id, user.language_code) if user else pick_language(None)
+    language = core_of(context).language_of(user.id, user.language_code) if user else pick_language(None)
     key = "send_failed" if network_transient(error) else "error_apology"  # the change itself was saved
     try:
         await context.bot.send_message(update.effective_chat.id, content_of(context).text(key, language))

@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 
 from bot.commands import ADMIN_COMMANDS, COACH_COMMANDS, MENU_COMMANDS
 from bot.content import DEFAULT_LANGUAGE, LANGUAGES, Content
-from bot.conversation import Conversations
+from bot.core import Core
 from bot.logs import who
 
 log = logging.getLogger(__name__)
@@ -21,33 +21,33 @@ def bot_commands(content: Content, language: str, names: Iterable[str] = MENU_CO
     return [BotCommand(name, content.text(f"cmd_{name}", language)) for name in names]
 
 
-def role_commands(conversations: Conversations, user_id: int) -> list[str]:
+def role_commands(core: Core, user_id: int) -> list[str]:
     """The commands in this person's own menu; only the public ones when they have no role."""
-    coach = conversations.coaching.coach(user_id) is not None
-    admin = conversations.is_admin(user_id)
+    coach = core.stores.coaching.coach(user_id) is not None
+    admin = core.rules.is_admin(user_id)
     return [*MENU_COMMANDS, *(COACH_COMMANDS if coach else ()), *(ADMIN_COMMANDS if admin else ())]
 
 
-async def refresh_menu(bot: Bot, conversations: Conversations, user_id: int) -> None:
+async def refresh_menu(bot: Bot, core: Core, user_id: int) -> None:
     """Set (or, without a role, remove) the menu of this person's own chat."""
-    names = role_commands(conversations, user_id)
+    names = role_commands(core, user_id)
     scope = BotCommandScopeChat(user_id)
     try:
         if len(names) == len(MENU_COMMANDS):
             await bot.delete_my_commands(scope=scope)
         else:
-            await bot.set_my_commands(bot_commands(conversations.content, conversations.language_of(user_id), names),
+            await bot.set_my_commands(bot_commands(core.content, core.language_of(user_id), names),
                                       scope=scope)
     except TelegramError as error:  # e.g. an admin who never opened the bot: no chat yet
         log.info("no command menu for %s: %s", who(user_id), error)
 
 
-async def register_menus(bot: Bot, conversations: Conversations) -> None:
+async def register_menus(bot: Bot, core: Core) -> None:
     """At start-up: the public menu in every language (the default one without a code), and
     the menus of every admin and coach."""
-    content = conversations.content
+    content = core.content
     await bot.set_my_commands(bot_commands(content, DEFAULT_LANGUAGE))
     for language in LANGUAGES:
         await bot.set_my_commands(bot_commands(content, language), language_code=language)
-    for user_id in sorted(set(conversations.coaching.coach_ids()) | conversations.admin_ids):
-        await refresh_menu(bot, conversations, user_id)
+    for user_id in sorted(set(core.stores.coaching.coach_ids()) | core.rules.admin_ids):
+        await refresh_menu(bot, core, user_id)

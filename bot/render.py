@@ -14,7 +14,7 @@ from bot.content import DIDNT_COME_UP, Content
 from bot.charts import ProfileGroup, ProfileRow, render_profile
 from bot.flows.screens import BarChart, Chart, Choice, Document, Items, Screen
 from bot.report import Report, render_report
-from bot.stat_charts import render_bars
+from bot.bar_charts import render_bars
 
 MESSAGE_LIMIT = 4096  # Telegram's limit on one message's text
 NOTICE_LIMIT = 200  # Telegram's limit on an answerCallbackQuery text

@@ -28,8 +28,9 @@ from telegram.error import InvalidToken, RetryAfter
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
-from bot.conversation import Conversations, iso
-from bot.faults import Backoff, begin_attempt, database_busy, describe
+from bot.core import Core
+from bot.turn import iso
+from bot.faults import Backoff, Failed, Ledger, Transient, database_busy, describe
 from bot.health import HEARTBEAT_SECONDS, Health
 from bot.logs import who
 from bot.webhook import WebhookServer
@@ -101,8 +102,9 @@ class DurableRunner:
     def __init__(self, application: Application, *, poll_timeout: int = POLL_TIMEOUT,
                  concurrency: int = CONCURRENT_USERS, health: Health | None = None) -> None:
         self.application = application
-        self.conversations: Conversations = application.bot_data["conversations"]
-        self.inbox = self.conversations.inbox
+        self.core: Core = application.bot_data["core"]
+        self.inbox = self.core.stores.inbox
+        self.ledger: Ledger = application.bot_data.setdefault("ledger", Ledger())
         self.poll_timeout = poll_timeout
         self.health = health or application.bot_data.get("health") or Health()
         self.wake = asyncio.Event()
@@ -119,7 +121,7 @@ class DurableRunner:
         """Commit raw updates to the inbox; only after this may Telegram be told they arrived.
         Raises when the database cannot store them (then they are not acknowledged)."""
         items = [raw_item(raw) for raw in raw_updates if valid_update(raw)]
-        added = self.inbox.add(items, iso(self.conversations.clock()))
+        added = self.inbox.add(items, iso(self.core.clock()))
         if items:
             self.health.received()
             self.wake.set()
@@ -151,7 +153,7 @@ class DurableRunner:
                 if not webhook_deleted:
                     await self.application.bot.delete_webhook()
                     webhook_deleted = True
-                offset = self.inbox.offset(self.conversations.clock())
+                offset = self.inbox.offset(self.core.clock())
                 raw_updates = await self.fetch(offset)
                 if offset is not None:
                     self.inbox.acknowledged(offset)
@@ -237,37 +239,35 @@ class DurableRunner:
 
     async def handle(self, item: InboxItem) -> bool:
         """Handle one update; False when it met a transient fault and stays pending."""
-        now = iso(self.conversations.clock())
+        now = iso(self.core.clock())
         try:
             update = Update.de_json(json.loads(item.payload), self.application.bot)
         except Exception as error:
             log.warning("update %s cannot be parsed and is passed over: %s", item.update_id, describe(error))
             self.inbox.mark_unparseable(item.update_id, describe(error), now)
             return True
-        attempt = begin_attempt(item.update_id)
+        self.ledger.watch(item.update_id)
         try:
             await self.application.process_update(update)
         except Exception as error:  # process_update itself failed (not a handler)
             if database_busy(error):
-                attempt.transient = describe(error)
+                self.ledger.transient(item.update_id, describe(error))
             else:
-                attempt.failed = describe(error)
+                self.ledger.failed(item.update_id, describe(error))
                 log.error("update %s failed: %s", item.update_id, describe(error))
-        if attempt.transient and not self.inbox.is_done(item.update_id):
-            log.warning("update %s met a transient fault (%s); trying again soon", item.update_id,
-                        attempt.transient)
-            self.health.fault("database", attempt.transient)
+        fault = self.ledger.take(item.update_id)
+        if isinstance(fault, Transient) and not self.inbox.is_done(item.update_id):
+            log.warning("update %s met a transient fault (%s); trying again soon", item.update_id, fault.reason)
+            self.health.fault("database", fault.reason)
             self.attempts[item.update_id] = self.attempts.get(item.update_id, 0) + 1
             self._wait(item.user_id, self.attempts[item.update_id])
             return False
         self.retry_at.pop(item.user_id, None)
         self.attempts.pop(item.update_id, None)
         self.health.ok("database")  # the update's change was written
-        # Handlers that change state mark their update done in the same transaction; this
-        # covers the rest, so no update is handled twice.
-        if attempt.failed:
-            self.inbox.mark_failed(item.update_id, attempt.failed, now)
-        else:
+        if isinstance(fault, Failed):
+            self.inbox.mark_failed(item.update_id, fault.reason, now)
+        elif not self.inbox.is_done(item.update_id):  # no turn ran (e.g. an edited message): done now
             self.inbox.mark_done(item.update_id, now)
         return True
 

@@ -15,16 +15,17 @@ and for a coach's prompt the coach is told. One lock keeps senders from running 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
 
 from telegram.error import Forbidden
 from telegram.ext import Application, ContextTypes
 
-from bot.conversation import Conversations, iso
+from bot.core import Core
 from bot.delivery import deliver
 from bot.faults import describe, network_transient
 from bot.flows.coaching import delivery_screen
@@ -32,8 +33,9 @@ from bot.flows.plan import checkin_screen, checkin_topic, next_occurrence
 from bot.flows.screens import Choice, Screen
 from bot.health import Health
 from bot.logs import who
-from bot.turns.feedback import close_now
-from storage import Delivery, DueCheckin, FeedbackStore, Schedule, immediate
+from bot.turn import iso
+from bot.turns.summaries import close_now
+from storage import Delivery, DueCheckin, Schedule, immediate, wipe_freed_bytes
 
 log = logging.getLogger(__name__)
 CHECKIN_JOB = "checkins"
@@ -51,27 +53,64 @@ def retry_time(now: datetime, attempts: int) -> str:
     return iso(now + min(FIRST_RETRY * 4 ** max(attempts - 1, 0), timedelta(hours=1)))
 
 
+@dataclass
+class Scheduler:
+    """The scheduled work's own state: one sender of check-ins and prompts at a time; sends
+    cut off by the last stop settled once before new ones; an erasure's -wal to truncate."""
+
+    sending_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    interrupted_resolved: bool = False
+    wipe_due: bool = False
+
+    def wipe(self, core: Core) -> bool:
+        """After an erasure, no copy of the erased bytes stays in the -wal; when a reader keeps
+        it busy, the erasure job tries again (``wipe_due``)."""
+        self.wipe_due = not wipe_freed_bytes(core.stores.db)
+        return not self.wipe_due
+
+    def erase_inactive(self, core: Core) -> int:
+        """Erase everybody inactive for longer than the retention period; returns how many."""
+        if not core.rules.retention_days:
+            return 0
+        before = iso(core.clock() - timedelta(days=core.rules.retention_days))
+        users = core.stores.privacy.inactive_since(before)
+        for user_id in users:
+            with immediate(core.stores.db):
+                core.stores.privacy.erase(user_id)
+        if users:
+            self.wipe(core)
+        return len(users)
+
+
+def core_of(application: Application) -> Core:
+    return application.bot_data["core"]
+
+
+def scheduler(application: Application) -> Scheduler:
+    return application.bot_data.setdefault("scheduler", Scheduler())
+
+
 def _health(application: Application) -> Health:
     return application.bot_data.get("health") or Health()
 
 
 async def send_due_checkins(application: Application) -> int:
     """Claim every check-in due now, then send the claimed ones; returns how many were sent."""
-    conversations: Conversations = application.bot_data["conversations"]
-    async with conversations.sending_lock:
+    core = core_of(application)
+    async with scheduler(application).sending_lock:
         await _resolve_interrupted_once(application)
-        return await _send_due_checkins(application, conversations)
+        return await _send_due_checkins(application, core)
 
 
-async def _send_due_checkins(application: Application, conversations: Conversations) -> int:
-    content, plans = conversations.content, conversations.plans
-    now = conversations.clock()
+async def _send_due_checkins(application: Application, core: Core) -> int:
+    content, plans = core.content, core.stores.plans
+    now = core.clock()
     for user_id in plans.due_user_ids(iso(now)):
         try:
             plans.claim(
                 user_id, iso(now),
                 choose=lambda focus, count: checkin_topic(focus, count, content),
-                next_due=lambda weekday, at: iso(next_occurrence(weekday, at, conversations.zone, now)),
+                next_due=lambda weekday, at: iso(next_occurrence(weekday, at, core.rules.zone, now)),
             )
         except Exception as error:
             _failed_claim(application, f"plan of {who(user_id)}", error)
@@ -127,8 +166,8 @@ Item = TypeVar("Item")
 
 
 async def _deliver_one(application: Application, chat_id: int, screen: Screen, language: str) -> int | None:
-    conversations: Conversations = application.bot_data["conversations"]
-    messages = await deliver(application.bot, chat_id, [screen], language, conversations.content, proactive=True)
+    core = core_of(application)
+    messages = await deliver(application.bot, chat_id, [screen], language, core.content, proactive=True)
     return messages[-1].message_id if messages else None
 
 
@@ -181,16 +220,16 @@ async def send_due_prompts(application: Application) -> int:
     A coachee who blocked the bot is marked unreachable, never retried, and the coach is told.
     Returns how many prompts were sent.
     """
-    conversations: Conversations = application.bot_data["conversations"]
-    content, coaches = conversations.content, conversations.coaching
-    async with conversations.sending_lock:
+    core = core_of(application)
+    content, coaches = core.content, core.stores.coaching
+    async with scheduler(application).sending_lock:
         await _resolve_interrupted_once(application)
-        now = conversations.clock()
+        now = core.clock()
 
         def following(schedule: Schedule) -> str | None:
             if schedule.kind != "weekly":
                 return None
-            return iso(next_occurrence(schedule.weekday, schedule.time, conversations.zone, now))
+            return iso(next_occurrence(schedule.weekday, schedule.time, core.rules.zone, now))
 
         for schedule_id in coaches.due_schedule_ids(iso(now)):
             try:
@@ -227,29 +266,30 @@ async def send_due_prompts(application: Application) -> int:
 
 async def tell(application: Application, user_id: int, screen: Screen) -> None:
     """A notice the bot sends on its own (to a coach, a manager, a rater); a failure is logged."""
-    conversations: Conversations = application.bot_data["conversations"]
+    core = core_of(application)
     try:
-        await deliver(application.bot, user_id, [screen], conversations.language_of(user_id),
-                      conversations.content, proactive=True)
+        await deliver(application.bot, user_id, [screen], core.language_of(user_id),
+                      core.content, proactive=True)
     except Exception as error:
         log.info("could not tell %s: %s", who(user_id), describe(error))
 
 
 async def _resolve_interrupted_once(application: Application) -> None:
-    conversations: Conversations = application.bot_data["conversations"]
-    if not conversations.interrupted_resolved:
+    core = core_of(application)
+    state = scheduler(application)
+    if not state.interrupted_resolved:
         await resolve_interrupted(application)
-        conversations.interrupted_resolved = True
+        state.interrupted_resolved = True
 
 
 async def resolve_interrupted(application: Application) -> int:
     """At start-up: what was being sent when the process stopped is marked ``unknown`` (never
     sent twice); a coach is told that a prompt may not have arrived. Returns how many."""
-    conversations: Conversations = application.bot_data["conversations"]
-    checkins = conversations.plans.interrupted_checkins()
-    deliveries = conversations.coaching.interrupted_deliveries()
+    core = core_of(application)
+    checkins = core.stores.plans.interrupted_checkins()
+    deliveries = core.stores.coaching.interrupted_deliveries()
     for delivery in deliveries:
-        name = conversations.coaching.coachee_name(delivery.schedule.coach_id, delivery.coachee_id)
+        name = core.stores.coaching.coachee_name(delivery.schedule.coach_id, delivery.coachee_id)
         await tell(application, delivery.schedule.coach_id,
                          Screen("prompt_unknown", {"name": name or "?"}))
     if checkins or deliveries:
@@ -261,14 +301,14 @@ async def resolve_interrupted(application: Application) -> int:
 async def send_feedback_work(application: Application) -> int:
     """Close feedback requests whose time is up (the manager gets the summary, or is told there
     were too few raters), and remind raters who stopped halfway, once (scoring.yaml ``feedback``)."""
-    conversations: Conversations = application.bot_data["conversations"]
-    store, now = FeedbackStore(conversations.db), conversations.clock()
-    remind_before = iso(now - timedelta(days=conversations.content.scoring.feedback_remind_days))
+    core = core_of(application)
+    store, now = core.stores.feedback, core.clock()
+    remind_before = iso(now - timedelta(days=core.content.scoring.feedback_remind_days))
     done = 0
     for request_id in store.due_to_close(iso(now)):
         try:
-            with immediate(conversations.db):
-                notices = close_now(conversations, request_id, iso(now), expired=True)
+            with immediate(core.stores.db):
+                notices = close_now(core, request_id, iso(now), expired=True)
         except Exception as error:
             _failed_claim(application, f"feedback request {request_id}", error)
             continue
@@ -306,9 +346,9 @@ async def _prompt_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def housekeeping(application: Application) -> tuple[int, int]:
     """Erase users inactive past the retention period and raw updates handled over a day ago."""
-    conversations: Conversations = application.bot_data["conversations"]
-    erased = conversations.erase_inactive()
-    purged = conversations.inbox.purge_done(iso(conversations.clock() - DONE_UPDATES_KEPT))
+    core = core_of(application)
+    erased = scheduler(application).erase_inactive(core)
+    purged = core.stores.inbox.purge_done(iso(core.clock() - DONE_UPDATES_KEPT))
     if erased or purged:
         log.info("housekeeping: %s inactive users erased, %s handled updates purged", erased, purged)
     return erased, purged
@@ -319,8 +359,9 @@ async def _housekeeping(application: Application) -> None:
 
 
 async def _wipe(application: Application) -> None:
-    conversations: Conversations = application.bot_data["conversations"]
-    if conversations.wipe_due and not conversations.wipe_freed_bytes():
+    core = core_of(application)
+    state = scheduler(application)
+    if state.wipe_due and not state.wipe(core):
         raise RuntimeError("the -wal of an erasure is still in use by a reader")
 
 

@@ -13,9 +13,12 @@ from typing import Callable, TextIO
 from bot.callbacks import Decoder, choice_data
 from bot.commands import COMMAND_EVENTS
 from bot.content import Content
-from bot.conversation import Conversations, Outcome
+from bot.core import Core
 from bot.files import write_private
+from bot.flows.events import Event
 from bot.flows.screens import Choice, Screen
+from bot.turn import Outcome, Turn
+from bot.turns import handle
 from bot.render import (
     chart_png,
     choice_label,
@@ -29,20 +32,20 @@ TERMINAL_USER_ID = 0  # Telegram user ids are positive: 0 is never a Telegram us
 
 
 class TerminalChat:
-    def __init__(self, conversations: Conversations, write: Callable[[str], object], chart_dir: Path,
+    def __init__(self, core: Core, write: Callable[[str], object], chart_dir: Path,
                  user_id: int = TERMINAL_USER_ID) -> None:
-        self.conversations = conversations
-        self.content: Content = conversations.content
+        self.core = core
+        self.content: Content = core.content
         self.write = write
         self.user_id = user_id
         self.choices: list[tuple[Choice, Screen, int | None]] = []
-        self.language = conversations.language_of(user_id)
+        self.language = core.language_of(user_id)
         self.explained = False  # the "type a number" line is shown once
         self.chart_dir = chart_dir
         self.decode = Decoder(self.content)
 
     async def fire(self, event: str, **kwargs: object) -> None:
-        outcome = await self.conversations.handle(self.user_id, event, **kwargs)
+        outcome = handle(self.core, Turn.of(self.user_id), event, kwargs)
         self.show(outcome)
 
     def show(self, outcome: Outcome) -> None:
@@ -100,18 +103,18 @@ class TerminalChat:
         if self.choices:
             self.write(plain_text(self.content.text("terminal_invalid", self.language)) + "\n")
         else:
-            await self.fire("text", text=line)
+            await self.fire(Event.TEXT, text=line)
 
     async def run(self, lines: Iterable[str]) -> None:
-        await self.fire("start")
+        await self.fire(Event.START)
         for line in lines:
             await self.take(line)
         self.write(plain_text(self.content.text("terminal_bye", self.language)))
 
 
-async def chat(conversations: Conversations, stdin: TextIO, stdout: TextIO, chart_dir: Path) -> None:
+async def chat(core: Core, stdin: TextIO, stdout: TextIO, chart_dir: Path) -> None:
     def write(text: str) -> None:
         stdout.write(text + "\n")
         stdout.flush()
 
-    await TerminalChat(conversations, write, chart_dir).run(stdin)
+    await TerminalChat(core, write, chart_dir).run(stdin)

@@ -5,6 +5,8 @@ Everything here returns plain dataclasses and dicts and imports nothing else of 
 
 from sqlite_utils import Database
 
+from storage.aggregates import StatsCounts, StatsSnapshot, StatsStore
+from storage.assessments import DIDNT_COME_UP, AssessmentRecord, AssessmentStore
 from storage.coaching import (
     CoachRecord,
     CoachStore,
@@ -16,56 +18,47 @@ from storage.coaching import (
     Relation,
     Schedule,
 )
-from storage.feedback import FeedbackStore, RequestRecord
 from storage.database import DatabaseError, busy, immediate, open_database, wipe_freed_bytes
+from storage.feedback import FeedbackStore, RaterSession, RequestRecord
 from storage.inbox import InboxCounts, InboxItem, InboxStore
-from storage.plans import CheckinRecord, DueCheckin, InvalidPlan, PlanRecord, PlanStore
+from storage.plans import CheckinRecord, DueCheckin, PlanRecord, PlanStore
 from storage.privacy import USER_COLUMNS, PrivacyStore
-from storage.stats import StatsCounts, StatsSnapshot, StatsStore
-from storage.sessions import (
-    AnswerRecord,
-    AssessmentRecord,
-    CompletedRecord,
-    SessionRecord,
-    SessionStore,
-    UserRecord,
-)
+from storage.users import UserRecord, UserStore
 
 __all__ = [
-    "DatabaseError",
-    "FeedbackStore",
-    "RequestRecord",
-    "busy",
-    "immediate",
-    "AnswerRecord",
+    "DIDNT_COME_UP",
+    "USER_COLUMNS",
     "AssessmentRecord",
+    "AssessmentStore",
     "CheckinRecord",
     "CoachRecord",
     "CoachStore",
-    "CoacheeStatus",
     "CoachSummary",
-    "OfferRecord",
-    "PromptRecord",
+    "CoacheeStatus",
+    "Database",
+    "DatabaseError",
     "Delivery",
-    "Relation",
-    "Schedule",
     "DueCheckin",
-    "StatsCounts",
-    "StatsSnapshot",
+    "FeedbackStore",
+    "InboxCounts",
     "InboxItem",
     "InboxStore",
-    "PrivacyStore",
-    "USER_COLUMNS",
+    "OfferRecord",
     "PlanRecord",
     "PlanStore",
-    "InvalidPlan",
-    "InboxCounts",
-    "CompletedRecord",
-    "Database",
-    "SessionRecord",
-    "SessionStore",
+    "PrivacyStore",
+    "PromptRecord",
+    "RaterSession",
+    "Relation",
+    "RequestRecord",
+    "Schedule",
+    "StatsCounts",
+    "StatsSnapshot",
     "StatsStore",
     "UserRecord",
+    "UserStore",
+    "busy",
+    "immediate",
     "open_database",
     "wipe_freed_bytes",
 ]

@@ -28,10 +28,6 @@ class PlanRecord:
     draft_focus: list[str] | None = None  # the focus being changed, until it is confirmed
 
 
-class InvalidPlan(ValueError):
-    """A plan that could not work (e.g. active without focus) is never stored."""
-
-
 @dataclass
 class CheckinRecord:
     id: int
@@ -66,7 +62,7 @@ class PlanStore:
 
     def save(self, plan: PlanRecord, now: str) -> None:
         if plan.active and not (plan.focus and plan.weekday is not None and plan.time and plan.next_due_at):
-            raise InvalidPlan(f"an active plan needs focus, a day, a time and a due time: {plan!r}")
+            raise ValueError(f"never stored: an active plan needs focus, a day, a time and a due time: {plan!r}")
         self.db.execute(
             "insert into plans (user_id, focus, draft_focus, weekday, time, active, step, next_due_at, "
             "checkins_sent, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -171,10 +167,6 @@ class PlanStore:
     def stop(self, user_id: int, now: str) -> None:
         self.db.execute("update plans set active = 0, next_due_at = null, updated_at = ? where user_id = ?",
                         [now, user_id])
-
-    def checkins_of(self, user_id: int) -> list[CheckinRecord]:
-        return [_checkin(row) for row in self.db.query(
-            "select * from checkins where user_id = ? order by id", [user_id])]
 
 
 def _checkin(row: dict) -> CheckinRecord:

@@ -11,7 +11,7 @@ import json
 
 from sqlite_utils import Database
 
-from storage.sessions import DIDNT_COME_UP
+from storage.assessments import DIDNT_COME_UP
 
 # Every table and the columns that hold a user's id; rows with the id in one of them are
 # deleted (checkins.shared_with, the coach a note was shared with, is cleared instead). A

@@ -47,15 +47,19 @@ LAYERS = {
     "flows": (("bot/flows",), ("bot.content", "bot.flows", "transitions")),
     # SQL: nothing of ours
     "storage": (("storage",), ("storage", "sqlite_utils")),
+    # what a turn is and what it works with: below the router, no Telegram
+    "turn": (("bot/turn.py", "bot/buttons.py"), ("bot.turn", "bot.buttons", "bot.core", "bot.flows", "bot.content")),
+    "core": (("bot/core.py",), ("bot.core", "bot.turn", "bot.config", "bot.content", "storage")),
     # a turn: load, fire, save — no Telegram
-    "turns": (("bot/turns", "bot/conversation.py", "bot/statistics.py"),
-              ("bot.turns", "bot.conversation", "bot.statistics", "bot.flows", "bot.content", "storage")),
+    "turns": (("bot/turns", "bot/snapshots.py"),
+              ("bot.turns", "bot.turn", "bot.core", "bot.buttons", "bot.snapshots", "bot.flows", "bot.content",
+               "storage")),
     # below the handlers: shared delivery, the scheduler and the runner never climb back up
     "delivery": (("bot/delivery.py", "bot/schedule.py", "bot/runner.py", "bot/menus.py"),
-                 tuple(p for p in EDGE if p != "bot") + ("bot.conversation", "bot.delivery", "bot.faults", "bot.flows",
-                                                         "bot.turns",
+                 tuple(p for p in EDGE if p != "bot") + ("bot.core", "bot.turn", "bot.delivery", "bot.faults",
+                                                         "bot.flows", "bot.turns",
                                                          "bot.content", "bot.health", "bot.ratelimit", "bot.render",
-                                                         "bot.callbacks", "bot.charts", "bot.stat_charts", "bot.commands",
+                                                         "bot.callbacks", "bot.charts", "bot.bar_charts", "bot.commands",
                                                          "bot.webhook", "bot.menus", "bot.logs", "bot.files")),
     # the edge: anything of ours and the libraries it wraps
     "edge": (("bot",), EDGE),

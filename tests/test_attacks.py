@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot import statistics
+from bot import snapshots
 from bot.config import ConfigError, Settings, load_settings
 from bot.flows.feedback import rater_questions
 from bot.schedule import send_due_checkins
@@ -254,11 +254,11 @@ async def test_feedback_counts_are_published_with_the_snapshot_never_live(bot, c
     for user_id, value in zip(range(1, 5), (2, 3, 4, 5)):
         world.complete(user_id, value, day=300)  # with Mia: five people completed
     now = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
-    before = statistics.admin_screens(db, content, 5, now)
+    before = snapshots.admin_screens(db, content, 5, now)
     feedback = next(s for s in before if s.key == "stats_feedback")
     assert feedback.params["requests"] == "<5" and feedback.params["completed"] == 5
     await rate(bot, content, 9410, "R10", payload, "peer", lambda i: 3)  # a sixth rater
-    after = statistics.admin_screens(db, content, 5, now + timedelta(hours=1))
+    after = snapshots.admin_screens(db, content, 5, now + timedelta(hours=1))
     assert next(s for s in after if s.key == "stats_feedback").params == feedback.params
 
 

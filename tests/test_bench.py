@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import backup, concurrency, judgement, loopback, results, stats, storage_memory, throughput
+from bench import backup, concurrency, figures, judgement, loopback, results, storage_memory, throughput
 from bot.delivery import CHARTS
 from telegram_doubles.server import BotApiServer
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 def test_the_in_process_benchmarks_report_every_row():
     rows = throughput.run(3)
     assert "render" not in vars(CHARTS)  # its stand-in for charts does not leak into what follows
-    for rows in (rows, storage_memory.run(5, 50), stats.run(300), results.run(),
+    for rows in (rows, storage_memory.run(5, 50), figures.run(300), results.run(),
                  judgement.run(50)):
         assert rows and all(measure and goal and result for measure, goal, result in rows), rows
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot import callbacks
+from bot.turns import buttons
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def test_round_trip_of_every_kind_of_button(decode, content):
 
 
 def test_every_event_has_its_own_code():
-    codes = [spec.code for spec in callbacks.specs().values()]
+    codes = [spec.code for spec in buttons().values()]
     assert len(codes) == len(set(codes))
 
 

@@ -13,7 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.charts import DPI, PROFILE_LABEL_PT, ProfileGroup, ProfilePlan, ProfileRow, render_profile
-from bot.stat_charts import render_bars
+from bot.bar_charts import render_bars
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -222,7 +222,7 @@ def test_the_chart_worker_ends_when_the_bot_is_killed(tmp_path):
     script = (
         "import asyncio, os, sys\n"
         "from bot.delivery import ChartWorker\n"
-        "from bot.stat_charts import render_bars\n"
+        "from bot.bar_charts import render_bars\n"
         "async def main():\n"
         "    worker = ChartWorker()\n"
         "    await worker.render((render_bars, ('bars', ['a'], (1.0,), None), {}))\n"

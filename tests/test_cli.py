@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.content import load_content
-from bot.conversation import Conversations
+from bot.core import Core
 from bot.render import plain_text
 from bot.terminal import TerminalChat
 from storage import open_database
@@ -60,8 +60,8 @@ def test_chat_ends_cleanly_at_end_of_input_and_resumes_next_time(tmp_path):
 @pytest.fixture
 def terminal(tmp_path) -> tuple[TerminalChat, list[str]]:
     lines: list[str] = []
-    conversations = Conversations(open_database(tmp_path / "t.db"), load_content())
-    return TerminalChat(conversations, lines.append, tmp_path / "charts"), lines
+    core = Core.build(open_database(tmp_path / "t.db"), load_content())
+    return TerminalChat(core, lines.append, tmp_path / "charts"), lines
 
 
 async def test_terminal_numbers_back_skip_and_commands(terminal):
@@ -72,7 +72,7 @@ async def test_terminal_numbers_back_skip_and_commands(terminal):
     assert "⏸" in text and "2/43" in text
     assert text.count(plain_text(chat.content.text("terminal_invalid", "en"))) == 2
     # 3 answered question 1, 7 skipped question 2, 6 went back to question 2
-    assert [a.value for a in chat.conversations.store.answers_of(1)] == [3, None]
+    assert list(chat.core.stores.assessments.answers(1).values()) == [3, None]
     assert any(line.startswith("2/43") for line in lines[-12:])
 
 

@@ -255,14 +255,14 @@ async def test_schedules_survive_a_restart_and_can_be_cancelled(make_harness, db
 
 async def test_a_prompt_to_200_coachees_is_paced_within_telegrams_limits(make_harness, db_path, content, clock):
     from bot.ratelimit import WindowRateLimiter
-    from storage import CoachStore, SessionStore, open_database
+    from storage import CoachStore, UserStore, open_database
 
     settings = Settings(token=TOKEN, db_path=db_path, admin_ids=frozenset({ADMIN}))
     harness = make_harness(settings, clock=clock, rate_limiter=WindowRateLimiter())
     async with harness.application:
         coach = await make_coach(harness, content)
         db = open_database(db_path)
-        sessions, coaches = SessionStore(db), CoachStore(db)
+        sessions, coaches = UserStore(db), CoachStore(db)
         coachee_ids = range(20_000, 20_200)
         for coachee_id in coachee_ids:  # 200 consenting coachees, set up directly in storage
             sessions.ensure_user(coachee_id, "nl" if coachee_id % 2 else "en", "2026-11-30T08:00:00+00:00")

@@ -7,6 +7,8 @@ import sqlite3
 import pytest
 
 from bot.runner import DurableRunner
+from bot.turn import Turn
+from bot.turns import handle
 from storage.lock import AlreadyRunning, single_instance
 
 pytestmark = pytest.mark.durable
@@ -68,9 +70,9 @@ async def test_a_state_change_and_its_done_mark_are_one_transaction(harness, con
     user = harness.user(33)
     update = user.message_update("/start")
     runner.receive_updates([update])
-    conversations = harness.application.bot_data["conversations"]
-    await conversations.handle(33, "start", update_id=update.update_id)
-    assert conversations.inbox.is_done(update.update_id)  # marked by the save itself
+    core = harness.application.bot_data["core"]
+    handle(core, Turn.of(33, update_id=update.update_id), "start", {})
+    assert core.stores.inbox.is_done(update.update_id)  # marked by the save itself
 
 
 def test_a_second_instance_on_the_same_database_is_refused(tmp_path):

@@ -45,7 +45,7 @@ def quick_lock(make_harness, db_path):
     """A harness whose writes give up on a lock after 50 ms (instead of seconds)."""
     def make(**options):
         harness = make_harness(**options)
-        harness.application.bot_data["conversations"].db.execute("PRAGMA busy_timeout=50")
+        harness.application.bot_data["core"].stores.db.execute("PRAGMA busy_timeout=50")
         return harness
     return make
 
@@ -121,11 +121,11 @@ async def test_one_users_flood_does_not_delay_another(harness, content):
 async def test_one_broken_plan_among_100_due_ones(make_harness, content, db_path):
     clock = FakeClock(datetime(2026, 12, 2, 8, 0, tzinfo=timezone.utc))
     harness = make_harness(clock=clock)
-    conversations = harness.application.bot_data["conversations"]
+    stores = harness.application.bot_data["core"].stores
     focus = [content.competencies[0].id]
     for user_id in range(8000, 8100):
-        conversations.store.ensure_user(user_id, "en", "2026-12-01T00:00:00+00:00")
-        conversations.plans.save(PlanRecord(user_id, focus, 2, "09:00", True, "idle", "2026-12-02T07:00:00+00:00"),
+        stores.users.ensure_user(user_id, "en", "2026-12-01T00:00:00+00:00")
+        stores.plans.save(PlanRecord(user_id, focus, 2, "09:00", True, "idle", "2026-12-02T07:00:00+00:00"),
                                  "2026-12-01T00:00:00+00:00")
     with sqlite3.connect(db_path) as conn:  # as an older version could leave it
         conn.execute("update plans set focus = '[]' where user_id = 8042")
@@ -144,9 +144,9 @@ async def test_one_broken_plan_among_100_due_ones(make_harness, content, db_path
 async def test_a_check_in_that_fails_to_send_is_retried_then_marked_failed(make_harness, content, db_path):
     clock = FakeClock(datetime(2026, 12, 2, 8, 0, tzinfo=timezone.utc))
     harness = make_harness(clock=clock)
-    conversations = harness.application.bot_data["conversations"]
-    conversations.store.ensure_user(8200, "en", "2026-12-01T00:00:00+00:00")
-    conversations.plans.save(PlanRecord(8200, [content.competencies[0].id], 2, "09:00", True, "idle",
+    stores = harness.application.bot_data["core"].stores
+    stores.users.ensure_user(8200, "en", "2026-12-01T00:00:00+00:00")
+    stores.plans.save(PlanRecord(8200, [content.competencies[0].id], 2, "09:00", True, "idle",
                                         "2026-12-02T07:00:00+00:00"), "2026-12-01T00:00:00+00:00")
     harness.api.fail("sendMessage", (502, "Bad Gateway"), times=1)
     async with harness.application:
@@ -155,7 +155,7 @@ async def test_a_check_in_that_fails_to_send_is_retried_then_marked_failed(make_
         clock.now += timedelta(minutes=1)
         assert await send_due_checkins(harness.application) == 1  # the retry
         harness.api.fail("sendMessage", (502, "Bad Gateway"), times=100)
-        conversations.plans.save(PlanRecord(8200, [content.competencies[0].id], 2, "09:00", True, "idle",
+        stores.plans.save(PlanRecord(8200, [content.competencies[0].id], 2, "09:00", True, "idle",
                                             iso(clock.now)), iso(clock.now))
         for _ in range(MAX_ATTEMPTS + 1):
             await send_due_checkins(harness.application)
@@ -174,14 +174,14 @@ async def test_a_delivery_interrupted_while_sending_is_never_sent_twice(make_har
     async with first.application:
         coach = await make_coach(first, content)
         coachee = await make_coachee(first, content, coach)
-        conversations = first.application.bot_data["conversations"]
-        conversations.coaching.create_schedule({
+        stores = first.application.bot_data["core"].stores
+        stores.coaching.create_schedule({
             "coach_id": coach.id, "coachee_id": coachee.id, "competency": content.competencies[0].id,
             "prompt_index": 0, "own_text": None, "kind": "once", "weekday": None, "time": None,
             "next_due_at": "2000-01-01T00:00:00+00:00", "active": 1, "created_at": "2000-01-01T00:00:00+00:00"})
-        conversations.coaching.claim_schedule(1, "2100-01-01T00:00:00+00:00", lambda schedule: None)
-        delivery = conversations.coaching.sendable_deliveries("2100-01-01T00:00:00+00:00")[0]
-        assert conversations.coaching.start_sending(delivery)  # … and the process dies here
+        stores.coaching.claim_schedule(1, "2100-01-01T00:00:00+00:00", lambda schedule: None)
+        delivery = stores.coaching.sendable_deliveries("2100-01-01T00:00:00+00:00")[0]
+        assert stores.coaching.start_sending(delivery)  # … and the process dies here
     before = len(first.api.calls_to("sendMessage"))
     second = make_harness()
     async with second.application:

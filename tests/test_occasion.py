@@ -8,7 +8,7 @@ import json
 
 from bot import callbacks
 from bot.content import DIDNT_COME_UP
-from bot.conversation import Conversations
+from bot.core import Core
 from bot.flows.feedback import rater_questions
 from bot.terminal import TerminalChat
 from storage import open_database
@@ -170,12 +170,12 @@ async def test_the_export_says_didnt_come_up_and_never_shows_it_as_a_rating(harn
 
 async def test_the_terminal_numbers_didnt_come_up_after_back_and_skip(tmp_path, content):
     lines: list[str] = []
-    conversations = Conversations(open_database(tmp_path / "t.db"), content)
-    chat = TerminalChat(conversations, lines.append, tmp_path / "charts")
+    core = Core.build(open_database(tmp_path / "t.db"), content)
+    chat = TerminalChat(core, lines.append, tmp_path / "charts")
     occasion = next(q for q in content.questions if q.occasion)
     assert occasion.index > 0
     await chat.run(["1", "2", "1"] + ["3"] * occasion.index + ["8"])
     text = "\n".join(lines)
     assert f"[6] ◀ Back  [7] Skip  [8] {NOT_OCCURRED}" in text
-    stored_here = {a.question_id: a.value for a in conversations.store.answers_of(1)}
+    stored_here = core.stores.assessments.answers(1)
     assert stored_here[occasion.id] == DIDNT_COME_UP and len(stored_here) == occasion.index + 1

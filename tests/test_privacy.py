@@ -73,7 +73,7 @@ async def test_delete_leaves_no_row_about_the_person(make_harness, db_path, cont
         await reply_to_prompt(person, content, "my reply")
         await admin.send("/invitecoach")
         await person.send(f"/start {link_payload(admin.last().text)}")  # the person becomes a coach too
-        harness.application.bot_data["conversations"].inbox.add(  # a raw update still in the inbox
+        harness.application.bot_data["core"].stores.inbox.add(  # a raw update still in the inbox
             [__import__("storage").InboxItem(10**9, PERSON, json.dumps({"from": {"id": PERSON}}))], "x")
         assert len(rows_mentioning(db_path, PERSON)) >= 10
         await person.send("/export")

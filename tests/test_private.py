@@ -128,13 +128,13 @@ async def test_consent_is_checked_when_a_prompt_is_claimed_sent_and_answered(bot
     carla = await new_coach(bot, content, 9122, "Carla")
     dirk = await new_coach(bot, content, 9123, "Dirk")
     kees = await share_with(bot, content, carla, 9124, "Kees")
-    conversations = bot.application.bot_data["conversations"]
+    stores = bot.application.bot_data["core"].stores
     # a prompt already claimed when the coachee stops sharing is cancelled, not sent
-    conversations.coaching.create_schedule({
+    stores.coaching.create_schedule({
         "coach_id": carla.id, "coachee_id": kees.id, "competency": None, "prompt_index": None,
         "own_text": "Claimed, then revoked?", "kind": "once", "weekday": None, "time": None,
         "next_due_at": "2026-11-30T07:00:00+00:00", "active": 1, "created_at": "2026-11-30T07:00:00+00:00"})
-    conversations.coaching.claim_schedule(1, "2026-11-30T08:00:00+00:00", lambda schedule: None)
+    stores.coaching.claim_schedule(1, "2026-11-30T08:00:00+00:00", lambda schedule: None)
     await kees.send("/mycoach")
     await kees.tap(content.text("btn_stop_sharing", "en"))
     assert await send_due_prompts(bot.application) == 0

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from bot import statistics
+from bot import snapshots
 from bot.config import ConfigError, Settings, load_settings
 from bot.content import Content
-from bot.flows import stats as rules
+from bot.flows import disclosure as rules
 from bot.app import build_application
 from bot.flows.scoring import RULES
-from bot.turns.assessment import result_row
+from bot.turns.result_rows import result_row
 from bot.render import chart_png, plain_text, screen_text
 from storage import Database, PrivacyStore, StatsStore, open_database
 
@@ -73,8 +73,8 @@ class World:
 
     def look(self, day: float) -> View:
         now = START + timedelta(days=day)
-        screens = statistics.admin_screens(self.db, self.content, self.min_group, now)
-        name, data = statistics.csv_export(self.db, self.content, self.min_group, now)
+        screens = snapshots.admin_screens(self.db, self.content, self.min_group, now)
+        name, data = snapshots.csv_export(self.db, self.content, self.min_group, now)
         return View(screens, list(csv.reader(io.StringIO(data.decode("utf-8")))), name, self.content)
 
     def snapshots(self) -> int:
@@ -380,7 +380,7 @@ async def test_two_admins_at_once_take_one_snapshot(world, content, monkeypatch,
     def counted_while_the_other_admin_looks(store: StatsStore, cut: str):  # noqa: ANN202
         result = counts(store, cut)
         if store.db is world.db:
-            statistics.admin_screens(other_admin, content, K, START + timedelta(days=9))
+            snapshots.admin_screens(other_admin, content, K, START + timedelta(days=9))
         return result
 
     monkeypatch.setattr(StatsStore, "counts", counted_while_the_other_admin_looks)

@@ -223,14 +223,13 @@ async def test_every_message_respects_telegram_limits(harness, content):
     assert all(len(b["callback_data"].encode()) <= 64 for m in user.messages() for b in m.buttons())
 
 
-async def test_a_failing_handler_gets_a_short_apology_not_a_traceback(harness, content):
+async def test_a_failing_handler_gets_a_short_apology_not_a_traceback(harness, content, monkeypatch):
     user = harness.user(1001)
-    conversations = harness.application.bot_data["conversations"]
 
-    async def broken(*args, **kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("database on fire")
 
-    conversations.handle = broken
+    monkeypatch.setattr("bot.handlers.handle", broken)
     await user.send("/start")
     assert user.last().text == content.text("error_apology", "en")
     assert "Traceback" not in user.last().text and "fire" not in user.last().text

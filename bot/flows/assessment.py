@@ -23,6 +23,7 @@ from bot.flows.effects import (
 )
 from bot.flows.screens import Choice, Items, Screen
 from bot.flows.scoring import INSUFFICIENT, Result, did_not_occur, rating, score
+from bot.flows.events import Event
 
 _UNANSWERED = object()
 
@@ -30,6 +31,7 @@ _UNANSWERED = object()
 class Taken(NamedTuple):
     """A completed assessment's answers and the version of the question set they answer."""
 
+    id: int
     version: int
     answers: dict[str, int | None]
 
@@ -40,29 +42,29 @@ ONBOARDING = ["new", "intro", "language", "consent", "declined"]
 
 TRANSITIONS: list[dict[str, Any]] = [
     # (Re)entering the conversation
-    {"trigger": "start", "source": ["new", "intro", "declined"], "dest": "intro", "after": "show_intro"},
-    {"trigger": "start", "source": ["language", "consent", "completed"], "dest": "=", "after": "show_current"},
-    {"trigger": "start", "source": ANSWERING, "dest": "answering", "after": "show_current"},
-    {"trigger": "start", "source": "completing", "dest": "=", "after": "show_current"},
-    {"trigger": "resume", "source": ANSWERING, "dest": "answering", "after": "show_current"},
-    {"trigger": "resume", "source": "completing", "dest": "=", "after": "show_current"},
-    {"trigger": "resume", "source": ["new", "intro", "declined"], "dest": "intro", "after": "show_intro"},
-    {"trigger": "resume", "source": ["language", "consent", "completed"], "dest": "=", "after": "show_current"},
+    {"trigger": Event.START, "source": ["new", "intro", "declined"], "dest": "intro", "after": "show_intro"},
+    {"trigger": Event.START, "source": ["language", "consent", "completed"], "dest": "=", "after": "show_current"},
+    {"trigger": Event.START, "source": ANSWERING, "dest": "answering", "after": "show_current"},
+    {"trigger": Event.START, "source": "completing", "dest": "=", "after": "show_current"},
+    {"trigger": Event.RESUME, "source": ANSWERING, "dest": "answering", "after": "show_current"},
+    {"trigger": Event.RESUME, "source": "completing", "dest": "=", "after": "show_current"},
+    {"trigger": Event.RESUME, "source": ["new", "intro", "declined"], "dest": "intro", "after": "show_intro"},
+    {"trigger": Event.RESUME, "source": ["language", "consent", "completed"], "dest": "=", "after": "show_current"},
     # Onboarding
-    {"trigger": "next", "source": "intro", "dest": "language", "after": "show_language"},
-    {"trigger": "set_language", "source": "language", "dest": "consent",
+    {"trigger": Event.NEXT, "source": "intro", "dest": "language", "after": "show_language"},
+    {"trigger": Event.SET_LANGUAGE, "source": "language", "dest": "consent",
      "conditions": "known_language", "after": ["apply_language", "show_consent"]},
-    {"trigger": "set_language", "source": "*", "dest": None,
+    {"trigger": Event.SET_LANGUAGE, "source": "*", "dest": None,
      "conditions": "known_language", "after": ["apply_language", "show_language_set", "show_current"]},
-    {"trigger": "ask_language", "source": "*", "dest": None, "after": "show_language"},
-    {"trigger": "consent", "source": ["consent", "declined"], "dest": "answering",
+    {"trigger": Event.ASK_LANGUAGE, "source": "*", "dest": None, "after": "show_language"},
+    {"trigger": Event.CONSENT, "source": ["consent", "declined"], "dest": "answering",
      "conditions": "accepted", "after": ["record_consent", "begin_first_assessment", "show_current"]},
-    {"trigger": "consent", "source": "consent", "dest": "declined", "after": "show_declined"},
+    {"trigger": Event.CONSENT, "source": "consent", "dest": "declined", "after": "show_declined"},
     # Answering (skip is an answer without a value; "didn't come up" is stored as its own value,
     # only on a statement that needs an occasion, and counts like skip)
     *[
         transition
-        for trigger in ("answer", "skip", "not_occurred")
+        for trigger in (Event.ANSWER, Event.SKIP, Event.NOT_OCCURRED)
         for transition in (
             {"trigger": trigger, "source": ANSWERING, "dest": "completed",
              "conditions": ["is_current", "valid_value", "is_last"],
@@ -73,18 +75,18 @@ TRANSITIONS: list[dict[str, Any]] = [
              "conditions": ["is_earlier", "valid_value"], "after": "change_earlier"},
         )
     ],
-    {"trigger": "back", "source": ANSWERING, "dest": "answering",
+    {"trigger": Event.BACK, "source": ANSWERING, "dest": "answering",
      "conditions": ["is_current", "has_previous"], "after": "step_back"},
-    {"trigger": "back", "source": ANSWERING, "dest": None, "conditions": "is_current",
+    {"trigger": Event.BACK, "source": ANSWERING, "dest": None, "conditions": "is_current",
      "after": "show_first_question"},
-    {"trigger": "pause", "source": ANSWERING, "dest": "paused", "after": "show_paused"},
-    {"trigger": "pause", "source": "completing", "dest": None, "after": "show_paused"},
-    {"trigger": "pause", "source": ["new", "intro", "language", "consent", "declined", "completed"],
+    {"trigger": Event.PAUSE, "source": ANSWERING, "dest": "paused", "after": "show_paused"},
+    {"trigger": Event.PAUSE, "source": "completing", "dest": None, "after": "show_paused"},
+    {"trigger": Event.PAUSE, "source": ["new", "intro", "language", "consent", "declined", "completed"],
      "dest": None, "after": "show_nothing_to_pause"},
     # Completing the role statements that were left open, after a result without archetype
     *[
         transition
-        for trigger in ("answer", "skip", "not_occurred")
+        for trigger in (Event.ANSWER, Event.SKIP, Event.NOT_OCCURRED)
         for transition in (
             {"trigger": trigger, "source": "completing", "dest": "completed",
              "conditions": ["is_current", "valid_value", "no_more_missing"],
@@ -96,26 +98,26 @@ TRANSITIONS: list[dict[str, Any]] = [
              "conditions": ["is_earlier", "valid_value"], "after": "change_earlier"},
         )
     ],
-    {"trigger": "not_occurred", "source": IN_PROGRESS, "dest": None, "conditions": "targets_a_question",
+    {"trigger": Event.NOT_OCCURRED, "source": IN_PROGRESS, "dest": None, "conditions": "targets_a_question",
      "unless": "valid_value", "after": "refuse_not_occurred"},
-    {"trigger": "complete_missing", "source": "completed", "dest": "completing",
+    {"trigger": Event.COMPLETE_MISSING, "source": "completed", "dest": "completing",
      "conditions": "result_is_insufficient", "after": ["reopen_missing", "show_current"]},
     # Results
-    {"trigger": "result", "source": "*", "dest": None, "after": "show_result"},
-    {"trigger": "report", "source": "*", "dest": None, "unless": "has_result", "after": "show_result"},
+    {"trigger": Event.RESULT, "source": "*", "dest": None, "after": "show_result"},
+    {"trigger": Event.REPORT, "source": "*", "dest": None, "unless": "has_result", "after": "show_result"},
     *[{"trigger": event, "source": "*", "dest": None, "conditions": "has_result", "after": f"show_{event}"}
       for event in ("points", "more_tips", "strengths", "watch_outs", "all_scores", "report")],
     # Retake
-    {"trigger": "retake", "source": ONBOARDING, "dest": "intro", "after": "show_intro"},
-    {"trigger": "retake", "source": IN_PROGRESS, "dest": None, "after": "confirm_retake"},
-    {"trigger": "retake", "source": "completed", "dest": "answering",
+    {"trigger": Event.RETAKE, "source": ONBOARDING, "dest": "intro", "after": "show_intro"},
+    {"trigger": Event.RETAKE, "source": IN_PROGRESS, "dest": None, "after": "confirm_retake"},
+    {"trigger": Event.RETAKE, "source": "completed", "dest": "answering",
      "after": ["begin_assessment", "show_retake_started", "show_current"]},
-    {"trigger": "retake_confirmed", "source": IN_PROGRESS, "dest": "answering",
+    {"trigger": Event.RETAKE_CONFIRMED, "source": IN_PROGRESS, "dest": "answering",
      "after": ["begin_assessment", "show_retake_started", "show_current"]},
     # Anything else
-    {"trigger": "help", "source": "*", "dest": None, "after": "show_help"},
-    {"trigger": "unexpected_input", "source": "*", "dest": None, "after": "show_input_hint"},
-    {"trigger": "reject", "source": "*", "dest": None, "after": "show_stale"},
+    {"trigger": Event.HELP, "source": "*", "dest": None, "after": "show_help"},
+    {"trigger": Event.UNEXPECTED_INPUT, "source": "*", "dest": None, "after": "show_input_hint"},
+    {"trigger": Event.REJECT, "source": "*", "dest": None, "after": "show_stale"},
 ]
 
 
@@ -176,7 +178,7 @@ class AssessmentModel:
 
     def valid_value(self, event: EventData) -> bool:
         """A rating 1..5, a skip, or "didn't come up" on a statement that needs an occasion."""
-        if event.event.name == "not_occurred":
+        if event.event.name == Event.NOT_OCCURRED:
             question = event.kwargs.get("question")
             return isinstance(question, int) and 0 <= question < self.questions.total \
                 and self.questions.question(question).occasion
@@ -218,24 +220,25 @@ class AssessmentModel:
             self.begin_assessment(event)
 
     def begin_assessment(self, event: EventData) -> None:
-        """A new assessment, with the newest question set; one still open is abandoned by the
-        caller (its answers stay stored)."""
-        self.effects.append(BeginAssessment(self.content.version))
+        """A new assessment, with the newest question set; one still open is closed (its
+        answers stay stored)."""
+        self.effects.append(BeginAssessment(self.content.version, self.assessment_id))
         self.version = self.content.version
         self.assessment_id = None
         self.cursor = 0
         self.answers = {}
 
     def reopen_missing(self, event: EventData) -> None:
-        self.effects.append(ReopenLatest())
-        self.version = self.history[0].version
-        self.answers = dict(self.history[0].answers)  # it stays the latest result while it is completed
+        latest = self.history[0]
+        self.version, self.assessment_id = latest.version, latest.id
+        self.answers = dict(latest.answers)  # it stays the latest result while it is completed
         self.cursor = self._next_missing(-1) or 0
+        self.effects.append(ReopenLatest(latest.id, self.cursor))
 
     @staticmethod
     def _value(event: EventData) -> int | None:
         """The value an answering event stores: a rating, None (skip) or "didn't come up"."""
-        return DIDNT_COME_UP if event.event.name == "not_occurred" else event.kwargs.get("value")
+        return DIDNT_COME_UP if event.event.name == Event.NOT_OCCURRED else event.kwargs.get("value")
 
     def record_and_advance_missing(self, event: EventData) -> None:
         value = self._value(event)
@@ -247,7 +250,7 @@ class AssessmentModel:
     def _set_answer(self, index: int, value: int | None) -> None:
         question_id = self.questions.question(index).id
         self.answers[question_id] = value
-        self.effects.append(RecordAnswer(question_id, value))
+        self.effects.append(RecordAnswer(self.assessment_id, question_id, value))
 
     def record_and_advance(self, event: EventData) -> None:
         """Store the answer; the pressed message becomes the next question (one send a tap)."""
@@ -257,13 +260,13 @@ class AssessmentModel:
         self.cursor += 1
 
     def complete(self, event: EventData) -> None:
-        self.effects.append(CompleteAssessment())
+        self.effects.append(CompleteAssessment(self.assessment_id, self.language))
         self.cursor = self.questions.total
         self.screens.append(self._completed_screen(in_place=True))
         if event.transition.source == "completing":  # the latest result itself, now complete
             self.history = self.history[1:]
         previous = self._score(self.history[0]) if self.history else None
-        self.history = [Taken(self.version, self.answers)] + self.history
+        self.history = [Taken(self.assessment_id, self.version, self.answers)] + self.history
         self.screens.extend(results.result_screens(self.content, self._score(self.history[0]), previous))
 
     def change_earlier(self, event: EventData) -> None:
@@ -289,11 +292,11 @@ class AssessmentModel:
 
     # --- screens ----------------------------------------------------------------------
     def show_intro(self, event: EventData) -> None:
-        self.screens.append(Screen("intro", choices=(Choice("next", "btn_next"),)))
+        self.screens.append(Screen("intro", choices=(Choice(Event.NEXT, "btn_next"),)))
 
     def show_language(self, event: EventData) -> None:
         self.screens.append(Screen("choose_language", choices=tuple(
-            Choice("set_language", f"language_{code}", code) for code in LANGUAGES
+            Choice(Event.SET_LANGUAGE, f"language_{code}", code) for code in LANGUAGES
         )))
 
     def show_language_set(self, event: EventData) -> None:
@@ -301,12 +304,12 @@ class AssessmentModel:
 
     def show_consent(self, event: EventData) -> None:
         self.screens.append(Screen("privacy_consent", choices=(
-            Choice("consent", "btn_agree", "yes"),
-            Choice("consent", "btn_decline", "no"),
+            Choice(Event.CONSENT, "btn_agree", "yes"),
+            Choice(Event.CONSENT, "btn_decline", "no"),
         )))
 
     def show_declined(self, event: EventData) -> None:
-        self.screens.append(Screen("declined", choices=(Choice("consent", "btn_agree_now", "yes"),)))
+        self.screens.append(Screen("declined", choices=(Choice(Event.CONSENT, "btn_agree_now", "yes"),)))
 
     def show_current_in_place(self, event: EventData) -> None:
         self.screens.append(self._question_screen(self.cursor, in_place=True))
@@ -367,8 +370,8 @@ class AssessmentModel:
     def confirm_retake(self, event: EventData) -> None:
         self.screens.append(Screen("retake_confirm", {"n": min(self.cursor, self.questions.total - 1) + 1,
                                                       "total": self.questions.total}, choices=(
-            Choice("resume", "btn_continue"),
-            Choice("retake_confirmed", "btn_start_over"),
+            Choice(Event.RESUME, "btn_continue"),
+            Choice(Event.RETAKE_CONFIRMED, "btn_start_over"),
         )))
 
     def show_retake_started(self, event: EventData) -> None:
@@ -410,12 +413,12 @@ class AssessmentModel:
             }
         else:
             section = self.content.ui[f"section_{question.section}"]
-        choices = [Choice("answer", str(value), value, literal=True) for value in RATINGS]
+        choices = [Choice(Event.ANSWER, str(value), value, literal=True) for value in RATINGS]
         if index > 0 and self.state != "completing":
-            choices.append(Choice("back", "btn_back"))
-        choices.append(Choice("skip", "btn_skip"))
+            choices.append(Choice(Event.BACK, "btn_back"))
+        choices.append(Choice(Event.SKIP, "btn_skip"))
         if question.occasion:
-            choices.append(Choice("not_occurred", "btn_not_occurred"))
+            choices.append(Choice(Event.NOT_OCCURRED, "btn_not_occurred"))
         return Screen(
             "rate_statement",
             {"n": index + 1, "total": self.questions.total, "section": section,

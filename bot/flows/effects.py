@@ -8,7 +8,8 @@ flow ran, in that same transaction, so they still hold when the effect is carrie
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
 from typing import Any
 
 from bot.flows.screens import Screen
@@ -36,6 +37,11 @@ class SendDuePrompts:
 
 
 @dataclass(frozen=True)
+class WipeFreedBytes:
+    """Someone was erased: after the commit, no copy of their bytes may stay in the -wal."""
+
+
+@dataclass(frozen=True)
 class ContinueAssessment:
     """After this step the assessment goes on from where the person is (e.g. a new
     coachee's introduction after connecting, or after a link that is no longer valid)."""
@@ -46,11 +52,21 @@ class ContinueAssessment:
 class OpenText:
     """The user chose where their next text goes: ``note`` (of check-in ``ref``), ``reply`` (to
     prompt delivery ``ref``), ``confirm_reply`` (``text`` waits for Send), ``compose`` (a
-    coach's own prompt). Only the user's own action opens one."""
+    coach's own prompt). Only the user's own action opens one. Stored as it is (``to_dict``)."""
 
     kind: str
     ref: int | None = None
     text: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "ref": self.ref} | ({"text": self.text} if self.text else {})
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> OpenText | None:
+        if not data or not isinstance(data.get("kind"), str):
+            return None
+        ref, text = data.get("ref"), data.get("text")
+        return cls(data["kind"], ref if isinstance(ref, int) else None, text if isinstance(text, str) else None)
 
 
 @dataclass(frozen=True)
@@ -60,35 +76,71 @@ class CloseText:
 
 # --- assessment ----------------------------------------------------------------------------
 @dataclass(frozen=True)
+class SaveProgress:
+    """Where the user is in the conversation now, and their language."""
+
+    state: str
+    language: str
+
+
+@dataclass(frozen=True)
 class GiveConsent:
     pass
 
 
 @dataclass(frozen=True)
 class BeginAssessment:
-    """A new assessment with question set ``version``; one still open is abandoned (its
-    answers stay stored)."""
+    """A new assessment with question set ``version``; the one still open (``closing``) is
+    abandoned, its answers kept — or, if it was a result reopened to complete answers, it is
+    completed again as it now stands."""
 
     version: int
+    closing: int | None = None
 
 
 @dataclass(frozen=True)
 class ReopenLatest:
-    """The latest completed assessment is opened again to complete missing role answers."""
+    """The latest completed assessment is opened again (at ``cursor``) to complete missing role answers."""
+
+    assessment_id: int
+    cursor: int
 
 
 @dataclass(frozen=True)
 class RecordAnswer:
+    assessment_id: int
     question_id: str
-    value: int | None  # None = skipped
+    value: int | None  # None = skipped; DIDNT_COME_UP = didn't come up
+
+
+@dataclass(frozen=True)
+class MoveCursor:
+    assessment_id: int
+    cursor: int
 
 
 @dataclass(frozen=True)
 class CompleteAssessment:
-    pass
+    """Completed now; its result row (for statistics) is scored in ``language``'s name."""
+
+    assessment_id: int
+    language: str
 
 
 # --- plan ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SavePlan:
+    """The plan as it stands after the event (``next_due_at`` as stored: UTC ISO text)."""
+
+    step: str
+    focus: tuple[str, ...]
+    draft: tuple[str, ...] | None
+    weekday: int | None
+    time: str | None
+    active: bool
+    next_due_at: str | None
+
+
 @dataclass(frozen=True)
 class RateCheckin:
     checkin_id: int
@@ -161,19 +213,55 @@ class Revoke:
 @dataclass(frozen=True)
 class StoreReply:
     delivery_id: int
-    coach_id: int
     text: str
+
+
+@dataclass(frozen=True)
+class PromptDraft:
+    """A prompt a coach is composing: to whom, what, when (as far as chosen)."""
+
+    coachee_id: int | None = None  # None: every coachee
+    relation_id: int | None = None  # the one coachee's consent it goes on
+    name: str | None = None  # how the coach knows that coachee
+    receivers: tuple[int, ...] | None = None  # relations the confirmation named (bound to them)
+    competency: str | None = None
+    prompt_index: int | None = None
+    own_text: str | None = None
+    kind: str | None = None  # now | once | weekly
+    day: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {key: (list(value) if isinstance(value, tuple) else value)
+                for key, value in asdict(self).items() if value is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PromptDraft:
+        known = {f.name for f in fields(cls)}
+        values = {key: value for key, value in (data or {}).items() if key in known}
+        if isinstance(values.get("receivers"), list):
+            values["receivers"] = tuple(values["receivers"])
+        return cls(**values)
 
 
 @dataclass(frozen=True)
 class SaveComposer:
     step: str
-    draft: dict[str, Any] = field(default_factory=dict)
+    draft: PromptDraft = PromptDraft()
 
 
 @dataclass(frozen=True)
 class CreateSchedule:
-    values: dict[str, Any]
+    """A prompt schedule from a composed draft (``next_due_at`` UTC)."""
+
+    coach_id: int
+    coachee_id: int | None
+    competency: str | None
+    prompt_index: int | None
+    own_text: str | None
+    kind: str  # now | once | weekly
+    weekday: int | None
+    time: str | None
+    next_due_at: datetime
 
 
 @dataclass(frozen=True)
@@ -204,7 +292,7 @@ class CloseRequest:
     """Close now with this summary, or (``when_ready``) as soon as enough raters completed."""
 
     request_id: int
-    summary: dict | None
+    summary: Any = None  # a FeedbackSummary (bot/flows/feedback.py)
     when_ready: bool = False
 
 
@@ -238,8 +326,9 @@ class Step:
     effects: list["Effect"] = field(default_factory=list)
 
 
-Effect = (Notify | RefreshMenu | SendDuePrompts | ContinueAssessment | OpenText | CloseText | GiveConsent | BeginAssessment
-          | ReopenLatest | RecordAnswer | CompleteAssessment | RateCheckin | NoteCheckin | ShareNote
+Effect = (Notify | RefreshMenu | SendDuePrompts | WipeFreedBytes | ContinueAssessment | OpenText | CloseText
+          | SaveProgress | GiveConsent | BeginAssessment | ReopenLatest | RecordAnswer | MoveCursor | CompleteAssessment
+          | SavePlan | RateCheckin | NoteCheckin | ShareNote
           | CreateCoachInvite | BecomeCoach | RenewLink | RemoveCoach | OpenOffer | CloseOffer | Connect | Revoke
           | StoreReply | SaveComposer | CreateSchedule | CancelSchedule | EraseEverything
           | OpenRequest | RenewRequestLink | CloseRequest | CloseIfReady | BeginRating | SaveRating)

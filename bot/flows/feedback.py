@@ -14,6 +14,7 @@ functions. Pure: loaded state in, screens and effects out.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from transitions import EventData
@@ -31,6 +32,7 @@ from bot.flows.effects import (
 from bot.flows.results import chart
 from bot.flows.screens import Choice, Items, Screen
 from bot.flows.scoring import archetype_of, layer_profile, mean, rating, score
+from bot.flows.events import Event
 
 RELATIONS = ("peer", "report", "manager", "other")
 
@@ -54,7 +56,7 @@ def show_request(content: Content, request: Any, bot_username: str, minimum: int
         screens = []
         if request is not None and request.summary is not None:
             screens.append(Screen("feedback_last_closed", {"date": request.closed_at[:10]}, choices=(
-                Choice("feedback_summary", "btn_feedback_summary", ref=request.id),)))
+                Choice(Event.FEEDBACK_SUMMARY, "btn_feedback_summary", ref=request.id),)))
         code = new_code()
         screens.append(_request_screen(content, link(bot_username, code), 0, 0, minimum))
         return Step(screens, [OpenRequest(code)])
@@ -68,7 +70,7 @@ def _request_screen(content: Content, shared: str, started: int, completed: int,
 
 
 def _request_choices() -> tuple[Choice, ...]:
-    return (Choice("feedback_close", "btn_feedback_close"), Choice("feedback_renew", "btn_feedback_renew"))
+    return (Choice(Event.FEEDBACK_CLOSE, "btn_feedback_close"), Choice(Event.FEEDBACK_RENEW, "btn_feedback_renew"))
 
 
 def renew_link(request: Any, bot_username: str) -> Step:
@@ -79,7 +81,7 @@ def renew_link(request: Any, bot_username: str) -> Step:
                 [RenewRequestLink(request.id, code)])
 
 
-def close_request(content: Content, request: Any, minimum: int, summary: dict | None) -> Step:
+def close_request(content: Content, request: Any, minimum: int, summary: FeedbackSummary | None) -> Step:
     """Close and show the summary; with too few raters, say how many more are needed and close
     as soon as they have rated (the request stays open until then)."""
     if request is None or request.status != "open":
@@ -103,8 +105,40 @@ def _means(answer_sets: list[dict[str, int | None]], question_ids: list[str], mi
     return out
 
 
+@dataclass(frozen=True)
+class FeedbackSummary:
+    """A closed request's summary as published: self next to the combined view of others. No
+    rater ids, no single answers. Stored as JSON (``to_dict``), read back with ``from_dict``."""
+
+    raters: int
+    taken: str  # date
+    version: int  # of the question set raters answered
+    self_scores: dict[str, int | None]  # per competency
+    others: dict[str, float]  # per question, only where enough raters answered it
+    leider: tuple[float | None, float | None]  # (self, others)
+    manager: tuple[float | None, float | None]
+    archetype: tuple[str, str]
+    layers: dict[str, Any]  # {"self": …, "others": …, "home": […]}
+    groups: dict[str, dict[str, float | None]]  # group -> {"self", "others"}
+    relations: dict[str, dict[str, Any]]  # relation -> {"count", "groups"}, only where enough of them
+    blind: tuple[str, ...]
+    hidden: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"raters": self.raters, "taken": self.taken, "version": self.version, "self": self.self_scores,
+                "others": self.others, "leider": list(self.leider), "manager": list(self.manager),
+                "archetype": list(self.archetype), "layers": self.layers, "groups": self.groups,
+                "relations": self.relations, "blind": list(self.blind), "hidden": list(self.hidden)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FeedbackSummary:
+        return cls(data["raters"], data["taken"], data.get("version", 1), dict(data["self"]), dict(data["others"]),
+                   tuple(data["leider"]), tuple(data["manager"]), tuple(data["archetype"]), dict(data["layers"]),
+                   dict(data["groups"]), dict(data["relations"]), tuple(data["blind"]), tuple(data["hidden"]))
+
+
 def summarize(content: Content, self_answers: dict[str, int | None], self_version: int,
-              raters: list[tuple[str, dict[str, int | None]]], minimum: int, taken: str) -> dict | None:
+              raters: list[tuple[str, dict[str, int | None]]], minimum: int, taken: str) -> FeedbackSummary | None:
     """The summary snapshot (JSON-able, no rater ids, no single answers), or None with fewer
     than ``minimum`` completed raters."""
     if len(raters) < minimum:
@@ -139,23 +173,19 @@ def summarize(content: Content, self_answers: dict[str, int | None], self_versio
             for group in content.groups}}
     layers = {q: others.get(q) for q in by_kind["layer"]}
     home, _ = layer_profile(layers, content.scoring.home_from)
-    return {
-        "raters": len(raters), "taken": taken, "version": content.version,
-        "self": {c: own.scores.get(c) for c in competencies}, "others": others,
-        "leider": [own.leider, leider], "manager": [own.manager, manager],
-        "archetype": [own.archetype, archetype_of(leider, manager, content)],
-        "layers": {"self": own.layers, "others": layers, "home": list(home)},
-        "groups": groups, "relations": relations, "blind": blind, "hidden": hidden,
-    }
+    return FeedbackSummary(
+        len(raters), taken, content.version, {c: own.scores.get(c) for c in competencies}, others,
+        (own.leider, leider), (own.manager, manager), (own.archetype, archetype_of(leider, manager, content)),
+        {"self": own.layers, "others": layers, "home": list(home)}, groups, relations, tuple(blind), tuple(hidden))
 
 
-def summary_screens(content: Content, summary: dict) -> list[Screen]:
+def summary_screens(content: Content, summary: FeedbackSummary) -> list[Screen]:
     """Self next to others: chart, groups, blind spots and hidden strengths, others' view of
     the archetype and the layers, and relations where there are enough of them."""
-    self_scores, others = summary["self"], summary["others"]
+    self_scores, others = summary.self_scores, summary.others
     groups = Items(tuple(Screen("feedback_group_line", {"group": content.groups[g], "own": v["self"],
                                                         "others": v["others"]})
-                         for g, v in summary["groups"].items()))
+                         for g, v in summary.groups.items()))
 
     def gap_lines(ids: list[str]) -> Items:
         if not ids:
@@ -164,21 +194,21 @@ def summary_screens(content: Content, summary: dict) -> list[Screen]:
                                                         "others": others[c]}) for c in ids))
 
     layers = Items(tuple(Screen("feedback_layer_line", {
-        "name": content.layers[layer].name, "own": summary["layers"]["self"].get(layer),
-        "others": summary["layers"]["others"].get(layer)}) for layer in content.layers), separator=" · ")
+        "name": content.layers[layer].name, "own": summary.layers["self"].get(layer),
+        "others": summary.layers["others"].get(layer)}) for layer in content.layers), separator=" · ")
     relations = Items(tuple(Screen("feedback_relation_line", {
         "relation": content.ui[f"relation_group_{relation}"], "count": data["count"],
         "groups": Items(tuple(Screen("feedback_relation_group", {"group": content.groups[g], "score": score_})
                               for g, score_ in data["groups"].items()), separator=" · ")})
-        for relation, data in summary["relations"].items())) if summary["relations"] else Items(
+        for relation, data in summary.relations.items())) if summary.relations else Items(
         (Screen("feedback_relations_hidden"),))
-    self_arch, others_arch = summary["archetype"]
+    self_arch, others_arch = summary.archetype
     text = Screen("feedback_summary", {
-        "count": summary["raters"], "date": summary["taken"], "groups": groups,
-        "blind": gap_lines(summary["blind"]), "hidden": gap_lines(summary["hidden"]),
+        "count": summary.raters, "date": summary.taken, "groups": groups,
+        "blind": gap_lines(list(summary.blind)), "hidden": gap_lines(list(summary.hidden)),
         "self_archetype": content.archetype_name(self_arch), "others_archetype": content.archetype_name(others_arch),
-        "leider_self": summary["leider"][0], "leider_others": summary["leider"][1],
-        "manager_self": summary["manager"][0], "manager_others": summary["manager"][1],
+        "leider_self": summary.leider[0], "leider_others": summary.leider[1],
+        "manager_self": summary.manager[0], "manager_others": summary.manager[1],
         "layers": layers, "relations": relations})
     picture = chart(content, self_scores, others=others)
     return [Screen("feedback_chart", chart=picture), text]
@@ -191,10 +221,10 @@ def withheld(minimum: int) -> Screen:
 # --- the rater's side --------------------------------------------------------------------------
 STATES = ["offered", "relation", "answering", "completed"]
 TRANSITIONS: list[dict[str, Any]] = [
-    {"trigger": "fb_agree", "source": "offered", "dest": "relation", "after": "show_relations"},
-    {"trigger": "fb_relation", "source": "relation", "dest": "answering", "conditions": "known_relation",
+    {"trigger": Event.FB_AGREE, "source": "offered", "dest": "relation", "after": "show_relations"},
+    {"trigger": Event.FB_RELATION, "source": "relation", "dest": "answering", "conditions": "known_relation",
      "after": ["set_relation", "show_current"]},
-    *[t for trigger in ("fb_answer", "fb_skip", "fb_not_occurred") for t in (
+    *[t for trigger in (Event.FB_ANSWER, Event.FB_SKIP, Event.FB_NOT_OCCURRED) for t in (
         {"trigger": trigger, "source": "answering", "dest": "completed",
          "conditions": ["is_current", "valid_value", "is_last"], "after": ["record", "thank"]},
         {"trigger": trigger, "source": "answering", "dest": "=", "conditions": ["is_current", "valid_value"],
@@ -202,13 +232,13 @@ TRANSITIONS: list[dict[str, Any]] = [
         {"trigger": trigger, "source": "answering", "dest": "=", "conditions": ["is_earlier", "valid_value"],
          "after": ["change", "show_current"]},
     )],
-    {"trigger": "fb_not_occurred", "source": "answering", "dest": None, "conditions": "is_mine_and_asked",
+    {"trigger": Event.FB_NOT_OCCURRED, "source": "answering", "dest": None, "conditions": "is_mine_and_asked",
      "unless": "valid_value", "after": "refuse_not_occurred"},
-    {"trigger": "fb_back", "source": "answering", "dest": "=", "conditions": ["is_current", "has_previous"],
+    {"trigger": Event.FB_BACK, "source": "answering", "dest": "=", "conditions": ["is_current", "has_previous"],
      "after": ["step_back", "show_current"]},
-    {"trigger": "fb_resume", "source": "answering", "dest": "=", "after": "show_current_new"},
-    {"trigger": "fb_resume", "source": "offered", "dest": "=", "after": "show_offer"},
-    {"trigger": "fb_resume", "source": "relation", "dest": "=", "after": "show_relations"},
+    {"trigger": Event.FB_RESUME, "source": "answering", "dest": "=", "after": "show_current_new"},
+    {"trigger": Event.FB_RESUME, "source": "offered", "dest": "=", "after": "show_offer"},
+    {"trigger": Event.FB_RESUME, "source": "relation", "dest": "=", "after": "show_relations"},
 ]
 
 
@@ -246,7 +276,7 @@ class RaterModel:
 
     def valid_value(self, event: EventData) -> bool:
         """A rating 1..5, a skip, or "didn't come up" on a statement that needs an occasion."""
-        if event.event.name == "fb_not_occurred":
+        if event.event.name == Event.FB_NOT_OCCURRED:
             question = event.kwargs.get("question")
             return isinstance(question, int) and 0 <= question < len(self.questions) \
                 and self.questions[question].occasion
@@ -269,7 +299,7 @@ class RaterModel:
 
     @staticmethod
     def _value(event: EventData) -> int | None:
-        return DIDNT_COME_UP if event.event.name == "fb_not_occurred" else event.kwargs.get("value")
+        return DIDNT_COME_UP if event.event.name == Event.FB_NOT_OCCURRED else event.kwargs.get("value")
 
     def record(self, event: EventData) -> None:
         self._set(self.cursor, self._value(event))
@@ -294,19 +324,19 @@ class RaterModel:
 
     def show_relations(self, event: EventData) -> None:
         self.screens.append(Screen("feedback_relation", {"name": self.manager}, choices=tuple(
-            Choice("fb_relation", f"relation_{relation}", relation, ref=self.session_id) for relation in RELATIONS),
-            in_place=event.event.name != "fb_resume"))
+            Choice(Event.FB_RELATION, f"relation_{relation}", relation, ref=self.session_id) for relation in RELATIONS),
+            in_place=event.event.name != Event.FB_RESUME))
 
     def _question(self, in_place: bool) -> Screen:
         question = self.questions[self.cursor]
         scale = self.content.current.scale_lines[question.scale]
         statement = {lang: question.about[lang].replace("{name}", self.manager) for lang in LANGUAGES}  # type: ignore[union-attr]
-        choices = [Choice("fb_answer", str(v), v, literal=True, ref=self.session_id) for v in RATINGS]
+        choices = [Choice(Event.FB_ANSWER, str(v), v, literal=True, ref=self.session_id) for v in RATINGS]
         if self.cursor > 0:
-            choices.append(Choice("fb_back", "btn_back", ref=self.session_id))
-        choices.append(Choice("fb_skip", "btn_skip", ref=self.session_id))
+            choices.append(Choice(Event.FB_BACK, "btn_back", ref=self.session_id))
+        choices.append(Choice(Event.FB_SKIP, "btn_skip", ref=self.session_id))
         if question.occasion:
-            choices.append(Choice("fb_not_occurred", "btn_not_occurred", ref=self.session_id))
+            choices.append(Choice(Event.FB_NOT_OCCURRED, "btn_not_occurred", ref=self.session_id))
         return Screen("feedback_question", {"n": self.cursor + 1, "total": len(self.questions),
                                             "statement": statement, "scale": scale, "name": self.manager},
                       choices=tuple(choices), question=self.cursor, answered=question.id in self.answers,
@@ -330,5 +360,5 @@ def fire(model: RaterModel, event: str, **kwargs: Any) -> RaterModel:
 
 def offer_screen(manager: str, request_id: int) -> Screen:
     return Screen("feedback_offer", {"name": manager}, choices=(
-        Choice("fb_agree", "btn_feedback_agree", ref=request_id),
-        Choice("fb_decline", "btn_feedback_decline", ref=request_id)))
+        Choice(Event.FB_AGREE, "btn_feedback_agree", ref=request_id),
+        Choice(Event.FB_DECLINE, "btn_feedback_decline", ref=request_id)))

@@ -18,50 +18,51 @@ from bot.content import RATINGS, Content
 from bot.flows import machine
 from bot.flows.effects import CloseText, Effect, NoteCheckin, Notify, OpenText, RateCheckin, ShareNote
 from bot.flows.screens import Choice, Items, Screen
+from bot.flows.events import Event
 
 WEEKDAYS = range(7)  # 0 = Monday
 
 STATES = ["idle", "focus", "day", "time"]
 TRANSITIONS: list[dict[str, Any]] = [
-    {"trigger": "plan", "source": "*", "dest": None, "unless": "has_result", "after": "show_needs_result"},
-    {"trigger": "plan", "source": "idle", "dest": None, "conditions": "active", "after": "show_overview"},
-    {"trigger": "plan", "source": "idle", "dest": "focus", "after": ["begin_draft", "show_focus"]},
-    {"trigger": "plan", "source": ["focus", "day", "time"], "dest": "=", "after": "show_step"},
-    {"trigger": "plan_toggle", "source": "focus", "dest": "=", "conditions": "known_competency",
+    {"trigger": Event.PLAN, "source": "*", "dest": None, "unless": "has_result", "after": "show_needs_result"},
+    {"trigger": Event.PLAN, "source": "idle", "dest": None, "conditions": "active", "after": "show_overview"},
+    {"trigger": Event.PLAN, "source": "idle", "dest": "focus", "after": ["begin_draft", "show_focus"]},
+    {"trigger": Event.PLAN, "source": ["focus", "day", "time"], "dest": "=", "after": "show_step"},
+    {"trigger": Event.PLAN_TOGGLE, "source": "focus", "dest": "=", "conditions": "known_competency",
      "after": ["toggle", "show_focus_in_place"]},
-    {"trigger": "plan_all", "source": "focus", "dest": "=", "after": ["list_all", "show_focus_in_place"]},
-    {"trigger": "plan_focus_done", "source": "focus", "dest": None, "unless": "has_focus",
+    {"trigger": Event.PLAN_ALL, "source": "focus", "dest": "=", "after": ["list_all", "show_focus_in_place"]},
+    {"trigger": Event.PLAN_FOCUS_DONE, "source": "focus", "dest": None, "unless": "has_focus",
      "after": "show_need_focus"},
-    {"trigger": "plan_focus_done", "source": "focus", "dest": "idle", "conditions": "active",
+    {"trigger": Event.PLAN_FOCUS_DONE, "source": "focus", "dest": "idle", "conditions": "active",
      "after": ["confirm_focus", "show_saved", "show_overview_in_place"]},
-    {"trigger": "plan_focus_done", "source": "focus", "dest": "day", "after": ["confirm_focus", "show_day_in_place"]},
-    {"trigger": "plan_change_focus", "source": "idle", "dest": "focus", "conditions": "active",
+    {"trigger": Event.PLAN_FOCUS_DONE, "source": "focus", "dest": "day", "after": ["confirm_focus", "show_day_in_place"]},
+    {"trigger": Event.PLAN_CHANGE_FOCUS, "source": "idle", "dest": "focus", "conditions": "active",
      "after": ["begin_draft", "show_focus_in_place"]},
-    {"trigger": "plan_change_time", "source": "idle", "dest": "day", "conditions": "active",
+    {"trigger": Event.PLAN_CHANGE_TIME, "source": "idle", "dest": "day", "conditions": "active",
      "after": "show_day_in_place"},
-    {"trigger": "plan_day", "source": "day", "dest": "time", "conditions": "known_day",
+    {"trigger": Event.PLAN_DAY, "source": "day", "dest": "time", "conditions": "known_day",
      "after": ["set_day", "show_time_in_place"]},
-    {"trigger": "plan_time", "source": "time", "dest": "idle", "conditions": "known_time",
+    {"trigger": Event.PLAN_TIME, "source": "time", "dest": "idle", "conditions": "known_time",
      "after": ["set_time", "activate", "show_saved", "show_overview_in_place"]},
-    {"trigger": "plan_stop", "source": "idle", "dest": None, "conditions": "active",
+    {"trigger": Event.PLAN_STOP, "source": "idle", "dest": None, "conditions": "active",
      "after": ["deactivate", "show_stopped"]},
-    {"trigger": "checkin_rating", "source": "*", "dest": None, "conditions": ["owns_checkin", "valid_rating"],
+    {"trigger": Event.CHECKIN_RATING, "source": "*", "dest": None, "conditions": ["owns_checkin", "valid_rating"],
      "after": "rate_checkin"},
-    {"trigger": "checkin_skip_note", "source": "*", "dest": None, "conditions": "owns_checkin",
+    {"trigger": Event.CHECKIN_SKIP_NOTE, "source": "*", "dest": None, "conditions": "owns_checkin",
      "after": "skip_note"},
-    {"trigger": "checkin_note", "source": "*", "dest": None, "conditions": "owns_checkin", "after": "take_note"},
+    {"trigger": Event.CHECKIN_NOTE, "source": "*", "dest": None, "conditions": "owns_checkin", "after": "take_note"},
     # A check-in note is private; the user may share one with their coach, after seeing to whom.
-    {"trigger": "share_note", "source": "*", "dest": None, "conditions": ["owns_checkin", "has_note", "has_coach"],
+    {"trigger": Event.SHARE_NOTE, "source": "*", "dest": None, "conditions": ["owns_checkin", "has_note", "has_coach"],
      "after": "confirm_share"},
     # The confirmation is bound to the coach it named: another coach by now, and it is asked again.
-    {"trigger": "share_note_confirmed", "source": "*", "dest": None,
+    {"trigger": Event.SHARE_NOTE_CONFIRMED, "source": "*", "dest": None,
      "conditions": ["owns_checkin", "has_note", "has_coach", "same_coach"], "after": "share"},
-    {"trigger": "share_note_confirmed", "source": "*", "dest": None,
+    {"trigger": Event.SHARE_NOTE_CONFIRMED, "source": "*", "dest": None,
      "conditions": ["owns_checkin", "has_note", "has_coach"], "after": ["coach_changed", "confirm_share"]},
-    {"trigger": "share_note_cancelled", "source": "*", "dest": None, "conditions": "owns_checkin",
+    {"trigger": Event.SHARE_NOTE_CANCELLED, "source": "*", "dest": None, "conditions": "owns_checkin",
      "after": "keep_private"},
 ]
-EVENTS = frozenset(t["trigger"] for t in TRANSITIONS) | {"start_plan"}
+EVENTS = frozenset(t["trigger"] for t in TRANSITIONS) | {Event.START_PLAN}
 
 
 def next_occurrence(weekday: int, at: str, zone: str, after: datetime) -> datetime:
@@ -99,7 +100,7 @@ def checkin_screen(content: Content, checkin_id: int, competency: str, reflectio
     return Screen(
         "checkin",
         {"name": content.by_id(competency).name, "question": content.coaching[competency].reflections[reflection]},
-        choices=tuple(Choice("checkin_rating", str(v), v, literal=True, ref=checkin_id) for v in RATINGS),
+        choices=tuple(Choice(Event.CHECKIN_RATING, str(v), v, literal=True, ref=checkin_id) for v in RATINGS),
     )
 
 
@@ -203,7 +204,7 @@ class PlanModel:
         if first:
             self.effects.append(OpenText("note", self.checkin.id))
             self.screens.append(Screen("checkin_rated", {"rating": self.checkin.rating}, choices=(
-                Choice("checkin_skip_note", "btn_no_note", ref=self.checkin.id),), in_place=True))
+                Choice(Event.CHECKIN_SKIP_NOTE, "btn_no_note", ref=self.checkin.id),), in_place=True))
         else:
             self.screens.append(Screen("checkin_rating_changed", {"rating": self.checkin.rating}, notice=True))
 
@@ -219,16 +220,16 @@ class PlanModel:
             return
         self.checkin.note = text
         self.effects += [NoteCheckin(self.checkin.id, text), CloseText()]
-        choices = (Choice("share_note", self.content.localized("btn_share_note", coach=self.coach.coach_name),
+        choices = (Choice(Event.SHARE_NOTE, self.content.localized("btn_share_note", coach=self.coach.coach_name),
                           ref=self.checkin.id),) if self.coach else ()
         self.screens.append(Screen("checkin_thanks_private", choices=choices))
 
     def confirm_share(self, event: EventData) -> None:
         self.screens.append(Screen("share_note_confirm", {"coach": self.coach.coach_name, "note": self.checkin.note},
                                    choices=(
-            Choice("share_note_confirmed", self.content.localized("btn_send_to", name=self.coach.coach_name),
+            Choice(Event.SHARE_NOTE_CONFIRMED, self.content.localized("btn_send_to", name=self.coach.coach_name),
                    self.coach.relation_id, ref=self.checkin.id),
-            Choice("share_note_cancelled", "btn_cancel", ref=self.checkin.id)), in_place=True))
+            Choice(Event.SHARE_NOTE_CANCELLED, "btn_cancel", ref=self.checkin.id)), in_place=True))
 
     def share(self, event: EventData) -> None:
         name = self.content.by_id(self.checkin.competency).name
@@ -253,11 +254,11 @@ class PlanModel:
         suggested = self.suggestions[:self.content.scoring.suggested_focus]
         shown = [q.id for q in competencies] if self.show_all else list(dict.fromkeys(suggested + chosen))
         index = {q.id: i for i, q in enumerate(competencies)}
-        choices = [Choice("plan_toggle", self.content.by_id(c).name, index[c], selected=c in chosen)  # type: ignore[arg-type]
+        choices = [Choice(Event.PLAN_TOGGLE, self.content.by_id(c).name, index[c], selected=c in chosen)  # type: ignore[arg-type]
                    for c in shown]
         if not self.show_all:
-            choices.append(Choice("plan_all", "btn_all_competencies"))
-        choices.append(Choice("plan_focus_done", "btn_done"))
+            choices.append(Choice(Event.PLAN_ALL, "btn_all_competencies"))
+        choices.append(Choice(Event.PLAN_FOCUS_DONE, "btn_done"))
         return Screen("plan_focus", {"max": self.content.scoring.max_focus, "chosen": len(chosen)},
                       choices=tuple(choices), in_place=in_place)
 
@@ -271,7 +272,7 @@ class PlanModel:
         self.screens.append(Screen("plan_need_focus", notice=True))
 
     def _day_screen(self, in_place: bool) -> Screen:
-        return Screen("plan_day", choices=tuple(Choice("plan_day", f"weekday_{d}", d) for d in WEEKDAYS),
+        return Screen("plan_day", choices=tuple(Choice(Event.PLAN_DAY, f"weekday_{d}", d) for d in WEEKDAYS),
                       in_place=in_place)
 
     def show_day_in_place(self, event: EventData) -> None:
@@ -279,7 +280,7 @@ class PlanModel:
 
     def _time_screen(self, in_place: bool) -> Screen:
         return Screen("plan_time", {"day": self.content.ui[f"weekday_{self.weekday}"]}, choices=tuple(
-            Choice("plan_time", at, slot, literal=True)
+            Choice(Event.PLAN_TIME, at, slot, literal=True)
             for slot, at in enumerate(self.content.scoring.checkin_times)), in_place=in_place)
 
     def show_time_in_place(self, event: EventData) -> None:
@@ -298,9 +299,9 @@ class PlanModel:
         return Screen("plan_overview", {
             "focus": focus, "day": self.content.ui[f"weekday_{self.weekday}"], "time": self.at,
         }, choices=(
-            Choice("plan_change_focus", "btn_change_focus"),
-            Choice("plan_change_time", "btn_change_time"),
-            Choice("plan_stop", "btn_stop_plan"),
+            Choice(Event.PLAN_CHANGE_FOCUS, "btn_change_focus"),
+            Choice(Event.PLAN_CHANGE_TIME, "btn_change_time"),
+            Choice(Event.PLAN_STOP, "btn_stop_plan"),
         ), in_place=in_place)
 
     def show_overview(self, event: EventData) -> None:
@@ -320,5 +321,5 @@ MACHINE = machine.build(STATES, TRANSITIONS, "idle")
 
 
 def fire(model: PlanModel, event: str, **kwargs: Any) -> PlanModel:
-    machine.fire(MACHINE, model, "plan" if event == "start_plan" else event, **kwargs)
+    machine.fire(MACHINE, model, Event.PLAN if event == Event.START_PLAN else event, **kwargs)
     return model

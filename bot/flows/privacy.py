@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.flows.effects import EraseEverything, Notify, RefreshMenu, Step
 from bot.flows.screens import Choice, Items, Screen
+from bot.flows.events import Event
 
 EVENTS = frozenset({"privacy", "export", "delete", "delete_confirmed", "delete_cancelled"})
 
@@ -20,7 +21,7 @@ def export_ready() -> Step:
 
 def confirm_delete() -> Step:
     return Step([Screen("delete_confirm", choices=(
-        Choice("delete_confirmed", "btn_delete_everything"), Choice("delete_cancelled", "btn_keep")))])
+        Choice(Event.DELETE_CONFIRMED, "btn_delete_everything"), Choice(Event.DELETE_CANCELLED, "btn_keep")))])
 
 
 def erase(user_id: int, coachees: list[int], coach_name: str | None) -> Step:

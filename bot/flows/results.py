@@ -13,16 +13,17 @@ from dataclasses import replace
 from bot.content import LAYERS, Content, Localized
 from bot.flows.screens import Chart, ChartSeries, Choice, Document, Items, Screen
 from bot.flows.scoring import INSUFFICIENT, Point, Result, changes, heaviest
+from bot.flows.events import Event
 
 # What the summary's buttons open (event, label key); watch-outs only when there are any.
 DETAILS = (
-    ("points", "btn_points"),
-    ("strengths", "btn_strengths"),
-    ("watch_outs", "btn_watch_outs"),
-    ("all_scores", "btn_all_scores"),
-    ("start_plan", "btn_start_plan"),
-    ("feedback", "btn_feedback"),
-    ("report", "btn_report"),
+    (Event.POINTS, "btn_points"),
+    (Event.STRENGTHS, "btn_strengths"),
+    (Event.WATCH_OUTS, "btn_watch_outs"),
+    (Event.ALL_SCORES, "btn_all_scores"),
+    (Event.START_PLAN, "btn_start_plan"),
+    (Event.FEEDBACK, "btn_feedback"),
+    (Event.REPORT, "btn_report"),
 )
 
 
@@ -110,7 +111,7 @@ def why(content: Content, result: Result) -> Screen:
 def summary(content: Content, result: Result, previous: Result | None) -> Screen:
     if result.archetype == INSUFFICIENT:
         return Screen("result_incomplete", {"missing": len(result.missing_role_answers)},
-                      choices=(Choice("complete_missing", "btn_complete_missing"),))
+                      choices=(Choice(Event.COMPLETE_MISSING, "btn_complete_missing"),))
     profile = content.archetypes[result.archetype]
     watch = Items((Screen("watch_outs_count", {"count": len(result.watch_outs)}),)) if result.watch_outs else Items(())
     delta = changes(result, previous) if previous is not None else {}
@@ -162,7 +163,7 @@ def flat_screen(content: Content, key: str) -> Screen:
     """A flat profile: named as such, pointed to the heaviest-weighted competencies and feedback."""
     names = Items(tuple(_plain(_name(content, c)) for c in heaviest(content, 3)), separator=", ")
     return Screen(key, {"note": content.flat_note, "heaviest": names}, choices=(
-        Choice("feedback", "btn_feedback"), Choice("start_plan", "btn_start_plan")))
+        Choice(Event.FEEDBACK, "btn_feedback"), Choice(Event.START_PLAN, "btn_start_plan")))
 
 
 def points(content: Content, result: Result) -> Screen:
@@ -171,11 +172,11 @@ def points(content: Content, result: Result) -> Screen:
         return flat_screen(content, "points_flat")
     shown = result.development_points[: content.scoring.points_shown]
     if not shown:
-        return Screen("points_none", choices=(Choice("strengths", "btn_strengths"),))
+        return Screen("points_none", choices=(Choice(Event.STRENGTHS, "btn_strengths"),))
     items = Items(tuple(_point_item(content, result, rank, point) for rank, point in enumerate(shown, start=1)),
                   separator="\n\n")
-    more = (Choice("more_tips", "btn_more_tips"),) if _more_tips(content, shown) else ()
-    return Screen("points", {"items": items}, choices=more + (Choice("start_plan", "btn_start_plan"),))
+    more = (Choice(Event.MORE_TIPS, "btn_more_tips"),) if _more_tips(content, shown) else ()
+    return Screen("points", {"items": items}, choices=more + (Choice(Event.START_PLAN, "btn_start_plan"),))
 
 
 def _more_tips(content: Content, shown: tuple[Point, ...]) -> list[tuple[Point, tuple[Localized, ...]]]:
@@ -190,12 +191,12 @@ def more_tips(content: Content, result: Result) -> Screen:
     shown = () if result.flat else result.development_points[: content.scoring.points_shown]
     more = _more_tips(content, shown)
     if not more:
-        return Screen("more_tips_none", choices=(Choice("points", "btn_points"),))
+        return Screen("more_tips_none", choices=(Choice(Event.POINTS, "btn_points"),))
     items = Items(tuple(Screen("more_tips_item", {
         "name": _name(content, point.competency),
         "tips": Items(tuple(Screen("tip_item", {"tip": tip}) for tip in tips))}) for point, tips in more),
         separator="\n\n")
-    return Screen("more_tips", {"items": items}, choices=(Choice("start_plan", "btn_start_plan"),))
+    return Screen("more_tips", {"items": items}, choices=(Choice(Event.START_PLAN, "btn_start_plan"),))
 
 
 def strengths(content: Content, result: Result) -> Screen:
@@ -204,7 +205,7 @@ def strengths(content: Content, result: Result) -> Screen:
         return flat_screen(content, "strengths_flat")
     shown = result.strengths[: content.scoring.strengths_shown]
     if not shown:
-        return Screen("strengths_none", choices=(Choice("points", "btn_points"),))
+        return Screen("strengths_none", choices=(Choice(Event.POINTS, "btn_points"),))
     items = Items(tuple(Screen("strength_overuse", {"name": _name(content, c), "score": value,
                                                  "overuse": content.coaching[c].overuse})
                         for c, value in shown), separator="\n\n")
@@ -238,7 +239,7 @@ def all_scores(content: Content, result: Result, previous: Result | None) -> Scr
     grow = Items((Screen("layer_grow", {"name": _in_sentence(content, result.grow),
                                         "advice": content.layers[result.grow].grow}),)) if result.grow else Items(())
     return Screen("all_scores", {"groups": Items(tuple(sections), separator="\n\n"), "layers": layers,
-                                 "grow": grow}, choices=(Choice("start_plan", "btn_start_plan"),))
+                                 "grow": grow}, choices=(Choice(Event.START_PLAN, "btn_start_plan"),))
 
 
 def _mark(result: Result, competency: str, content: Content) -> str:

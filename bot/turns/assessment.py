@@ -4,91 +4,71 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.content import Content
-from bot.conversation import Conversations, Outcome, Turn, pick_language
-from bot.flows.assessment import AssessmentModel, Taken, fire
-from bot.flows.effects import BeginAssessment, CompleteAssessment, GiveConsent, RecordAnswer, ReopenLatest
-from bot.flows.scoring import RULES, score
-from bot.turns import effects
-from storage import AssessmentRecord
+from bot.buttons import Sizes, Spec, one_of, rating
+from bot.content import LANGUAGES
+from bot.core import Core
+from bot.flows.assessment import EVENTS, AssessmentModel, Taken, fire
+from bot.flows.effects import MoveCursor, SaveProgress
+from bot.flows.events import Event
+from bot.turn import Command, FlowTurn, Stepped, Turn, pick_language
+
+NEW = "new"  # the state of somebody the bot has never seen
 
 
-def result_row(answers: dict[str, int | None], language: str, content: Content, version: int) -> dict:
-    """What statistics keep of a completed assessment (no names, no Telegram data): the
-    archetype, the home-ground layers and the role means, by today's scoring rules."""
-    result = score(answers, content, version)
-    return {"language": language, "archetype": result.archetype, "levels": "+".join(result.home),
-            "leider": result.leider, "manager": result.manager, "rules": RULES}
+def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -> Stepped:
+    stores = core.stores
+    user = stores.users.load(turn.user_id)
+    opened = stores.assessments.open_of(turn.user_id) if user else None
+    history = stores.assessments.completed(turn.user_id, limit=2) if user else []
+    taken = [Taken(opened.id, opened.version, opened.answers)] if opened and opened.completed_at else []
+    model = AssessmentModel(
+        core.content,
+        state=user.flow_state if user else NEW,
+        language=user.language if user else pick_language(turn.language_code),
+        consented=bool(user and user.consented_at),
+        assessment_id=opened.id if opened else None,
+        cursor=opened.cursor if opened else 0,
+        answers=opened.answers if opened else {},
+        history=taken + [Taken(done.id, done.version, done.answers) for done in history],  # reopened: still the latest
+        version=opened.version if opened else None,
+        plan_focus=stores.plans.load(turn.user_id).focus if event == Event.REPORT else None,
+    )
+    fire(model, event, **kwargs)
+    effects = [*model.effects, SaveProgress(model.state, model.language)]
+    if model.assessment_id is not None and (opened is None or model.cursor != opened.cursor
+                                            or model.assessment_id != opened.id):
+        effects.append(MoveCursor(model.assessment_id, model.cursor))
+    return Stepped(model.screens, effects, model.language, model.assessment_id)
 
 
-def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, Any]) -> Outcome:
-    content, store = conversations.content, conversations.store
-    with conversations.transaction(turn) as now:
-        record = store.load(turn.user_id, pick_language(turn.language_code), "new")
-        assessment = record.assessment
-        model = AssessmentModel(
-            content,
-            state=record.user.flow_state,
-            language=record.user.language,
-            consented=record.user.consented_at is not None,
-            assessment_id=assessment.id if assessment else None,
-            cursor=assessment.cursor if assessment else 0,
-            answers=record.answers,
-            history=([Taken(assessment.version, record.answers)] if assessment and assessment.completed_at
-                     else [])  # reopened: still the latest
-            + [Taken(done.version, done.answers) for done in record.history],
-            version=assessment.version if assessment else None,
-            plan_focus=conversations.plans.load(turn.user_id).focus if event == "report" else None,
-        )
-        fire(model, event, **kwargs)
-
-        record.user.flow_state = model.state
-        record.user.language = model.language
-        changed: dict[str, int | None] = {}
-        result = None
-        for effect in model.effects:
-            match effect:
-                case GiveConsent():
-                    record.user.consented_at = now
-                case BeginAssessment(version=version):
-                    if assessment is not None:
-                        record.abandon_id = assessment.id
-                        if assessment.completed_at:  # a reopened result stands as it now is
-                            record.restore_result = result_row(record.answers, record.user.language, content,
-                                                               assessment.version) | {
-                                "assessment_id": assessment.id, "user_id": turn.user_id,
-                                "started_at": assessment.started_at, "completed_at": assessment.completed_at}
-                    record.assessment = assessment = AssessmentRecord(None, "in_progress", 0, now, version=version)
-                    changed = {}
-                case ReopenLatest():
-                    latest = record.history[0]
-                    record.assessment = assessment = AssessmentRecord(
-                        latest.id, "in_progress", model.cursor, store.started_at(latest.id), latest.completed_at,
-                        latest.version)
-                case RecordAnswer(question_id=question, value=value):
-                    changed[question] = value
-                case CompleteAssessment():
-                    assert assessment is not None
-                    assessment.status, assessment.completed_at = "completed", now
-                    result = result_row(model.answers, model.language, content, assessment.version)
-        if assessment is not None:
-            assessment.cursor = model.cursor
-        store.save(record, changed, now, result)
-        after = effects.apply(conversations, turn, [e for e in model.effects if not isinstance(
-            e, (GiveConsent, BeginAssessment, ReopenLatest, RecordAnswer, CompleteAssessment))], now)
-    return Outcome(model.screens, model.language, assessment.id if assessment else None, after=after)
+def buttons(sizes: Sizes) -> dict[str, Spec]:
+    return {
+        Event.ANSWER: Spec("a", "assessment_id", "question", "value", rating),
+        Event.SKIP: Spec("s", "assessment_id", "question"),
+        Event.NOT_OCCURRED: Spec("na", "assessment_id", "question"),  # "didn't come up": only where the flow allows it
+        Event.BACK: Spec("b", "assessment_id", "question"),
+        Event.SET_LANGUAGE: Spec("l", arg="language", parse=one_of({code: code for code in LANGUAGES})),
+        Event.CONSENT: Spec("c", arg="accepted", parse=one_of({"yes": True, "no": False})),
+        Event.NEXT: Spec("n"),
+        Event.RESUME: Spec("r"),
+        Event.RETAKE_CONFIRMED: Spec("o"),
+        Event.COMPLETE_MISSING: Spec("m"),
+        Event.POINTS: Spec("t"),  # (was "more tips": older buttons still open the development points)
+        Event.ALL_SCORES: Spec("f"),  # (was "full list")
+        Event.MORE_TIPS: Spec("mt"),
+        Event.STRENGTHS: Spec("st"),
+        Event.WATCH_OUTS: Spec("wo"),
+        Event.REPORT: Spec("rp"),
+    }
 
 
-def backfill_results(conversations: Conversations) -> int:
-    """Result rows for completed assessments that have none (e.g. from before statistics), or
-    one computed by older scoring rules: statistics count everyone by today's rules."""
-    from storage import StatsStore
-
-    stats = StatsStore(conversations.db)
-    missing = stats.completed_without_result(RULES)
-    for row in missing:
-        answers = stats.answers(row["id"])
-        stats.save_result(result_row(answers, row["language"], conversations.content, row["version"]) | {
-            "assessment_id": row["id"], "user_id": row["user_id"],
-            "started_at": row["started_at"], "completed_at": row["completed_at"]})
-    return len(missing)
+TURN = FlowTurn("assessment", EVENTS, step, buttons, commands=(
+    Command("start", Event.START, rank=10),
+    Command("resume", Event.RESUME, rank=11),
+    Command("pause", Event.PAUSE, rank=12),
+    Command("result", Event.RESULT, rank=13),
+    Command("report", Event.REPORT, rank=14),
+    Command("retake", Event.RETAKE, rank=15),
+    Command("language", Event.ASK_LANGUAGE, rank=90),
+    Command("help", Event.HELP, rank=91),
+))

@@ -8,137 +8,171 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.conversation import Conversations, Outcome, Turn
-from bot.flows.coaching import COACH_COMMANDS, coach_view, coachee, composer, links
+from bot.buttons import Sizes, Spec, below
+from bot.core import Core
+from bot.flows.coaching import coach_view, coachee, composer, links
 from bot.flows.coaching.coachee import PromptRef
-from bot.flows.effects import ContinueAssessment, SaveComposer, Step
+from bot.flows.effects import OpenText, PromptDraft, SaveComposer, Step
+from bot.flows.events import Event
 from bot.flows.screens import Screen
-from bot.turns import assessment, effects
-from bot.turns.feedback import shown_summary
-from storage import FeedbackStore
+from bot.turn import Command, FlowTurn, Stepped, Turn
+from bot.turns.summaries import shown_summary
+from storage import CoachRecord
 
-ADMIN_EVENTS = frozenset({"invitecoach", "coaches", "coach_remove", "coach_remove_confirmed",
-                          "coach_remove_cancelled"})
-COACH_EVENTS = frozenset({"invite", "invite_renew", "coachees", "coachees_page", "coach_view", "group_view", "schedules",
-                          "schedule_cancel"}) | composer.EVENTS
-COACHEE_EVENTS = frozenset({"deep_link", "offer_accept", "offer_decline", "mycoach", "coach_revoke",
-                            "reply_open", "reply_text", "reply_send", "reply_cancel"})
-EVENTS = ADMIN_EVENTS | COACH_EVENTS | COACHEE_EVENTS
-
-
-def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, Any]) -> Outcome:
-    language = conversations.language_of(turn.user_id, turn.language_code)  # no step here changes it
-    with conversations.transaction(turn) as now:
-        conversations.store.ensure_user(turn.user_id, language, now)
-        if event in ADMIN_EVENTS:
-            step = _admin(conversations, event, kwargs) if conversations.is_admin(turn.user_id) \
-                else Step([Screen("unknown_command")])
-        elif event in COACH_EVENTS:
-            coach = conversations.coaching.coach(turn.user_id)
-            step = _coach(conversations, turn, coach, event, kwargs) if coach is not None \
-                else Step([Screen("unknown_command") if event in COACH_COMMANDS
-                           else Screen("stale_button", notice=True)])
-        else:
-            step = _coachee(conversations, turn, event, kwargs)
-        after = effects.apply(conversations, turn, step.effects, now)
-    outcome = Outcome(step.screens, language, after=after)
-    if any(isinstance(effect, ContinueAssessment) for effect in step.effects):
-        return outcome.then(assessment.run(conversations, turn, "start", {}))
-    return outcome
+ADMIN_EVENTS = frozenset({Event.INVITECOACH, Event.COACHES, Event.COACH_REMOVE, Event.COACH_REMOVE_CONFIRMED,
+                          Event.COACH_REMOVE_CANCELLED})
+COACH_EVENTS = frozenset({Event.INVITE, Event.INVITE_RENEW, Event.COACHEES, Event.COACHEES_PAGE, Event.COACH_VIEW,
+                          Event.GROUP_VIEW, Event.SCHEDULES, Event.SCHEDULE_CANCEL}) | composer.EVENTS
+COACHEE_EVENTS = frozenset({Event.DEEP_LINK, Event.OFFER_ACCEPT, Event.OFFER_DECLINE, Event.MYCOACH, Event.COACH_REVOKE,
+                            Event.REPLY_OPEN, Event.REPLY_TEXT, Event.REPLY_SEND, Event.REPLY_CANCEL})
+COACH_COMMANDS = (Event.INVITE, Event.COACHEES, Event.PROMPT, Event.SCHEDULES)  # in a coach's menu; nobody else's
 
 
-def _admin(conversations: Conversations, event: str, kwargs: dict[str, Any]) -> Step:
-    coaching = conversations.coaching
-    if event == "invitecoach":
-        return links.make_coach_invite(conversations.bot_username)
-    if event == "coaches":
-        return links.list_coaches(coaching.coaches_overview(), conversations.min_group)
+def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -> Stepped:
+    language = core.language_of(turn.user_id, turn.language_code)  # no step here changes it
+    core.stores.users.ensure_user(turn.user_id, language, now)
+    if event in ADMIN_EVENTS:
+        done = _admin(core, event, kwargs) if core.rules.is_admin(turn.user_id) else Step([Screen("unknown_command")])
+    elif event in COACH_EVENTS:
+        coach = core.stores.coaching.coach(turn.user_id)
+        done = _coach(core, turn, coach, event, kwargs) if coach is not None \
+            else Step([Screen("unknown_command") if event in COACH_COMMANDS else Screen("stale_button", notice=True)])
+    else:
+        done = _coachee(core, turn, event, kwargs)
+    return Stepped(done.screens, done.effects, language)
+
+
+def _admin(core: Core, event: str, kwargs: dict[str, Any]) -> Step:
+    coaching = core.stores.coaching
+    if event == Event.INVITECOACH:
+        return links.make_coach_invite(core.username)
+    if event == Event.COACHES:
+        return links.list_coaches(coaching.coaches_overview(), core.rules.min_group)
     coach_id = kwargs.get("coach_id")
     coach = coaching.coach(coach_id) if isinstance(coach_id, int) else None
     if coach is None:
         return Step([Screen("stale_button", notice=True)])
-    if event == "coach_remove":
+    if event == Event.COACH_REMOVE:
         return links.confirm_remove(coach)
-    if event == "coach_remove_confirmed":
+    if event == Event.COACH_REMOVE_CONFIRMED:
         return links.remove_coach(coach, coaching.coachee_ids(coach.user_id))
     return Step([Screen("coach_kept", {"name": coach.display_name}, in_place=True)])
 
 
-def _coach(conversations: Conversations, turn: Turn, coach: Any, event: str, kwargs: dict[str, Any]) -> Step:
-    content, coaching = conversations.content, conversations.coaching
-    if event == "invite":
-        return links.show_link(coach, conversations.bot_username)
-    if event == "invite_renew":
-        return links.renew_link(conversations.bot_username)
+def _coach(core: Core, turn: Turn, coach: CoachRecord, event: str, kwargs: dict[str, Any]) -> Step:
+    content, coaching = core.content, core.stores.coaching
+    if event == Event.INVITE:
+        return links.show_link(coach, core.username)
+    if event == Event.INVITE_RENEW:
+        return links.renew_link(core.username)
     coachees = coaching.coachees(turn.user_id)
     if event in composer.EVENTS:
         relation = coaching.coach_relation(kwargs["relation_id"], turn.user_id) if "relation_id" in kwargs else None
-        model = composer.ComposerModel(content, coach_id=turn.user_id, step=coach.step, draft=coach.draft,
-                                       coachees=coachees, relation=relation, now=conversations.clock(),
-                                       zone=conversations.zone)
+        draft = PromptDraft.from_dict(coach.draft)
+        model = composer.ComposerModel(content, coach_id=turn.user_id, step=coach.step, draft=draft,
+                                       coachees=coachees, relation=relation, now=core.clock(), zone=core.rules.zone)
         composer.fire(model, event, **kwargs)
-        saved = [SaveComposer(model.state, model.draft)] if (model.state, model.draft) != (coach.step, coach.draft) \
-            else []
+        saved = [SaveComposer(model.state, model.draft)] if (model.state, model.draft) != (coach.step, draft) else []
         return Step(model.screens, model.effects + saved)
-    if event in ("coachees", "coachees_page"):
-        return coach_view.show_coachees(content, coachees, kwargs.get("page", 0), in_place=event == "coachees_page")
-    if event == "coach_view":
+    if event in (Event.COACHEES, Event.COACHEES_PAGE):
+        return coach_view.show_coachees(content, coachees, kwargs.get("page", 0),
+                                        in_place=event == Event.COACHEES_PAGE)
+    if event == Event.COACH_VIEW:
         status = next((s for s in coachees if s.relation.id == kwargs.get("relation_id")), None)
         if status is None:
             return coach_view.show_coachee(content, None, [], [], [])
         coachee_id = status.relation.coachee_id
-        step = coach_view.show_coachee(content, status, coaching.focus_of(coachee_id),
-                                       coaching.replies(turn.user_id, coachee_id),
-                                       coaching.shared_notes(turn.user_id, coachee_id))
+        shown = coach_view.show_coachee(content, status, coaching.focus_of(coachee_id),
+                                        coaching.replies(turn.user_id, coachee_id),
+                                        coaching.shared_notes(turn.user_id, coachee_id))
         # with consent, the coach sees the same feedback summary the coachee sees
-        closed = FeedbackStore(conversations.db).latest_closed_of(coachee_id)
-        return Step(step.screens + shown_summary(conversations, closed), step.effects)
-    if event == "group_view":
-        return coach_view.show_group(content, coachees, conversations.min_group)
+        closed = core.stores.feedback.latest_closed_of(coachee_id)
+        return Step(shown.screens + shown_summary(core, closed), shown.effects)
+    if event == Event.GROUP_VIEW:
+        return coach_view.show_group(content, coachees, core.rules.min_group)
     names = {s.relation.coachee_id: s.relation.coachee_name for s in coachees}
     schedules = coaching.schedules_of(turn.user_id)
-    if event == "schedules":
-        return Step([coach_view.schedules_screen(content, schedules, names, conversations.zone)])
-    return coach_view.cancel_schedule(content, kwargs.get("schedule_id", -1), schedules, names, conversations.zone)
+    if event == Event.SCHEDULES:
+        return Step([coach_view.schedules_screen(content, schedules, names, core.rules.zone)])
+    return coach_view.cancel_schedule(content, kwargs.get("schedule_id", -1), schedules, names, core.rules.zone)
 
 
-def _prompt(conversations: Conversations, turn: Turn, delivery_id: Any) -> PromptRef | None:
-    record = conversations.coaching.prompt_ref(delivery_id, turn.user_id) if isinstance(delivery_id, int) else None
+def _prompt(core: Core, turn: Turn, delivery_id: Any) -> PromptRef | None:
+    record = core.stores.coaching.prompt_ref(delivery_id, turn.user_id) if isinstance(delivery_id, int) else None
     if record is None:
         return None
     return PromptRef(record.delivery_id, record.coach_id, record.coach_name, record.own_name or turn.name,
                      record.shared)
 
 
-def _coachee(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, Any]) -> Step:
-    content, coaching = conversations.content, conversations.coaching
-    if event == "deep_link":
+def _coachee(core: Core, turn: Turn, event: str, kwargs: dict[str, Any]) -> Step:
+    content, coaching = core.content, core.stores.coaching
+    if event == Event.DEEP_LINK:
         payload = kwargs.get("payload")
         match = links.PAYLOAD.fullmatch(payload) if isinstance(payload, str) else None
         kind, code = match.groups() if match else ("", "")
         return links.open_link(
-            payload, user_id=turn.user_id, name=turn.name, bot_username=conversations.bot_username,
+            payload, user_id=turn.user_id, name=turn.name, bot_username=core.username,
             own_coach=coaching.coach(turn.user_id), invite_unused=kind == "c" and coaching.invite_unused(code),
             link_owner=coaching.coach_by_code(code) if kind == "k" else None)
-    if event in ("offer_accept", "offer_decline"):
+    if event in (Event.OFFER_ACCEPT, Event.OFFER_DECLINE):
         record = coaching.offer_of(turn.user_id)
         offer = links.Offer(record.coach_id, record.coach_name, record.valid) if record else None
-        if event == "offer_decline":
+        if event == Event.OFFER_DECLINE:
             return links.decline_offer(offer, kwargs.get("coach_id"))
         return links.accept_offer(offer, kwargs.get("coach_id"), turn.name,
                                   coaching.active_relation_of_coachee(turn.user_id))
-    if event == "mycoach":
+    if event == Event.MYCOACH:
         return coachee.show_mycoach(coaching.active_relation_of_coachee(turn.user_id))
-    if event == "coach_revoke":
+    if event == Event.COACH_REVOKE:
         return coachee.revoke(coaching.active_relation_of_coachee(turn.user_id))
-    prompt = _prompt(conversations, turn, kwargs.get("delivery_id"))
-    if event == "reply_open":
+    prompt = _prompt(core, turn, kwargs.get("delivery_id"))
+    if event == Event.REPLY_OPEN:
         return coachee.open_reply(prompt)
-    if event == "reply_text":
+    if event == Event.REPLY_TEXT:
         return coachee.draft_reply(content, prompt, kwargs.get("text", ""))
-    if event == "reply_send":
-        context = conversations.store.text_context(turn.user_id) or {}
-        pending = context.get("text") if context.get("kind") == "confirm_reply" and prompt is not None \
-            and context.get("ref") == prompt.delivery_id else None
+    if event == Event.REPLY_SEND:
+        context = OpenText.from_dict(core.stores.users.text_context(turn.user_id))
+        pending = context.text if context is not None and context.kind == "confirm_reply" and prompt is not None \
+            and context.ref == prompt.delivery_id else None
         return coachee.send_reply(prompt, pending)
     return coachee.cancel_reply()
+
+
+def buttons(sizes: Sizes) -> dict[str, Spec]:
+    return {
+        Event.OFFER_ACCEPT: Spec("Y", "coach_id"),
+        Event.OFFER_DECLINE: Spec("Z", "coach_id"),
+        Event.COACH_REVOKE: Spec("V"),
+        Event.INVITE_RENEW: Spec("J"),
+        Event.COACH_VIEW: Spec("C", "relation_id"),
+        Event.GROUP_VIEW: Spec("G"),
+        Event.SCHEDULE_CANCEL: Spec("X", "schedule_id"),
+        Event.PROMPT_TARGET: Spec("T", "relation_id"),
+        Event.PROMPT_TARGET_ALL: Spec("A"),
+        Event.PROMPT_COMPETENCY: Spec("K", arg="index", parse=below(sizes.competencies)),
+        Event.PROMPT_OTHER: Spec("O"),
+        Event.PROMPT_PICK: Spec("P", arg="choice", parse=below(sizes.competencies * composer.PROMPT_SLOTS)),
+        Event.PROMPT_OWN: Spec("W"),
+        Event.PROMPT_NOW: Spec("N"),
+        Event.PROMPT_ONCE: Spec("Q"),
+        Event.PROMPT_WEEKLY: Spec("R"),
+        Event.PROMPT_DAY: Spec("D", arg="day", parse=below(7)),
+        Event.PROMPT_TIME: Spec("U", arg="slot", parse=below(sizes.time_slots)),
+        Event.REPLY_OPEN: Spec("ro", "delivery_id"),
+        Event.REPLY_SEND: Spec("rs", "delivery_id"),
+        Event.REPLY_CANCEL: Spec("rc", "delivery_id"),
+        Event.COACH_REMOVE: Spec("cr", "coach_id"),
+        Event.COACH_REMOVE_CONFIRMED: Spec("cy", "coach_id"),
+        Event.COACH_REMOVE_CANCELLED: Spec("cn", "coach_id"),
+        Event.COACHEES_PAGE: Spec("cp", arg="page", parse=below(1000)),
+        Event.PROMPT_TARGETS_PAGE: Spec("tp", arg="page", parse=below(1000)),
+    }
+
+
+TURN = FlowTurn("coaching", ADMIN_EVENTS | COACH_EVENTS | COACHEE_EVENTS, step, buttons, link_kinds="ck", commands=(
+    Command("mycoach", Event.MYCOACH, rank=40),
+    *(Command(str(event), event, menu="coach", rank=60 + n) for n, event in enumerate(COACH_COMMANDS)),
+    Command("invitecoach", Event.INVITECOACH, menu="admin", rank=82),
+    Command("coaches", Event.COACHES, menu="admin", rank=83),
+))

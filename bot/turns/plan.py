@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.conversation import Conversations, Outcome, Turn, iso, pick_language
-from bot.flows import plan as plan_flow
-from bot.flows.plan import CoachLink, PlanModel
+from bot.buttons import Sizes, Spec, below, rating, row_id
 from bot.content import Content
+from bot.core import Core
+from bot.flows import plan as plan_flow
+from bot.flows.effects import SavePlan
+from bot.flows.events import Event
+from bot.flows.plan import CoachLink, PlanModel
 from bot.flows.scoring import Result, score, to_work_on
-from bot.turns import effects
-
-EVENTS = plan_flow.EVENTS
+from bot.turn import Command, FlowTurn, Stepped, Turn, iso, pick_language
 
 
 def suggestions(content: Content, latest: Result | None) -> list[str]:
@@ -19,34 +20,49 @@ def suggestions(content: Content, latest: Result | None) -> list[str]:
     return to_work_on(content, latest, content.scoring.suggested_focus) if latest is not None else []
 
 
-def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, Any]) -> Outcome:
-    content, plans = conversations.content, conversations.plans
-    with conversations.transaction(turn) as now:
-        record = conversations.store.load(turn.user_id, pick_language(turn.language_code), "new")
-        plan = plans.load(turn.user_id)
-        checkin = plans.checkin(kwargs["checkin_id"], turn.user_id) if "checkin_id" in kwargs else None
-        latest = score(record.history[0].answers, content, record.history[0].version) if record.history else None
-        relation = conversations.coaching.active_relation_of_coachee(turn.user_id) if checkin else None
-        model = PlanModel(
-            content, step=plan.step, focus=plan.focus, weekday=plan.weekday, at=plan.time,
-            active=plan.active, has_result=latest is not None, zone=conversations.zone, now=conversations.clock(),
-            checkin=checkin, suggestions=suggestions(content, latest),
-            draft=plan.draft_focus,
-            coach=CoachLink(relation.id, relation.coach_id, relation.coach_name or "?", relation.coachee_name)
-            if relation else None,
-        )
-        plan_flow.fire(model, event, **kwargs)
+def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -> Stepped:
+    content, stores = core.content, core.stores
+    user = stores.users.load(turn.user_id)
+    plan = stores.plans.load(turn.user_id)
+    checkin = stores.plans.checkin(kwargs["checkin_id"], turn.user_id) if "checkin_id" in kwargs else None
+    latest_taken = stores.assessments.completed(turn.user_id, limit=1) if user else []
+    latest = score(latest_taken[0].answers, content, latest_taken[0].version) if latest_taken else None
+    relation = stores.coaching.active_relation_of_coachee(turn.user_id) if checkin else None
+    model = PlanModel(
+        content, step=plan.step, focus=plan.focus, weekday=plan.weekday, at=plan.time,
+        active=plan.active, has_result=latest is not None, zone=core.rules.zone, now=core.clock(),
+        checkin=checkin, suggestions=suggestions(content, latest), draft=plan.draft_focus,
+        coach=CoachLink(relation.id, relation.coach_id, relation.coach_name or "?", relation.coachee_name)
+        if relation else None,
+    )
+    plan_flow.fire(model, event, **kwargs)
+    next_due = iso(model.next_due) if model.next_due is not None else None if not model.is_active \
+        else plan.next_due_at
+    saved = SavePlan(model.state, tuple(model.focus), None if model.draft is None else tuple(model.draft),
+                     model.weekday, model.at, model.is_active, next_due)
+    before = SavePlan(plan.step, tuple(plan.focus), None if plan.draft_focus is None else tuple(plan.draft_focus),
+                      plan.weekday, plan.time, plan.active, plan.next_due_at)
+    effects = list(model.effects) + ([saved] if saved != before and user is not None else [])
+    return Stepped(model.screens, effects, user.language if user else pick_language(turn.language_code))
 
-        before = (plan.step, plan.focus, plan.draft_focus, plan.weekday, plan.time, plan.active, plan.next_due_at)
-        plan.step, plan.focus, plan.draft_focus = model.state, model.focus, model.draft
-        plan.weekday, plan.time, plan.active = model.weekday, model.at, model.is_active
-        if model.next_due is not None:
-            plan.next_due_at = iso(model.next_due)
-        elif not model.is_active:
-            plan.next_due_at = None
-        changed = (plan.step, plan.focus, plan.draft_focus, plan.weekday, plan.time, plan.active,
-                   plan.next_due_at) != before
-        if changed and not record.is_new:
-            plans.save(plan, now)
-        after = effects.apply(conversations, turn, model.effects, now)
-    return Outcome(model.screens, record.user.language, after=after)
+
+def buttons(sizes: Sizes) -> dict[str, Spec]:
+    return {
+        Event.START_PLAN: Spec("p"),
+        Event.PLAN_TOGGLE: Spec("g", arg="index", parse=below(sizes.competencies)),
+        Event.PLAN_ALL: Spec("h"),
+        Event.PLAN_FOCUS_DONE: Spec("d"),
+        Event.PLAN_CHANGE_FOCUS: Spec("e"),
+        Event.PLAN_CHANGE_TIME: Spec("i"),
+        Event.PLAN_STOP: Spec("x"),
+        Event.PLAN_DAY: Spec("w", arg="day", parse=below(7)),
+        Event.PLAN_TIME: Spec("u", arg="slot", parse=below(sizes.time_slots)),
+        Event.CHECKIN_RATING: Spec("k", "checkin_id", arg="rating", parse=rating),
+        Event.CHECKIN_SKIP_NOTE: Spec("q", "checkin_id"),
+        Event.SHARE_NOTE: Spec("ns", "checkin_id"),
+        Event.SHARE_NOTE_CONFIRMED: Spec("ny", "checkin_id", arg="relation_id", parse=row_id),
+        Event.SHARE_NOTE_CANCELLED: Spec("nn", "checkin_id"),
+    }
+
+
+TURN = FlowTurn("plan", plan_flow.EVENTS, step, buttons, commands=(Command("plan", Event.PLAN, rank=20),))

@@ -5,33 +5,41 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.conversation import Conversations, Outcome, Turn
+from bot.buttons import Sizes, Spec
+from bot.core import Core
 from bot.flows import privacy as privacy_flow
-from bot.turns import effects
+from bot.flows.effects import WipeFreedBytes
+from bot.flows.events import Event
+from bot.turn import Command, FlowTurn, Stepped, Turn
 
-EVENTS = privacy_flow.EVENTS
 
-
-def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, Any]) -> Outcome:
-    language = conversations.language_of(turn.user_id, turn.language_code)
+def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -> Stepped:
+    language = core.language_of(turn.user_id, turn.language_code)
     files: dict[str, tuple[str, bytes]] = {}
-    with conversations.transaction(turn) as now:
-        if event == "privacy":
-            step = privacy_flow.show_privacy(conversations.retention_days, conversations.min_group,
-                                             conversations.stats_period)
-        elif event == "export":
-            step = privacy_flow.export_ready()
-            data = json.dumps(conversations.privacy.export(turn.user_id), ensure_ascii=False, indent=2, default=str)
-            files["my_data"] = ("regiecoach-my-data.json", data.encode("utf-8"))
-        elif event == "delete":
-            step = privacy_flow.confirm_delete()
-        elif event == "delete_confirmed":
-            coach = conversations.coaching.coach(turn.user_id)
-            step = privacy_flow.erase(turn.user_id, conversations.coaching.coachee_ids(turn.user_id),
-                                      coach.display_name if coach else None)
-        else:
-            step = privacy_flow.keep()
-        after = effects.apply(conversations, turn, step.effects, now)
-    if event == "delete_confirmed":
-        conversations.wipe_freed_bytes()
-    return Outcome(step.screens, language, files=files, after=after)
+    if event == Event.PRIVACY:
+        done = privacy_flow.show_privacy(core.rules.retention_days, core.rules.min_group, core.rules.stats_period)
+    elif event == Event.EXPORT:
+        done = privacy_flow.export_ready()
+        data = json.dumps(core.stores.privacy.export(turn.user_id), ensure_ascii=False, indent=2, default=str)
+        files["my_data"] = ("regiecoach-my-data.json", data.encode("utf-8"))
+    elif event == Event.DELETE:
+        done = privacy_flow.confirm_delete()
+    elif event == Event.DELETE_CONFIRMED:
+        coach = core.stores.coaching.coach(turn.user_id)
+        done = privacy_flow.erase(turn.user_id, core.stores.coaching.coachee_ids(turn.user_id),
+                                  coach.display_name if coach else None)
+        done.effects.append(WipeFreedBytes())
+    else:
+        done = privacy_flow.keep()
+    return Stepped(done.screens, done.effects, language, files=files)
+
+
+def buttons(sizes: Sizes) -> dict[str, Spec]:
+    return {Event.DELETE_CONFIRMED: Spec("E"), Event.DELETE_CANCELLED: Spec("F")}
+
+
+TURN = FlowTurn("privacy", privacy_flow.EVENTS, step, buttons, commands=(
+    Command("privacy", Event.PRIVACY, rank=70),
+    Command("export", Event.EXPORT, rank=71),
+    Command("delete", Event.DELETE, rank=72),
+))

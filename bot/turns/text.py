@@ -7,29 +7,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.conversation import Conversations, Outcome, Turn
+from bot.core import Core
+from bot.flows.effects import OpenText
+from bot.flows.events import Event
+from bot.turn import FlowTurn, Stepped, Turn
 from bot.turns import assessment, coaching, plan
 
-EVENTS = frozenset({"text"})
 # context kind -> (turn, event, keyword for the context's ref)
 BY_CONTEXT = {
-    "note": (plan.run, "checkin_note", "checkin_id"),
-    "reply": (coaching.run, "reply_text", "delivery_id"),
-    "confirm_reply": (coaching.run, "reply_text", "delivery_id"),  # typed again: replaces the draft
-    "compose": (coaching.run, "own_text", None),
+    "note": (plan.TURN, Event.CHECKIN_NOTE, "checkin_id"),
+    "reply": (coaching.TURN, Event.REPLY_TEXT, "delivery_id"),
+    "confirm_reply": (coaching.TURN, Event.REPLY_TEXT, "delivery_id"),  # typed again: replaces the draft
+    "compose": (coaching.TURN, Event.OWN_TEXT, None),
 }
 
 
-def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, Any]) -> Outcome:
+def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -> Stepped:
     text = kwargs.get("text", "")
     reply_to = kwargs.get("reply_to")
     if isinstance(reply_to, int):
-        delivery = conversations.coaching.delivery_by_message(turn.user_id, reply_to)
+        delivery = core.stores.coaching.delivery_by_message(turn.user_id, reply_to)
         if delivery is not None:  # a Telegram reply to a coach's prompt: that coach, nobody else
-            return coaching.run(conversations, turn, "reply_text", {"text": text, "delivery_id": delivery})
-    context = conversations.store.text_context(turn.user_id) or {}
-    target = BY_CONTEXT.get(context.get("kind", ""))
+            return coaching.TURN.step(core, turn, Event.REPLY_TEXT, {"text": text, "delivery_id": delivery}, now)
+    context = OpenText.from_dict(core.stores.users.text_context(turn.user_id))
+    target = BY_CONTEXT.get(context.kind) if context is not None else None
     if target is None:
-        return assessment.run(conversations, turn, "unexpected_input", {"kind": "text"})
-    handler, routed, keyword = target
-    return handler(conversations, turn, routed, {"text": text} | ({keyword: context.get("ref")} if keyword else {}))
+        return assessment.TURN.step(core, turn, Event.UNEXPECTED_INPUT, {"kind": "text"}, now)
+    flow_turn, routed, keyword = target
+    return flow_turn.step(core, turn, routed, {"text": text} | ({keyword: context.ref} if keyword else {}), now)
+
+
+TURN = FlowTurn("text", frozenset({Event.TEXT}), step)

@@ -12,9 +12,9 @@ from typing import Any
 
 from bot.content import Content
 from bot.flows.screens import Choice, Screen
+from bot.flows.events import Event
 
 CODE_BYTES = 16  # 22 URL-safe characters
-COACH_COMMANDS = ("invite", "coachees", "prompt", "schedules")  # in a coach's menu; nobody else's
 
 
 def new_code() -> str:
@@ -45,5 +45,5 @@ def prompt_text(content: Content, schedule: Any, language: str) -> str | dict[st
 def delivery_screen(content: Content, delivery_id: int, schedule: Any, coach_name: str, language: str) -> Screen:
     """A prompt as the coachee receives it, with the button that opens a reply to that coach."""
     return Screen("prompt_delivery", {"coach": coach_name, "prompt": prompt_text(content, schedule, language)},
-                  choices=(Choice("reply_open", content.localized("btn_reply_to", name=coach_name),
+                  choices=(Choice(Event.REPLY_OPEN, content.localized("btn_reply_to", name=coach_name),
                                   ref=delivery_id),))

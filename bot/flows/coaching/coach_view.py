@@ -14,6 +14,7 @@ from bot.flows.coaching import page_of
 from bot.flows.effects import CancelSchedule, Step
 from bot.flows.screens import Choice, Items, Screen
 from bot.flows.scoring import Result, mean, score
+from bot.flows.events import Event
 
 GROUP_GAPS = 5
 
@@ -34,11 +35,11 @@ def show_coachees(content: Content, coachees: list[Any], page: int = 0, in_place
     if not coachees:
         return Step([Screen("no_coachees")])
     shown, following = page_of(coachees, page)
-    choices = [Choice("coach_view", {"nl": s.relation.coachee_name, "en": s.relation.coachee_name},
+    choices = [Choice(Event.COACH_VIEW, {"nl": s.relation.coachee_name, "en": s.relation.coachee_name},
                       ref=s.relation.id) for s in shown]
     if following is not None:
-        choices.append(Choice("coachees_page", "btn_next_page", following))
-    choices.append(Choice("group_view", "btn_group_view"))
+        choices.append(Choice(Event.COACHEES_PAGE, "btn_next_page", following))
+    choices.append(Choice(Event.GROUP_VIEW, "btn_group_view"))
     return Step([Screen("coachees", {"items": Items(tuple(status_line(content, s) for s in shown)),
                                      "count": len(coachees)}, choices=tuple(choices), in_place=in_place)])
 
@@ -102,7 +103,7 @@ def schedules_screen(content: Content, schedules: list[Any], names: dict[int, st
         return Screen("no_schedules", in_place=in_place)
     items = Items(tuple(_schedule_line(content, n, s, names, zone) for n, s in enumerate(schedules, start=1)))
     return Screen("schedules", {"items": items}, choices=tuple(
-        Choice("schedule_cancel", {"nl": f"✖ {n}", "en": f"✖ {n}"}, ref=s.id)
+        Choice(Event.SCHEDULE_CANCEL, {"nl": f"✖ {n}", "en": f"✖ {n}"}, ref=s.id)
         for n, s in enumerate(schedules, start=1)), in_place=in_place)
 
 

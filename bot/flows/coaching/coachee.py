@@ -12,6 +12,7 @@ from typing import Any
 from bot.content import Content
 from bot.flows.effects import CloseText, Notify, OpenText, Revoke, Step, StoreReply
 from bot.flows.screens import Choice, Screen
+from bot.flows.events import Event
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def show_mycoach(relation: Any) -> Step:
     if relation is None:
         return Step([Screen("no_coach")])
     return Step([Screen("mycoach", {"coach": relation.coach_name, "since": relation.consented_at[:10]},
-                        choices=(Choice("coach_revoke", "btn_stop_sharing"),))])
+                        choices=(Choice(Event.COACH_REVOKE, "btn_stop_sharing"),))])
 
 
 def revoke(relation: Any) -> Step:
@@ -46,7 +47,7 @@ def open_reply(prompt: PromptRef | None) -> Step:
     if not prompt.shared:
         return Step([Screen("reply_not_shared", {"coach": prompt.coach_name})])
     return Step([Screen("reply_write", {"coach": prompt.coach_name}, choices=(
-        Choice("reply_cancel", "btn_cancel", ref=prompt.delivery_id),))], [OpenText("reply", prompt.delivery_id)])
+        Choice(Event.REPLY_CANCEL, "btn_cancel", ref=prompt.delivery_id),))], [OpenText("reply", prompt.delivery_id)])
 
 
 def draft_reply(content: Content, prompt: PromptRef | None, text: str) -> Step:
@@ -59,8 +60,8 @@ def draft_reply(content: Content, prompt: PromptRef | None, text: str) -> Step:
     if not prompt.shared:
         return Step([Screen("reply_not_shared", {"coach": prompt.coach_name})], [CloseText()])
     return Step([Screen("reply_confirm", {"coach": prompt.coach_name, "text": text}, choices=(
-        Choice("reply_send", content.localized("btn_send_to", name=prompt.coach_name), ref=prompt.delivery_id),
-        Choice("reply_cancel", "btn_cancel", ref=prompt.delivery_id)))],
+        Choice(Event.REPLY_SEND, content.localized("btn_send_to", name=prompt.coach_name), ref=prompt.delivery_id),
+        Choice(Event.REPLY_CANCEL, "btn_cancel", ref=prompt.delivery_id)))],
         [OpenText("confirm_reply", prompt.delivery_id, text)])
 
 
@@ -70,7 +71,7 @@ def send_reply(prompt: PromptRef | None, text: str | None) -> Step:
     if not prompt.shared:
         return Step([Screen("reply_not_shared", {"coach": prompt.coach_name}, in_place=True)], [CloseText()])
     return Step([Screen("reply_sent", {"coach": prompt.coach_name}, in_place=True)], [
-        StoreReply(prompt.delivery_id, prompt.coach_id, text), CloseText(),
+        StoreReply(prompt.delivery_id, text), CloseText(),
         Notify(prompt.coach_id, Screen("reply_forwarded", {"name": prompt.own_name, "text": text}))])
 
 

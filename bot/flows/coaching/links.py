@@ -22,6 +22,7 @@ from bot.flows.effects import (
     Step,
 )
 from bot.flows.screens import Choice, Items, Screen
+from bot.flows.events import Event
 
 PAYLOAD = re.compile(r"([ck])([A-Za-z0-9_-]{22})")
 
@@ -66,7 +67,7 @@ def open_link(payload: Any, *, user_id: int, name: str, bot_username: str, own_c
 def offer_screen(coach_id: int, coach_name: str) -> Screen:
     """What sharing with this coach means; the answer buttons name this coach and no other."""
     return Screen("coach_offer", {"coach": coach_name}, choices=(
-        Choice("offer_accept", "btn_share", ref=coach_id), Choice("offer_decline", "btn_dont_share", ref=coach_id)))
+        Choice(Event.OFFER_ACCEPT, "btn_share", ref=coach_id), Choice(Event.OFFER_DECLINE, "btn_dont_share", ref=coach_id)))
 
 
 def _other_coach(offer: Offer, named: Any) -> Step | None:
@@ -103,7 +104,7 @@ def decline_offer(offer: Offer | None, named: Any) -> Step:
 
 def show_link(coach: Any, bot_username: str) -> Step:
     return Step([Screen("coach_link", {"link": invite_link(bot_username, "k", coach.invite_code)},
-                        choices=(Choice("invite_renew", "btn_new_link"),))])
+                        choices=(Choice(Event.INVITE_RENEW, "btn_new_link"),))])
 
 
 def renew_link(bot_username: str) -> Step:
@@ -125,14 +126,14 @@ def list_coaches(coaches: list[Any], min_group: int) -> Step:
     items = Items(tuple(Screen("coach_item", {"name": c.display_name, "count": coachee_band(c.coachees, min_group)})
                         for c in coaches) + (Screen("coaches_counted", {"min": min_group}),))
     return Step([Screen("coaches", {"items": items}, choices=tuple(
-        Choice("coach_remove", {"nl": f"✖ {c.display_name}", "en": f"✖ {c.display_name}"}, ref=c.user_id)
+        Choice(Event.COACH_REMOVE, {"nl": f"✖ {c.display_name}", "en": f"✖ {c.display_name}"}, ref=c.user_id)
         for c in coaches))])
 
 
 def confirm_remove(coach: Any) -> Step:
     return Step([Screen("coach_remove_confirm", {"name": coach.display_name}, choices=(
-        Choice("coach_remove_confirmed", "btn_remove_coach", ref=coach.user_id),
-        Choice("coach_remove_cancelled", "btn_cancel", ref=coach.user_id)), in_place=True)])
+        Choice(Event.COACH_REMOVE_CONFIRMED, "btn_remove_coach", ref=coach.user_id),
+        Choice(Event.COACH_REMOVE_CANCELLED, "btn_cancel", ref=coach.user_id)), in_place=True)])
 
 
 def remove_coach(coach: Any, coachees: list[int]) -> Step:

@@ -70,9 +70,13 @@ class StatsStore:
             "where a.status = 'completed' and (r.assessment_id is null or r.rules is null or r.rules != ?)",
             [rules]))
 
-    def answers(self, assessment_id: int) -> dict[str, int | None]:
-        return {r["question_id"]: r["value"] for r in self.db.query(
-            "select question_id, value from answers where assessment_id = ?", [assessment_id])}
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("select value from meta where key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("insert into meta (key, value) values (?, ?) on conflict(key) do update "
+                        "set value = excluded.value", [key, value])
 
     def people_completed_between(self, after: str | None, until: str) -> int:
         """How many different people completed an assessment after ``after`` (None: ever) and

@@ -2,7 +2,7 @@
 
 Both entry points work on an empty database and with nothing configured. The first snapshot
 is taken as soon as ``min_group`` people completed; later ones at most once per calendar
-period, counting what stood at the period's start (see ``bot/flows/stats.py``). Called outside
+period, counting what stood at the period's start (see ``bot/flows/disclosure.py``). Called outside
 a transaction, a due snapshot is counted without holding the write lock (about 2 s at 100,000
 assessments) and written in a short one; inside the caller's transaction, all happens in it.
 """
@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from bot.content import Content
-from bot.flows import stats as stats_flow
+from bot.flows import disclosure as stats_flow
 from bot.flows.screens import Screen
 from storage import Database, StatsStore, immediate
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.generate import generate
-from bot import statistics
+from bot import snapshots
 from bot.config import Settings
 from bot.content import load_content
 from storage import open_database
@@ -35,10 +35,10 @@ def run(count: int = 100_000) -> list[tuple[str, str, str]]:
             call(db, content, MIN_GROUP, now)
             return time.perf_counter() - began
 
-        first = timed(statistics.admin_screens)
-        cached = min(timed(statistics.admin_screens) for _ in range(3))
-        export = min(timed(statistics.csv_export) for _ in range(3))
-        _, data = statistics.csv_export(db, content, MIN_GROUP, now)
+        first = timed(snapshots.admin_screens)
+        cached = min(timed(snapshots.admin_screens) for _ in range(3))
+        export = min(timed(snapshots.csv_export) for _ in range(3))
+        _, data = snapshots.csv_export(db, content, MIN_GROUP, now)
     return [
         ("stats: generate", f"{count:,} completed assessments (20% question set 1)", f"{generated:.1f} s ({size / 1e6:.0f} MB)"),
         ("stats: /stats, first snapshot", "≤ 5 s", f"{first:.3f} s"),
