@@ -166,7 +166,7 @@ class Decoder:
 
     def __init__(self, content: Content) -> None:
         self.total_questions = content.total
-        sizes = (content.total, len(content.competencies), len(content.scoring.checkin_times))
+        sizes = (content.total, len(content.competencies), len(content.limits.checkin_times))
         self.by_code = {spec.code: (event, spec) for event, spec in specs(*sizes).items()}
 
     def __call__(self, data: object) -> Action | None:

@@ -260,10 +260,10 @@ async def resolve_interrupted(application: Application) -> int:
 
 async def send_feedback_work(application: Application) -> int:
     """Close feedback requests whose time is up (the manager gets the summary, or is told there
-    were too few raters), and remind raters who stopped halfway, once (scoring.yaml ``feedback``)."""
+    were too few raters), and remind raters who stopped halfway, once (limits.yaml ``feedback_*``)."""
     conversations: Conversations = application.bot_data["conversations"]
     store, now = FeedbackStore(conversations.db), conversations.clock()
-    remind_before = iso(now - timedelta(days=conversations.content.scoring.feedback_remind_days))
+    remind_before = iso(now - timedelta(days=conversations.content.limits.feedback_remind_days))
     done = 0
     for request_id in store.due_to_close(iso(now)):
         try:

@@ -133,7 +133,7 @@ def carry_out(conversations: Conversations, turn: Turn, step_effects: list[Effec
         match effect:
             case OpenRequest(code=code):
                 store.create(turn.user_id, turn.name, code, now, iso(datetime.fromisoformat(now) + timedelta(
-                    days=conversations.content.scoring.feedback_open_days)))
+                    days=conversations.content.limits.feedback_open_days)))
             case RenewRequestLink(request_id=request_id, code=code):
                 store.renew_code(request_id, code)
             case BeginRating(request_id=request_id, code=code):
@@ -164,6 +164,6 @@ def close_now(conversations: Conversations, request_id: int, now: str, expired: 
     store.close(request.id, "closed" if summary else "expired", summary, now)
     if summary is None:
         return [Notify(request.manager_id, Screen("feedback_expired", {
-            "min": conversations.feedback_min, "days": conversations.content.scoring.feedback_open_days}))]
+            "min": conversations.feedback_min, "days": conversations.content.limits.feedback_open_days}))]
     return [Notify(request.manager_id, screen) for screen in
             [Screen("feedback_closed_notice")] + flow.summary_screens(conversations.content, summary)]

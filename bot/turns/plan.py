@@ -16,7 +16,7 @@ EVENTS = plan_flow.EVENTS
 
 def suggestions(content: Content, latest: Result | None) -> list[str]:
     """The latest development points; for a flat profile the competencies that weigh most."""
-    return to_work_on(content, latest, content.scoring.suggested_focus) if latest is not None else []
+    return to_work_on(content, latest, content.limits.suggested_focus) if latest is not None else []
 
 
 def run(conversations: Conversations, turn: Turn, event: str, kwargs: dict[str, Any]) -> Outcome:
