@@ -33,7 +33,7 @@ class Sizes:
 
     @classmethod
     def of(cls, content: Content) -> Sizes:
-        return cls(content.total, len(content.competencies), len(content.scoring.checkin_times))
+        return cls(content.total, len(content.competencies), len(content.limits.checkin_times))
 
 
 def rating(arg: str) -> int | None:

@@ -303,7 +303,7 @@ async def send_feedback_work(application: Application) -> int:
     were too few raters), and remind raters who stopped halfway, once (scoring.yaml ``feedback``)."""
     core = core_of(application)
     store, now = core.stores.feedback, core.clock()
-    remind_before = iso(now - timedelta(days=core.content.scoring.feedback_remind_days))
+    remind_before = iso(now - timedelta(days=core.content.limits.feedback_remind_days))
     done = 0
     for request_id in store.due_to_close(iso(now)):
         try:

@@ -39,10 +39,11 @@ def allowed(module: str, prefixes: tuple[str, ...]) -> bool:
     return top in sys.stdlib_module_names or any(module == p or module.startswith(p + ".") for p in prefixes)
 
 
-EDGE = ("bot", "storage", "telegram", "matplotlib", "tornado", "dotenv", "aiolimiter", "transitions", "yaml")
+EDGE = ("bot", "storage", "telegram", "matplotlib", "tornado", "dotenv", "aiolimiter", "transitions", "yaml", "pydantic",
+        "pydantic_core")
 LAYERS = {
     # data and its loader: nothing of ours
-    "content": (("bot/content",), ("bot.content", "yaml")),
+    "content": (("bot/content",), ("bot.content", "yaml", "pydantic", "pydantic_core")),
     # the state machines: content and themselves, never Telegram or storage
     "flows": (("bot/flows",), ("bot.content", "bot.flows", "transitions")),
     # SQL: nothing of ours

@@ -299,7 +299,7 @@ async def test_a_reply_over_the_limit_is_refused_not_cut(coaching, content):
     await coach.tap(content.text("btn_own_text", "en"))
     await coach.send("How did the week go?")
     await coach.tap(content.text("btn_send_now", "en"))
-    limit = content.scoring.reply_limit
+    limit = content.limits.reply_chars
     await coachee.tap(content.text("btn_reply_to", "en", name="Carla"))
     await coachee.send("y" * (limit + 1))
     assert coachee.last().text == say(content, "reply_too_long", limit=limit, length=limit + 1)

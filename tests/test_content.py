@@ -58,7 +58,7 @@ def _texts(node, path=""):
 
 
 CONTENT_FILES = sorted(p.relative_to(CONTENT_DIR).as_posix() for p in CONTENT_DIR.rglob("*.yaml")
-                       if p.name != "scoring.yaml")
+                       if p.name not in {"scoring.yaml", "limits.yaml"})
 
 
 @pytest.mark.parametrize("filename", CONTENT_FILES)
@@ -166,7 +166,7 @@ def test_a_missing_language_is_named_with_file_and_key(content_copy):
 
 def test_an_unknown_key_is_named(content_copy):
     _edit(content_copy, "questions_v2.yaml", "  - id: richten\n", "  - id: richten\n    colour: blue\n")
-    with pytest.raises(ContentError, match=r"questions_v2\.yaml: layers\[\]\.colour: unknown key"):
+    with pytest.raises(ContentError, match=r"questions_v2\.yaml: layers\.richten\.colour: unknown key$"):
         load_content(content_copy)
 
 
@@ -201,6 +201,84 @@ def test_an_occasion_that_is_not_true_or_false_is_named(content_copy):
     _edit(content_copy, "questions_v3.yaml", "  - id: leiderschap\n    occasion: true\n",
           "  - id: leiderschap\n    occasion: sometimes\n")
     with pytest.raises(ContentError, match=r"questions_v3\.yaml: competencies\.leiderschap\.occasion: expected true"):
+        load_content(content_copy)
+
+
+# Faults the schema refuses: (file, [(old, new), ...] edits, the one-line message it must give).
+FAULTS = [
+    ("scoring.yaml", [("threshold: 3.5 ", "threshold: 7 ")],
+     r"scoring\.yaml: threshold: Input should be less than or equal to 5"),
+    ("scoring.yaml", [("min_leider: 3 ", "min_leider: 2.5 ")],
+     r"scoring\.yaml: min_leider: Input should be a valid integer"),
+    ("scoring.yaml", [("home_from: 4 ", "tips_shown: 2\nhome_from: 4 ")], r"scoring\.yaml: tips_shown: unknown key"),
+    ("scoring.yaml", [("  - aandacht_voor_detail\n", "  - aandacht_voor_detail\n  - leiderschap\n")],
+     r"scoring\.yaml: priority: every competency exactly once: 'leiderschap' given twice"),
+    ("scoring.yaml", [("  - leiderschap\n", "")],
+     r"scoring\.yaml: priority: every competency exactly once: 'leiderschap' missing"),
+    ("scoring.yaml", [("    aandacht_voor_detail: 0.75", "    aandacht_voor_detail: 0.75\n    leadership: 2")],
+     r"scoring\.yaml: weights\.overrides\.leadership: unknown competency"),
+    ("scoring.yaml", [("    samenwerken: 1.5", "    samenwerken: 0")],
+     r"scoring\.yaml: weights\.overrides\.samenwerken: Input should be greater than or equal to 0\.1"),
+    ("limits.yaml", [('"12:30"', '"12:60"')], r"limits\.yaml: checkin_times\[2\]: String should match pattern"),
+    ("limits.yaml", [("feedback_remind_days: 2 ", "feedback_remind_days: 14 ")],
+     r"limits\.yaml: feedback_remind_days: must be less than feedback_open_days"),
+    ("limits.yaml", [("reply_chars: 2000 ", "reply_chars: 5000 ")],
+     r"limits\.yaml: reply_chars: Input should be less than or equal to 4000"),
+    ("limits.yaml", [("max_focus: 3 ", "# max_focus: 3 ")], r"limits\.yaml: max_focus: missing key"),
+    ("questions_v3.yaml", [('nl: "{name} heeft de afgelopen maanden voor het team', 'nl: "{naam} heeft de afgelopen'),
+                           ("In recent months {name} outlined for the team", "In recent months {naam} outlined")],
+     r"questions_v3\.yaml: roles\.leider_koers\.about\.nl: needs the placeholder \{name\} once"),
+    ("questions_v3.yaml", [("  - id: leider_koers\n    kind: leider\n",
+                            "  - id: leider_koers\n    kind: leider\n    pitfall: inside_out\n")],
+     r"questions_v3\.yaml: roles\.leider_koers\.pitfall: a pitfall names one of"),
+    ("questions_v3.yaml", [('      5:\n        nl: "volledig"', '      6:\n        nl: "volledig"')],
+     r"questions_v3\.yaml: scales\.behaviour\.labels\.6: Input should be 1, 2, 3, 4 or 5"),
+    ("questions_v3.yaml", [("  - id: leiderschap\n", "  - id: leiderschap\n    scale: agree\n")],
+     r"questions_v3\.yaml: competencies\.leiderschap\.scale: unknown scale 'agree'"),
+    ("profiles.yaml", [("vanaf {threshold} telt", "vanaf 3,5 telt"),
+                       ("strong from {threshold} up", "strong from 3.5 up")],
+     r"profiles\.yaml: archetypes\.it_regisseur\.why\.nl: needs the placeholder \{threshold\} once"),
+    ("profiles.yaml", [("  vakspecialist:\n", "  specialist:\n")],
+     r"profiles\.yaml: archetypes\.specialist: unknown key"),
+    ("ui.yaml", [('btn_skip:\n  nl: "Overslaan"\n', 'btn_skip:\n  de: "Weiter"\n  nl: "Overslaan"\n')],
+     r"ui\.yaml: btn_skip\.de: unknown language"),
+    ("ui_feedback.yaml", [("\n", '\nbtn_skip:\n  nl: "Overslaan"\n  en: "Skip"\n')],
+     r"ui_feedback\.yaml: btn_skip: already given in another ui file"),
+    ("competencies.yaml", [("  - id: bedrijfsstrategie\n", "  - id: Bedrijfsstrategie\n")],
+     r"competencies\.yaml: competencies\.Bedrijfsstrategie\.id: String should match pattern"),
+    ("competencies.yaml", [("    group: business\n", "    group: busines\n")],
+     r"competencies\.yaml: competencies\.bedrijfsstrategie\.group: unknown group 'busines'"),
+    ("coaching/business.yaml", [("{band: low,", "{band: high,")],
+     r"business\.yaml: bedrijfsstrategie\.tips\[0\]\.band: Input should be 'low' or 'mid'"),
+]
+
+
+@pytest.mark.parametrize("filename, edits, message", FAULTS,
+                         ids=[f"{filename}:{message.split(': ')[1]}".replace("\\", "") for filename, _, message in FAULTS])
+def test_a_fault_the_schema_refuses_is_named_in_one_line(content_copy, filename, edits, message):
+    for old, new in edits:
+        _edit(content_copy, filename, old, new)
+    with pytest.raises(ContentError, match=f"^{message}") as caught:
+        load_content(content_copy)
+    assert "\n" not in str(caught.value)
+
+
+def test_coaching_for_an_unknown_competency_or_too_few_reflections_is_named(content_copy):
+    path = content_copy / "coaching" / "gedrag.yaml"
+    tree = yaml.safe_load(path.read_text(encoding="utf-8"))
+    tree["leiderschap"]["reflections"] = tree["leiderschap"]["reflections"][:3]
+    path.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"^gedrag\.yaml: leiderschap\.reflections: Tuple should have at least 4 "):
+        load_content(content_copy)
+    tree["leadership"] = tree.pop("leiderschap")
+    path.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"^gedrag\.yaml: leadership: unknown competency"):
+        load_content(content_copy)
+
+
+def test_a_missing_file_is_named(content_copy):
+    (content_copy / "limits.yaml").unlink()
+    with pytest.raises(ContentError, match=r"^limits\.yaml: \(top\): missing file"):
         load_content(content_copy)
 
 

@@ -188,7 +188,7 @@ async def test_one_reminder_after_two_days_and_the_request_closes_after_fourteen
     assert [m.text for m in slow.messages()].count(say(content, "feedback_reminder", name="Mia")) == 1
     clock.now += timedelta(days=12)
     await send_feedback_work(bot.application)
-    assert mia.last().text == say(content, "feedback_expired", min=3, days=content.scoring.feedback_open_days)
+    assert mia.last().text == say(content, "feedback_expired", min=3, days=content.limits.feedback_open_days)
     assert rows(bot.db_path, "select status, summary from feedback_requests") == [("expired", None)]
     await slow.tap("4")
     assert slow.last().text == say(content, "feedback_link_gone")

@@ -570,7 +570,7 @@ SPECS = buttons(Sizes.of(CONTENT))
 IDS = ("assessment_id", "checkin_id", "relation_id", "schedule_id")
 ARG_RANGES = {
     "value": range(1, 6), "rating": range(1, 6), "index": range(len(CONTENT.competencies)),
-    "day": range(7), "slot": range(len(CONTENT.scoring.checkin_times)),
+    "day": range(7), "slot": range(len(CONTENT.limits.checkin_times)),
     "choice": range(len(CONTENT.competencies) * 10),
 }
 
@@ -627,7 +627,7 @@ MUTANTS = st.one_of(
 
 VALID_ARGS = {"value": ["1", "5"], "rating": ["3"], "language": list(LANGUAGES), "accepted": ["yes", "no"],
               "period": ["all", "30"], "index": ["0", str(len(CONTENT.competencies) - 1)], "day": ["0", "6"],
-              "slot": ["0", str(len(CONTENT.scoring.checkin_times) - 1)],
+              "slot": ["0", str(len(CONTENT.limits.checkin_times) - 1)],
               "choice": ["0", str(len(CONTENT.competencies) * 10 - 1)]}
 # Events whose buttons this file knows how to build (a new kind of argument needs an entry above).
 BUILDABLE = sorted(event for event, spec in SPECS.items() if spec.arg is None or spec.arg in VALID_ARGS)

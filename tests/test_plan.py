@@ -82,7 +82,7 @@ async def test_choosing_focus_day_and_time(make_harness, content):
         assert picker.labels()[:6] == dev_points
         for name in dev_points[:4]:
             await user.tap(name, message=picker)
-        assert user.toasts()[-1] == say(content, "plan_focus_full", max=content.scoring.max_focus)
+        assert user.toasts()[-1] == say(content, "plan_focus_full", max=content.limits.max_focus)
         assert [label for label in picker.labels() if label.startswith("✅")] == [
             content.text("selected_mark", "en", label=n) for n in dev_points[:3]]
         await user.tap(content.text("selected_mark", "en", label=dev_points[0]), message=picker)  # untick one
@@ -139,7 +139,7 @@ async def test_answering_a_check_in_with_a_rating_and_a_note(make_harness, conte
         await send_due_checkins(harness.application)
         await user.tap("4")
         assert user.last().text == say(content, "checkin_rated", rating=4)
-        limit = content.scoring.note_limit
+        limit = content.limits.note_chars
         await user.send("x" * (limit + 1))
         assert user.last().text == say(content, "note_too_long", limit=limit, length=limit + 1)
         await user.send("Had the talk with finance 🙂 — went well")

@@ -324,7 +324,7 @@ async def test_more_tips_shows_the_third_tip_of_each_point(harness, content):
     low = content.competencies[0]
     await answer_all(user, content, lambda i: 1 if i == low.index else 3 + i % 2)
     await user.tap(content.text("btn_points", "en"))
-    third = content.coaching[low.id].tips_for("low")[content.scoring.tips_shown:]
+    third = content.coaching[low.id].tips_for("low")[content.limits.tips_shown:]
     assert third and not any(tip["en"] in user.last().text for tip in third)
     await user.tap(content.text("btn_more_tips", "en"))
     assert all(tip["en"] in user.last().text for tip in third)

@@ -3,7 +3,7 @@
 A manager shares a link; a colleague who opens it agrees, says how they work with the
 manager, and rates the role statements, the layers and the competencies in the third person.
 Nobody ever sees one rater's answers: the summary is computed only when the request closes
-(by the manager, or after ``feedback.open_days`` of scoring.yaml) and only from at least ``minimum`` completed raters; it
+(by the manager, or after ``feedback_open_days`` of limits.yaml) and only from at least ``minimum`` completed raters; it
 is a snapshot, never updated while raters come in. Per relation only where that relation
 has ``minimum`` raters, and only if what the shown relations leave over is 0 or at least
 ``minimum`` raters, so no group can be found by subtraction.
@@ -66,7 +66,7 @@ def show_request(content: Content, request: Any, bot_username: str, minimum: int
 
 def _request_screen(content: Content, shared: str, started: int, completed: int, minimum: int) -> Screen:
     return Screen("feedback_request", {"link": shared, "started": started, "completed": completed, "min": minimum,
-                                       "days": content.scoring.feedback_open_days}, choices=_request_choices())
+                                       "days": content.limits.feedback_open_days}, choices=_request_choices())
 
 
 def _request_choices() -> tuple[Choice, ...]:

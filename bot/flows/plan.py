@@ -143,7 +143,7 @@ class PlanModel:
 
     def known_time(self, event: EventData) -> bool:
         slot = event.kwargs.get("slot")
-        return isinstance(slot, int) and 0 <= slot < len(self.content.scoring.checkin_times)
+        return isinstance(slot, int) and 0 <= slot < len(self.content.limits.checkin_times)
 
     def owns_checkin(self, event: EventData) -> bool:
         return self.checkin is not None
@@ -173,8 +173,8 @@ class PlanModel:
         self.draft = draft
         if competency in draft:
             draft.remove(competency)
-        elif len(draft) >= self.content.scoring.max_focus:
-            self.screens.append(Screen("plan_focus_full", {"max": self.content.scoring.max_focus}, notice=True))
+        elif len(draft) >= self.content.limits.max_focus:
+            self.screens.append(Screen("plan_focus_full", {"max": self.content.limits.max_focus}, notice=True))
         else:
             draft.append(competency)
 
@@ -185,7 +185,7 @@ class PlanModel:
         self.weekday = event.kwargs["day"]
 
     def set_time(self, event: EventData) -> None:
-        self.at = self.content.scoring.checkin_times[event.kwargs["slot"]]
+        self.at = self.content.limits.checkin_times[event.kwargs["slot"]]
 
     def activate(self, event: EventData) -> None:
         self.is_active = True
@@ -214,7 +214,7 @@ class PlanModel:
 
     def take_note(self, event: EventData) -> None:
         text = event.kwargs.get("text", "")
-        limit = self.content.scoring.note_limit
+        limit = self.content.limits.note_chars
         if len(text) > limit:
             self.screens.append(Screen("note_too_long", {"limit": limit, "length": len(text)}))
             return
@@ -251,7 +251,7 @@ class PlanModel:
     def _focus_screen(self, in_place: bool) -> Screen:
         competencies = self.content.competencies
         chosen = self.draft if self.draft is not None else self.focus
-        suggested = self.suggestions[:self.content.scoring.suggested_focus]
+        suggested = self.suggestions[:self.content.limits.suggested_focus]
         shown = [q.id for q in competencies] if self.show_all else list(dict.fromkeys(suggested + chosen))
         index = {q.id: i for i, q in enumerate(competencies)}
         choices = [Choice(Event.PLAN_TOGGLE, self.content.by_id(c).name, index[c], selected=c in chosen)  # type: ignore[arg-type]
@@ -259,7 +259,7 @@ class PlanModel:
         if not self.show_all:
             choices.append(Choice(Event.PLAN_ALL, "btn_all_competencies"))
         choices.append(Choice(Event.PLAN_FOCUS_DONE, "btn_done"))
-        return Screen("plan_focus", {"max": self.content.scoring.max_focus, "chosen": len(chosen)},
+        return Screen("plan_focus", {"max": self.content.limits.max_focus, "chosen": len(chosen)},
                       choices=tuple(choices), in_place=in_place)
 
     def show_focus(self, event: EventData) -> None:
@@ -281,7 +281,7 @@ class PlanModel:
     def _time_screen(self, in_place: bool) -> Screen:
         return Screen("plan_time", {"day": self.content.ui[f"weekday_{self.weekday}"]}, choices=tuple(
             Choice(Event.PLAN_TIME, at, slot, literal=True)
-            for slot, at in enumerate(self.content.scoring.checkin_times)), in_place=in_place)
+            for slot, at in enumerate(self.content.limits.checkin_times)), in_place=in_place)
 
     def show_time_in_place(self, event: EventData) -> None:
         self.screens.append(self._time_screen(True))

@@ -151,7 +151,7 @@ def reflection_of(content: Content, result: Result, rank: int, point: Point) -> 
 
 def _point_item(content: Content, result: Result, rank: int, point: Point) -> Screen:
     coaching = content.coaching[point.competency]
-    tips = coaching.tips_for(_band(content, point))[: content.scoring.tips_shown]
+    tips = coaching.tips_for(_band(content, point))[: content.limits.tips_shown]
     reflection = reflection_of(content, result, rank, point)
     return Screen("point_item_relative" if point.relative else "point_item", {
         "rank": rank, "name": _name(content, point.competency), "score": point.score, "target": point.target,
@@ -170,7 +170,7 @@ def points(content: Content, result: Result) -> Screen:
     """The development points, each with tips that fit its score and a reflection question."""
     if result.flat:
         return flat_screen(content, "points_flat")
-    shown = result.development_points[: content.scoring.points_shown]
+    shown = result.development_points[: content.limits.points_shown]
     if not shown:
         return Screen("points_none", choices=(Choice(Event.STRENGTHS, "btn_strengths"),))
     items = Items(tuple(_point_item(content, result, rank, point) for rank, point in enumerate(shown, start=1)),
@@ -181,14 +181,14 @@ def points(content: Content, result: Result) -> Screen:
 
 def _more_tips(content: Content, shown: tuple[Point, ...]) -> list[tuple[Point, tuple[Localized, ...]]]:
     """Per shown point, the tips of its band beyond those on the points screen."""
-    more = [(point, content.coaching[point.competency].tips_for(_band(content, point))[content.scoring.tips_shown:])
+    more = [(point, content.coaching[point.competency].tips_for(_band(content, point))[content.limits.tips_shown:])
             for point in shown]
     return [(point, tips) for point, tips in more if tips]
 
 
 def more_tips(content: Content, result: Result) -> Screen:
     """The rest of the tips for the score of each development point shown (no tip goes unseen)."""
-    shown = () if result.flat else result.development_points[: content.scoring.points_shown]
+    shown = () if result.flat else result.development_points[: content.limits.points_shown]
     more = _more_tips(content, shown)
     if not more:
         return Screen("more_tips_none", choices=(Choice(Event.POINTS, "btn_points"),))
@@ -203,7 +203,7 @@ def strengths(content: Content, result: Result) -> Screen:
     """The strengths, each with what happens when it is overdone."""
     if result.flat:
         return flat_screen(content, "strengths_flat")
-    shown = result.strengths[: content.scoring.strengths_shown]
+    shown = result.strengths[: content.limits.strengths_shown]
     if not shown:
         return Screen("strengths_none", choices=(Choice(Event.POINTS, "btn_points"),))
     items = Items(tuple(Screen("strength_overuse", {"name": _name(content, c), "score": value,
@@ -271,9 +271,9 @@ def report(content: Content, result: Result, previous: Result | None, focus: lis
         points_part = tuple(Screen("report_point", {
             "name": _name(content, p.competency), "score": p.score, "target": p.target,
             "tip": content.coaching[p.competency].tips_for(_band(content, p))[0]})
-            for p in result.development_points[: content.scoring.points_shown]) or (Screen("points_none"),)
+            for p in result.development_points[: content.limits.points_shown]) or (Screen("points_none"),)
     strong = tuple(Screen("report_strength", {"name": _name(content, c), "score": v})
-                   for c, v in result.strengths[: content.scoring.strengths_shown])
+                   for c, v in result.strengths[: content.limits.strengths_shown])
     plan = tuple(_plain(_name(content, c)) for c in focus) or (Screen("report_no_plan"),)
     sections = (
         ("report_archetype", (_plain(profile.name), why(content, result), _plain(profile.meaning))),

@@ -147,7 +147,7 @@ def carry_out(core: Core, turn: Turn, effects: list[Effect], now: str) -> Applie
             # --- feedback from colleagues
             case OpenRequest(code=code):
                 stores.feedback.create(user, turn.name, code, now, iso(datetime.fromisoformat(now) + timedelta(
-                    days=core.content.scoring.feedback_open_days)))
+                    days=core.content.limits.feedback_open_days)))
             case RenewRequestLink(request_id=request_id, code=code):
                 stores.feedback.renew_code(request_id, code)
             case BeginRating(request_id=request_id, code=code):

@@ -17,7 +17,7 @@ from bot.turn import Command, FlowTurn, Stepped, Turn, iso, pick_language
 
 def suggestions(content: Content, latest: Result | None) -> list[str]:
     """The latest development points; for a flat profile the competencies that weigh most."""
-    return to_work_on(content, latest, content.scoring.suggested_focus) if latest is not None else []
+    return to_work_on(content, latest, content.limits.suggested_focus) if latest is not None else []
 
 
 def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -> Stepped:

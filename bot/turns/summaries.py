@@ -42,6 +42,6 @@ def close_now(core: Core, request_id: int, now: str, expired: bool = False) -> l
     store.close(request.id, "closed" if summary else "expired", summary.to_dict() if summary else None, now)
     if summary is None:
         return [Notify(request.manager_id, Screen("feedback_expired", {
-            "min": core.rules.feedback_min, "days": core.content.scoring.feedback_open_days}))]
+            "min": core.rules.feedback_min, "days": core.content.limits.feedback_open_days}))]
     return [Notify(request.manager_id, screen) for screen in
             [Screen("feedback_closed_notice")] + flow.summary_screens(core.content, summary)]

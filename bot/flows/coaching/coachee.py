@@ -52,7 +52,7 @@ def open_reply(prompt: PromptRef | None) -> Step:
 
 def draft_reply(content: Content, prompt: PromptRef | None, text: str) -> Step:
     """Typed text for a reply: shown back with whom it goes to, and sent only on Send."""
-    limit = content.scoring.reply_limit
+    limit = content.limits.reply_chars
     if prompt is None:
         return Step([Screen("hint_commands")], [CloseText()])
     if len(text) > limit:

@@ -98,14 +98,14 @@ class ComposerModel:
                 and prompt < len(self.content.coaching[self.content.competencies[competency].id].prompts))
 
     def text_fits(self, event: EventData) -> bool:
-        return 0 < len(event.kwargs.get("text", "").strip()) <= self.content.scoring.own_prompt_limit
+        return 0 < len(event.kwargs.get("text", "").strip()) <= self.content.limits.own_prompt_chars
 
     def known_day(self, event: EventData) -> bool:
         return event.kwargs.get("day") in (WEEKDAYS if self.draft.kind == "weekly" else range(DAYS_AHEAD))
 
     def known_time(self, event: EventData) -> bool:
         slot = event.kwargs.get("slot")
-        return isinstance(slot, int) and 0 <= slot < len(self.content.scoring.checkin_times)
+        return isinstance(slot, int) and 0 <= slot < len(self.content.limits.checkin_times)
 
     def _receivers(self) -> list[int]:
         """The relations the draft goes to now: the chosen coachee's, or every active one."""
@@ -182,7 +182,7 @@ class ComposerModel:
 
     def ask_own_text(self, event: EventData) -> None:
         self.effects.append(OpenText("compose"))
-        self.screens.append(Screen("prompt_own_text", {"limit": self.content.scoring.own_prompt_limit},
+        self.screens.append(Screen("prompt_own_text", {"limit": self.content.limits.own_prompt_chars},
                                    in_place=True))
 
     def set_own_text(self, event: EventData) -> None:
@@ -191,7 +191,7 @@ class ComposerModel:
 
     def show_text_too_long(self, event: EventData) -> None:
         text = event.kwargs.get("text", "")
-        self.screens.append(Screen("prompt_text_too_long", {"limit": self.content.scoring.own_prompt_limit,
+        self.screens.append(Screen("prompt_text_too_long", {"limit": self.content.limits.own_prompt_chars,
                                                             "length": len(text)}))
 
     def _target(self) -> Any:
@@ -234,7 +234,7 @@ class ComposerModel:
     def show_times(self, event: EventData) -> None:
         self.screens.append(Screen("prompt_time", choices=tuple(
             Choice(Event.PROMPT_TIME, at, slot, literal=True)
-            for slot, at in enumerate(self.content.scoring.checkin_times)), in_place=True))
+            for slot, at in enumerate(self.content.limits.checkin_times)), in_place=True))
 
     def _schedule(self, kind: str, due: datetime, weekday: int | None = None, at: str | None = None) -> None:
         draft = self.draft
@@ -246,7 +246,7 @@ class ComposerModel:
         self.effects.append(SendDuePrompts())
 
     def schedule_later(self, event: EventData) -> None:
-        at = self.content.scoring.checkin_times[event.kwargs["slot"]]
+        at = self.content.limits.checkin_times[event.kwargs["slot"]]
         day = self.draft.day or 0
         if self.draft.kind == "weekly":
             self._schedule("weekly", next_occurrence(day, at, self.zone, self.now), day, at)
