@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bench.live import BotProcess, most_in_one_second, onboard, question_number, seed_coach
+from bench.live import (
+    BotProcess,
+    most_in_one_second,
+    onboard,
+    question_number,
+    seed_coach,
+)
 from bench.throughput import percentile
 from bot.content import load_content
 from storage import open_database

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 
 from bot.content import DIDNT_COME_UP, LANGUAGES, RATINGS, Content, load_content
 from bot.flows import results
-from bot.flows.screens import Document, Items, Screen
 from bot.flows.scoring import INSUFFICIENT, Result, score
+from bot.flows.screens import Document, Items, Screen
 from bot.render import plain_text, screen_text
 
 SEED = 2026

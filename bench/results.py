@@ -8,7 +8,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from telegram_doubles.canned import CannedRequest, callback, message
 from bench.throughput import feed, percentile
 from bot.app import build_application
 from bot.config import Settings
@@ -17,6 +16,7 @@ from bot.flows import results
 from bot.flows.scoring import score
 from bot.render import chart_png, screen_text
 from storage import open_database
+from telegram_doubles.canned import CannedRequest, callback, message
 
 
 def _pure() -> tuple[float, float]:

@@ -16,7 +16,16 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import backup, concurrency, figures, judgement, loopback, results, storage_memory, throughput
+from bench import (
+    backup,
+    concurrency,
+    figures,
+    judgement,
+    loopback,
+    results,
+    storage_memory,
+    throughput,
+)
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 

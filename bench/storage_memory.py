@@ -11,12 +11,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from telegram_doubles.canned import CannedRequest
 from bench.throughput import interleaved, percentile, stream
 from bot.app import build_application
 from bot.config import Settings
 from bot.content import load_content
 from storage import open_database
+from telegram_doubles.canned import CannedRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,12 +18,12 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler
 
-from telegram_doubles.canned import CannedRequest, callback, message
 from bot.app import build_application
 from bot.config import Settings
 from bot.content import load_content
 from bot.delivery import CHARTS
 from storage import open_database
+from telegram_doubles.canned import CannedRequest, callback, message
 
 TOKEN = "123:BENCH"
 

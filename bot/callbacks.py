@@ -59,7 +59,7 @@ class Decoder:
 
     def __init__(self, content: Content) -> None:
         sizes = Sizes.of(content)
-        self.total_questions = sizes.questions
+        self.questions = sizes.questions
         self.by_code = {spec.code: (event, spec) for event, spec in buttons(sizes).items()}
 
     def __call__(self, data: object) -> Action | None:
@@ -78,7 +78,7 @@ class Decoder:
                 return None
             if keyword is not None:
                 kwargs[keyword] = int(raw)
-        if spec.index is not None and kwargs[spec.index] >= self.total_questions:
+        if spec.index is not None and kwargs[spec.index] >= self.questions:
             return None
         if spec.arg is None:
             return Action(event, kwargs) if arg == "" else None

@@ -20,7 +20,6 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from telegram import (
@@ -35,7 +34,7 @@ from telegram.error import BadRequest, RetryAfter
 
 from bot.callbacks import choice_data
 from bot.content import Content
-from bot.faults import network_transient, surely_not_sent
+from bot.faults import network_transient, retry_seconds, surely_not_sent
 from bot.flows.screens import Screen
 from bot.ratelimit import PROACTIVE
 from bot.render import (
@@ -81,8 +80,7 @@ async def attempt(call: Callable[[], Awaitable[T]], *, repeatable: bool) -> T:
         except RetryAfter as error:  # not processed by Telegram: always safe to repeat
             if number + 1 == SEND_ATTEMPTS:
                 raise
-            await asyncio.sleep(float(error.retry_after if isinstance(error.retry_after, (int, float))
-                                      else error.retry_after.total_seconds()))
+            await asyncio.sleep(retry_seconds(error))
         except Exception as error:
             if number + 1 == SEND_ATTEMPTS or not network_transient(error) or not (
                     repeatable or surely_not_sent(error)):
@@ -169,8 +167,7 @@ class Delivery:
             return [await attempt(lambda: self.bot.send_document(
                 self.chat_id, InputFile(data, filename=name), caption=text, **self.send_args), repeatable=False)]
         if screen.document is not None:
-            made = datetime.now(timezone.utc).date().isoformat()  # shown on the report
-            pdf = await CHARTS.render(report_job(screen.document, self.language, self.content, made))
+            pdf = await CHARTS.render(report_job(screen.document, self.language, self.content))
             return [await attempt(lambda: self.bot.send_document(
                 self.chat_id, InputFile(pdf, filename=screen.document.filename), caption=text, **self.send_args),
                 repeatable=False)]

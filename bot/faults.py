@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
-from storage import busy as database_busy
+from storage import busy as database_busy  # noqa: F401 - the edge asks faults, not storage
 
 # httpx errors raised before a request was sent (python-telegram-bot keeps them as __cause__)
 _NOT_SENT = {"ConnectError", "ConnectTimeout", "PoolTimeout"}
@@ -28,6 +29,13 @@ def surely_not_sent(error: BaseException) -> bool:
     """The request never left: no connection was made, so Telegram cannot have acted on it."""
     cause = error.__cause__
     return network_transient(error) and cause is not None and type(cause).__name__ in _NOT_SENT
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """How long Telegram asks to wait, in seconds: the one place that reads it (a timedelta,
+    as ``bot/__init__.py`` asks python-telegram-bot; an int if someone opted out)."""
+    value = error.retry_after
+    return float(value.total_seconds() if isinstance(value, timedelta) else value)
 
 
 def describe(error: BaseException) -> str:

@@ -28,6 +28,8 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.faults import retry_seconds
+
 PER_SECOND = 30  # Telegram: about 30 messages a second in all
 WINDOW = 1.0  # seconds, counted from each send's answer
 RESERVE = 0.1  # share of the window proactive sends leave free for replies
@@ -135,9 +137,9 @@ class WindowRateLimiter(BaseRateLimiter[Proactive]):
             except RetryAfter as error:
                 if attempt == self.max_retries:
                     raise
-                delay = error.retry_after
+                delay = retry_seconds(error)
             finally:
                 if ticket is not None:
                     self.window.release(ticket)  # answered, also with a 429: it counts from now
-            await asyncio.sleep(delay if isinstance(delay, (int, float)) else delay.total_seconds())
+            await asyncio.sleep(delay)
         raise AssertionError("unreachable")

@@ -10,11 +10,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.content import DIDNT_COME_UP, Content
+from bot.bar_charts import render_bars
 from bot.charts import ProfileGroup, ProfileRow, render_profile
+from bot.content import DIDNT_COME_UP, Content
 from bot.flows.screens import BarChart, Chart, Choice, Document, Items, Screen
 from bot.report import Report, render_report
-from bot.bar_charts import render_bars
 
 MESSAGE_LIMIT = 4096  # Telegram's limit on one message's text
 NOTICE_LIMIT = 200  # Telegram's limit on an answerCallbackQuery text
@@ -153,14 +153,13 @@ def chart_job(chart: Chart | BarChart, language: str, content: Content) -> tuple
     return render_profile, (groups, legend), {"title": content.text("chart_title", language)}
 
 
-def report_job(document: Document, language: str, content: Content,
-               date: str = "") -> tuple[Callable[..., bytes], tuple, dict]:
+def report_job(document: Document, language: str, content: Content) -> tuple[Callable[..., bytes], tuple, dict]:
     """The rendering call of a one-page PDF report, as plain values (another process runs it)."""
     groups, legend = profile_groups(document.chart, language, content)
     sections = tuple((content.text(heading, language),
                       tuple(plain_text(screen_text(screen, language, content)) for screen in screens))
                      for heading, screens in document.sections)
-    subtitle = content.text("report_date", language, date=date) if date else ""
+    subtitle = content.text("report_date", language, date=document.date) if document.date else ""
     report = Report(plain_text(screen_text(document.title, language, content)), subtitle, sections, groups, legend,
                     content.text("report_footer", language))
     return render_report, (report,), {}

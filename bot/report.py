@@ -20,7 +20,16 @@ from dataclasses import dataclass, field
 from matplotlib.backends.backend_pdf import FigureCanvasPdf
 from matplotlib.figure import Figure
 
-from bot.charts import FONT, MUTED, RULE, TEXT, ProfileGroup, ProfilePlan, TextWidth, check_profile
+from bot.charts import (
+    FONT,
+    MUTED,
+    RULE,
+    TEXT,
+    ProfileGroup,
+    ProfilePlan,
+    TextWidth,
+    check_profile,
+)
 
 PAGE_W, PAGE_H = 595.276, 841.890  # A4 in points
 MARGIN = 40.0

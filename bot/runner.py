@@ -29,10 +29,18 @@ from telegram.ext import Application
 from telegram.request import BaseRequest
 
 from bot.core import Core
-from bot.turn import iso
-from bot.faults import Backoff, Failed, Ledger, Transient, database_busy, describe
+from bot.faults import (
+    Backoff,
+    Failed,
+    Ledger,
+    Transient,
+    database_busy,
+    describe,
+    retry_seconds,
+)
 from bot.health import HEARTBEAT_SECONDS, Health
 from bot.logs import who
+from bot.turn import iso
 from bot.webhook import WebhookServer
 from storage import InboxItem
 
@@ -161,8 +169,7 @@ class DurableRunner:
                 self.health.ok("receiving")
                 backoff.reset()
             except RetryAfter as error:
-                await self._sleep(float(error.retry_after if isinstance(error.retry_after, (int, float))
-                                        else error.retry_after.total_seconds()))
+                await self._sleep(retry_seconds(error))
             except InvalidToken:
                 log.error("Telegram refused the token (or TELEGRAM_API_BASE_URL is wrong); stopping")
                 self.health.fault("receiving", "the token was refused")

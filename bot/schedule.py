@@ -275,7 +275,6 @@ async def tell(application: Application, user_id: int, screen: Screen) -> None:
 
 
 async def _resolve_interrupted_once(application: Application) -> None:
-    core = core_of(application)
     state = scheduler(application)
     if not state.interrupted_resolved:
         await resolve_interrupted(application)

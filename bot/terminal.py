@@ -17,8 +17,6 @@ from bot.core import Core
 from bot.files import write_private
 from bot.flows.events import Event
 from bot.flows.screens import Choice, Screen
-from bot.turn import Outcome, Turn
-from bot.turns import handle
 from bot.render import (
     chart_png,
     choice_label,
@@ -27,6 +25,8 @@ from bot.render import (
     run_job,
     screen_text,
 )
+from bot.turn import Outcome, Turn
+from bot.turns import handle
 
 TERMINAL_USER_ID = 0  # Telegram user ids are positive: 0 is never a Telegram user
 

@@ -8,17 +8,23 @@ from sqlite_utils import Database
 from storage.aggregates import StatsCounts, StatsSnapshot, StatsStore
 from storage.assessments import DIDNT_COME_UP, AssessmentRecord, AssessmentStore
 from storage.coaching import (
+    CoacheeStatus,
     CoachRecord,
     CoachStore,
     CoachSummary,
-    CoacheeStatus,
     Delivery,
     OfferRecord,
     PromptRecord,
     Relation,
     Schedule,
 )
-from storage.database import DatabaseError, busy, immediate, open_database, wipe_freed_bytes
+from storage.database import (
+    DatabaseError,
+    busy,
+    immediate,
+    open_database,
+    wipe_freed_bytes,
+)
 from storage.feedback import FeedbackStore, RaterSession, RequestRecord
 from storage.inbox import InboxCounts, InboxItem, InboxStore
 from storage.plans import CheckinRecord, DueCheckin, PlanRecord, PlanStore

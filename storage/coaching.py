@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+
 @dataclass
 class CoachRecord:
     user_id: int

@@ -12,7 +12,6 @@ from sqlite_utils import Database
 
 from storage.migrations import MIGRATIONS
 
-
 SYNCHRONOUS = ("FULL", "NORMAL", "OFF")  # OFF only for tests that do not test durability
 DatabaseError = sqlite3.Error  # what the database raises; callers outside storage/ catch this
 

@@ -39,7 +39,7 @@ def allowed(module: str, prefixes: tuple[str, ...]) -> bool:
     return top in sys.stdlib_module_names or any(module == p or module.startswith(p + ".") for p in prefixes)
 
 
-EDGE = ("bot", "storage", "telegram", "matplotlib", "tornado", "dotenv", "aiolimiter", "transitions", "yaml", "pydantic",
+EDGE = ("bot", "storage", "telegram", "matplotlib", "tornado", "dotenv", "transitions", "yaml", "pydantic",
         "pydantic_core")
 LAYERS = {
     # data and its loader: nothing of ours

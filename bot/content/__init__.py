@@ -22,9 +22,31 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from bot.content.schema import (ARCHETYPES, BANDS, LANGUAGES, LAYERS, MIN_PROMPTS, MIN_REFLECTIONS, MIN_TIPS_PER_BAND,
-                                PITFALLS, RATINGS, ROLE_KINDS, Archetype, Catalog, Coaching, CompetencyId, Layer,
-                                Limits, Localized, Pitfall, Profiles, QuestionFile, Scoring, Tip, placeholders)
+from bot.content.schema import (
+    ARCHETYPES,
+    BANDS,
+    LANGUAGES,
+    LAYERS,
+    MIN_PROMPTS,
+    MIN_REFLECTIONS,
+    MIN_TIPS_PER_BAND,
+    PITFALLS,
+    RATINGS,
+    ROLE_KINDS,
+    Archetype,
+    Catalog,
+    Coaching,
+    CompetencyId,
+    Layer,
+    Limits,
+    Localized,
+    Pitfall,
+    Profiles,
+    QuestionFile,
+    Scoring,
+    Tip,
+    placeholders,
+)
 
 __all__ = ["ARCHETYPES", "BANDS", "CONTENT_DIR", "DEFAULT_LANGUAGE", "DIDNT_COME_UP", "LANGUAGES", "LAYERS",
            "MIN_PROMPTS", "MIN_REFLECTIONS", "MIN_TIPS_PER_BAND", "PITFALLS", "RATINGS", "ROLE_KINDS", "Archetype",

@@ -12,8 +12,17 @@ import string
 from functools import cached_property
 from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt,
-                      ValidationInfo, model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    ValidationInfo,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 LANGUAGES: tuple[str, ...] = ("nl", "en")

@@ -21,9 +21,9 @@ from bot.flows.effects import (
     RecordAnswer,
     ReopenLatest,
 )
-from bot.flows.screens import Choice, Items, Screen
-from bot.flows.scoring import INSUFFICIENT, Result, did_not_occur, rating, score
 from bot.flows.events import Event
+from bot.flows.scoring import INSUFFICIENT, Result, did_not_occur, rating, score
+from bot.flows.screens import Choice, Items, Screen
 
 _UNANSWERED = object()
 
@@ -137,6 +137,7 @@ class AssessmentModel:
         history: list[Taken] | None = None,
         version: int | None = None,
         plan_focus: list[str] | None = None,
+        today: str = "",
     ) -> None:
         self.content = content
         self.version = version or content.version  # of the open assessment's question set
@@ -148,6 +149,7 @@ class AssessmentModel:
         self.answers: dict[str, int | None] = dict(answers or {})
         self.history = history or []  # completed assessments, latest first
         self.plan_focus = plan_focus or []  # for the report
+        self.today = today  # the local date, for the report
         self.screens: list[Screen] = []
         self.effects: list[Effect] = []
 
@@ -362,7 +364,7 @@ class AssessmentModel:
         self.screens.append(results.watch_outs(self.content, self._results()[0]))
 
     def show_report(self, event: EventData) -> None:
-        self.screens.append(results.report(self.content, *self._results(), self.plan_focus))
+        self.screens.append(results.report(self.content, *self._results(), self.plan_focus, self.today))
 
     def show_all_scores(self, event: EventData) -> None:
         self.screens.append(results.all_scores(self.content, *self._results()))

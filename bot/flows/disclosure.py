@@ -56,8 +56,8 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.content import RATINGS, Content
-from bot.flows.screens import BarChart, Items, Screen
 from bot.flows.scoring import INSUFFICIENT
+from bot.flows.screens import BarChart, Items, Screen
 
 TOP_GAPS = 10
 ACTIVITY = ("people", "users", "consented", "started", "completed")

@@ -29,10 +29,10 @@ from bot.flows.effects import (
     RenewRequestLink,
     Step,
 )
-from bot.flows.results import chart
-from bot.flows.screens import Choice, Items, Screen
-from bot.flows.scoring import archetype_of, layer_profile, mean, rating, score
 from bot.flows.events import Event
+from bot.flows.results import chart
+from bot.flows.scoring import archetype_of, layer_profile, mean, rating, score
+from bot.flows.screens import Choice, Items, Screen
 
 RELATIONS = ("peer", "report", "manager", "other")
 

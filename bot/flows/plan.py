@@ -16,9 +16,17 @@ from transitions import EventData
 
 from bot.content import RATINGS, Content
 from bot.flows import machine
-from bot.flows.effects import CloseText, Effect, NoteCheckin, Notify, OpenText, RateCheckin, ShareNote
-from bot.flows.screens import Choice, Items, Screen
+from bot.flows.effects import (
+    CloseText,
+    Effect,
+    NoteCheckin,
+    Notify,
+    OpenText,
+    RateCheckin,
+    ShareNote,
+)
 from bot.flows.events import Event
+from bot.flows.screens import Choice, Items, Screen
 
 WEEKDAYS = range(7)  # 0 = Monday
 

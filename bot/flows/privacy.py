@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.flows.effects import EraseEverything, Notify, RefreshMenu, Step
-from bot.flows.screens import Choice, Items, Screen
 from bot.flows.events import Event
+from bot.flows.screens import Choice, Items, Screen
 
 EVENTS = frozenset({"privacy", "export", "delete", "delete_confirmed", "delete_cancelled"})
 

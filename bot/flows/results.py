@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.content import LAYERS, Content, Localized
-from bot.flows.screens import Chart, ChartSeries, Choice, Document, Items, Screen
-from bot.flows.scoring import INSUFFICIENT, Point, Result, changes, heaviest
 from bot.flows.events import Event
+from bot.flows.scoring import INSUFFICIENT, Point, Result, changes, heaviest
+from bot.flows.screens import Chart, ChartSeries, Choice, Document, Items, Screen
 
 # What the summary's buttons open (event, label key); watch-outs only when there are any.
 DETAILS = (
@@ -255,7 +255,7 @@ def _change(delta: int | None) -> Items:
     return Items((Screen("arrow_up" if delta > 0 else "arrow_down"),))
 
 
-def report(content: Content, result: Result, previous: Result | None, focus: list[str]) -> Screen:
+def report(content: Content, result: Result, previous: Result | None, focus: list[str], today: str = "") -> Screen:
     """The result as a one-page PDF to keep or share: chart, archetype, layers, start here,
     the top development points with a tip each, strengths, and the plan."""
     if result.archetype == INSUFFICIENT:
@@ -287,5 +287,6 @@ def report(content: Content, result: Result, previous: Result | None, focus: lis
         ("report_plan", plan),
     )
     document = Document(Screen("report_title"), sections,
-                        chart(content, result.scores, previous.scores if previous else None), "regiecoach-report.pdf")
+                        chart(content, result.scores, previous.scores if previous else None), "regiecoach-report.pdf",
+                        today)
     return Screen("report_ready", document=document)

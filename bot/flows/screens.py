@@ -59,6 +59,7 @@ class Document:
     sections: tuple[tuple[str, tuple["Screen", ...]], ...]
     chart: Chart
     filename: str
+    date: str = ""  # the day it was made (shown under the title)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.buttons import Sizes, Spec, one_of, rating
 from bot.content import LANGUAGES
@@ -32,6 +33,7 @@ def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -
         history=taken + [Taken(done.id, done.version, done.answers) for done in history],  # reopened: still the latest
         version=opened.version if opened else None,
         plan_focus=stores.plans.load(turn.user_id).focus if event == Event.REPORT else None,
+        today=core.clock().astimezone(ZoneInfo(core.rules.zone)).date().isoformat(),
     )
     fire(model, event, **kwargs)
     effects = [*model.effects, SaveProgress(model.state, model.language)]

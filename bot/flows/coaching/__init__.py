@@ -11,8 +11,8 @@ import secrets
 from typing import Any
 
 from bot.content import Content
-from bot.flows.screens import Choice, Screen
 from bot.flows.events import Event
+from bot.flows.screens import Choice, Screen
 
 CODE_BYTES = 16  # 22 URL-safe characters
 

@@ -12,9 +12,9 @@ from bot.content import Content
 from bot.flows import results
 from bot.flows.coaching import page_of
 from bot.flows.effects import CancelSchedule, Step
-from bot.flows.screens import Choice, Items, Screen
-from bot.flows.scoring import Result, mean, score
 from bot.flows.events import Event
+from bot.flows.scoring import Result, mean, score
+from bot.flows.screens import Choice, Items, Screen
 
 GROUP_GAPS = 5
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from bot.content import Content
 from bot.flows.effects import CloseText, Notify, OpenText, Revoke, Step, StoreReply
-from bot.flows.screens import Choice, Screen
 from bot.flows.events import Event
+from bot.flows.screens import Choice, Screen
 
 
 @dataclass(frozen=True)

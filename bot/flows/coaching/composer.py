@@ -19,11 +19,18 @@ from bot.content import Content
 from bot.flows import machine
 from bot.flows.coaching import page_of
 from bot.flows.coaching.coach_view import completed_results, most_common
-from bot.flows.effects import CloseText, CreateSchedule, Effect, OpenText, PromptDraft, SendDuePrompts
-from bot.flows.plan import WEEKDAYS, next_occurrence
-from bot.flows.screens import Choice, Items, Screen
-from bot.flows.scoring import score, to_work_on
+from bot.flows.effects import (
+    CloseText,
+    CreateSchedule,
+    Effect,
+    OpenText,
+    PromptDraft,
+    SendDuePrompts,
+)
 from bot.flows.events import Event
+from bot.flows.plan import WEEKDAYS, next_occurrence
+from bot.flows.scoring import score, to_work_on
+from bot.flows.screens import Choice, Items, Screen
 
 SUGGESTED_COMPETENCIES = 3
 DAYS_AHEAD = 7

@@ -21,8 +21,8 @@ from bot.flows.effects import (
     RenewLink,
     Step,
 )
-from bot.flows.screens import Choice, Items, Screen
 from bot.flows.events import Event
+from bot.flows.screens import Choice, Items, Screen
 
 PAYLOAD = re.compile(r"([ck])([A-Za-z0-9_-]{22})")
 
