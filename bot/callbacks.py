@@ -13,17 +13,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot import turns
 from bot.buttons import Sizes
 from bot.content import Content
 from bot.flows.screens import Choice, Screen
-from bot.turns import buttons
 
 VERSION = "1"
 MAX_BYTES = 64
 _PATTERN = re.compile(r"1:([a-zA-Z]{1,2}):([0-9]{0,15}):([0-9]{0,3}):([a-z0-9]{0,8})")
 
 
-CODES = {event: spec.code for event, spec in buttons().items()}
+CODES = {event: spec.code for event, spec in turns.buttons().items()}
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Decoder:
     def __init__(self, content: Content) -> None:
         sizes = Sizes.of(content)
         self.questions = sizes.questions
-        self.by_code = {spec.code: (event, spec) for event, spec in buttons(sizes).items()}
+        self.by_code = {spec.code: (event, spec) for event, spec in turns.buttons(sizes).items()}
 
     def __call__(self, data: object) -> Action | None:
         if not isinstance(data, str) or len(data.encode("utf-8", "replace")) > MAX_BYTES:

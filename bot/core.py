@@ -7,13 +7,15 @@ is set once, when the bot first knows it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
+from bot.buttons import Sizes, Spec
 from bot.config import Settings
 from bot.content import Content
-from bot.turn import Clock, Turn, iso, pick_language, utc_now
+from bot.turn import Clock, Command, Stepped, Turn, iso, pick_language, utc_now
 from storage import (
     AssessmentStore,
     CoachStore,
@@ -104,3 +106,22 @@ class Core:
             self.stores.privacy.touch(turn.user_id, now)
             if turn.update_id is not None:
                 self.stores.inbox.mark_done(turn.update_id, now)
+
+
+@dataclass(frozen=True)
+class FlowTurn:
+    """One flow's turn, as the router knows it.
+
+    ``step`` runs inside the update's transaction: it loads what the flow needs for this user,
+    fires the event and returns the screens and the effects to carry out (all storage writes
+    are effects). ``prepare`` (optional) runs before the transaction, for reads that must not
+    hold the write lock; what it returns is passed to ``step`` as ``kwargs["prepared"]``.
+    """
+
+    name: str
+    events: frozenset[str]
+    step: Callable[[Core, Turn, str, dict[str, Any], str], Stepped]
+    buttons: Callable[[Sizes], Mapping[str, Spec]] = lambda sizes: {}
+    commands: tuple[Command, ...] = ()
+    link_kinds: str = ""  # deep links (``/start <kind>…``) this turn opens, by their first letter
+    prepare: Callable[[Core, Turn, str, dict[str, Any]], Any] | None = None

@@ -3,18 +3,13 @@ edge alike (nothing here imports them)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
 
 from bot.content import DEFAULT_LANGUAGE, LANGUAGES
 from bot.flows.effects import Effect
 from bot.flows.screens import Screen
-
-if TYPE_CHECKING:
-    from bot.buttons import Sizes, Spec
-    from bot.core import Core
 
 Clock = Callable[[], datetime]
 NAME_LIMIT = 64  # characters of a Telegram first name kept for a coach or coachee
@@ -87,22 +82,3 @@ class Command:
     event: str
     menu: str = "all"
     rank: int = 50
-
-
-@dataclass(frozen=True)
-class FlowTurn:
-    """One flow's turn, as the router knows it.
-
-    ``step`` runs inside the update's transaction: it loads what the flow needs for this user,
-    fires the event and returns the screens and the effects to carry out (all storage writes
-    are effects). ``prepare`` (optional) runs before the transaction, for reads that must not
-    hold the write lock; what it returns is passed to ``step`` as ``kwargs["prepared"]``.
-    """
-
-    name: str
-    events: frozenset[str]
-    step: Callable[[Core, Turn, str, dict[str, Any], str], Stepped]
-    buttons: Callable[[Sizes], Mapping[str, Spec]] = lambda sizes: {}
-    commands: tuple[Command, ...] = ()
-    link_kinds: str = ""  # deep links (``/start <kind>…``) this turn opens, by their first letter
-    prepare: Callable[[Core, Turn, str, dict[str, Any]], Any] | None = None

@@ -49,8 +49,8 @@ LAYERS = {
     # SQL: nothing of ours
     "storage": (("storage",), ("storage", "sqlite_utils")),
     # what a turn is and what it works with: below the router, no Telegram
-    "turn": (("bot/turn.py", "bot/buttons.py"), ("bot.turn", "bot.buttons", "bot.core", "bot.flows", "bot.content")),
-    "core": (("bot/core.py",), ("bot.core", "bot.turn", "bot.config", "bot.content", "storage")),
+    "turn": (("bot/turn.py", "bot/buttons.py"), ("bot.turn", "bot.buttons", "bot.flows", "bot.content")),
+    "core": (("bot/core.py",), ("bot.core", "bot.turn", "bot.buttons", "bot.config", "bot.content", "storage")),
     # a turn: load, fire, save — no Telegram
     "turns": (("bot/turns", "bot/snapshots.py"),
               ("bot.turns", "bot.turn", "bot.core", "bot.buttons", "bot.snapshots", "bot.flows", "bot.content",

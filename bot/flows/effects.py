@@ -74,7 +74,15 @@ class CloseText:
     """Nothing typed is expected any more."""
 
 
-# --- assessment ----------------------------------------------------------------------------
+# --- users and the assessment ---------------------------------------------------------------
+@dataclass(frozen=True)
+class EnsureUser:
+    """The acting person has a row (a coach, a coachee or a rater may come before any
+    assessment); an existing row is left as it is."""
+
+    language: str
+
+
 @dataclass(frozen=True)
 class SaveProgress:
     """Where the user is in the conversation now, and their language."""
@@ -327,7 +335,7 @@ class Step:
 
 
 Effect = (Notify | RefreshMenu | SendDuePrompts | WipeFreedBytes | ContinueAssessment | OpenText | CloseText
-          | SaveProgress | GiveConsent | BeginAssessment | ReopenLatest | RecordAnswer | MoveCursor | CompleteAssessment
+          | EnsureUser | SaveProgress | GiveConsent | BeginAssessment | ReopenLatest | RecordAnswer | MoveCursor | CompleteAssessment
           | SavePlan | RateCheckin | NoteCheckin | ShareNote
           | CreateCoachInvite | BecomeCoach | RenewLink | RemoveCoach | OpenOffer | CloseOffer | Connect | Revoke
           | StoreReply | SaveComposer | CreateSchedule | CancelSchedule | EraseEverything

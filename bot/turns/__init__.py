@@ -10,13 +10,14 @@ one interpreter (``carry_out.py``), and builds the outcome.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from bot.buttons import Sizes, Spec
-from bot.core import Core
+from bot.core import Core, FlowTurn
 from bot.flows.effects import ContinueAssessment
 from bot.flows.events import Event
-from bot.turn import Command, FlowTurn, Outcome, Turn, UnclaimedEvent
+from bot.turn import Command, Outcome, Turn, UnclaimedEvent
 from bot.turns import assessment, coaching, feedback, figures, plan, privacy, text
 from bot.turns.carry_out import carry_out
 
@@ -24,8 +25,8 @@ TURNS: tuple[FlowTurn, ...] = (assessment.TURN, plan.TURN, feedback.TURN, coachi
                                figures.TURN, text.TURN)
 
 
-def claims(turns: tuple[FlowTurn, ...] = TURNS) -> dict[str, FlowTurn]:
-    """Event -> the one turn that claims it; an event claimed twice is refused at start."""
+@lru_cache(maxsize=8)
+def _claims(turns: tuple[FlowTurn, ...]) -> dict[str, FlowTurn]:
     claimed: dict[str, FlowTurn] = {}
     for flow_turn in turns:
         for event in flow_turn.events:
@@ -35,22 +36,28 @@ def claims(turns: tuple[FlowTurn, ...] = TURNS) -> dict[str, FlowTurn]:
     return claimed
 
 
-def route(event: str, kwargs: Mapping[str, Any], turns: tuple[FlowTurn, ...] = TURNS) -> FlowTurn:
+def claims(turns: tuple[FlowTurn, ...] | None = None) -> dict[str, FlowTurn]:
+    """Event -> the one turn that claims it; an event claimed twice is refused at start."""
+    return dict(_claims(turns or TURNS))
+
+
+def route(event: str, kwargs: Mapping[str, Any], turns: tuple[FlowTurn, ...] | None = None) -> FlowTurn:
     """The turn of ``event``; a deep link goes to the turn that opens links of its kind."""
+    turns = turns or TURNS
     if event == Event.DEEP_LINK:
         payload = kwargs.get("payload")
         kind = payload[:1] if isinstance(payload, str) else ""
         for flow_turn in turns:
             if kind and kind in flow_turn.link_kinds:
                 return flow_turn
-    flow_turn = claims(turns).get(event)
+    flow_turn = _claims(turns).get(event)
     if flow_turn is None:
         raise UnclaimedEvent(event)
     return flow_turn
 
 
 def handle(core: Core, turn: Turn, event: str, kwargs: dict[str, Any],
-           turns: tuple[FlowTurn, ...] = TURNS) -> Outcome:
+           turns: tuple[FlowTurn, ...] | None = None) -> Outcome:
     """Run ``event`` for ``turn.user_id``: load, fire, carry out the effects, in one
     transaction committed before anything is shown. With ``turn.update_id`` (from the inbox),
     that update is marked done in the same transaction."""
@@ -70,11 +77,11 @@ def handle(core: Core, turn: Turn, event: str, kwargs: dict[str, Any],
                    applied.after)
 
 
-def buttons(sizes: Sizes = Sizes(), turns: tuple[FlowTurn, ...] = TURNS) -> dict[str, Spec]:
+def buttons(sizes: Sizes = Sizes(), turns: tuple[FlowTurn, ...] | None = None) -> dict[str, Spec]:
     """Every button event's spec; two events with one code are refused at start."""
     found: dict[str, Spec] = {}
     codes: dict[str, str] = {}
-    for flow_turn in turns:
+    for flow_turn in turns or TURNS:
         for event, spec in flow_turn.buttons(sizes).items():
             if spec.code in codes:
                 raise ValueError(f"button code {spec.code!r} of {event!r} is taken by {codes[spec.code]!r}")
@@ -82,6 +89,6 @@ def buttons(sizes: Sizes = Sizes(), turns: tuple[FlowTurn, ...] = TURNS) -> dict
     return found
 
 
-def commands(turns: tuple[FlowTurn, ...] = TURNS) -> list[Command]:
+def commands(turns: tuple[FlowTurn, ...] | None = None) -> list[Command]:
     """Every command, in menu order."""
-    return sorted((command for flow_turn in turns for command in flow_turn.commands), key=lambda c: c.rank)
+    return sorted((command for flow_turn in turns or TURNS for command in flow_turn.commands), key=lambda c: c.rank)

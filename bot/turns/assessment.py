@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from bot.buttons import Sizes, Spec, one_of, rating
 from bot.content import LANGUAGES
-from bot.core import Core
+from bot.core import Core, FlowTurn
 from bot.flows.assessment import EVENTS, AssessmentModel, Taken, fire
 from bot.flows.effects import MoveCursor, SaveProgress
 from bot.flows.events import Event
-from bot.turn import Command, FlowTurn, Stepped, Turn, pick_language
+from bot.turn import Command, Stepped, Turn, pick_language
 
 NEW = "new"  # the state of somebody the bot has never seen
 

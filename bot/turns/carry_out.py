@@ -22,6 +22,7 @@ from bot.flows.effects import (
     CreateCoachInvite,
     CreateSchedule,
     Effect,
+    EnsureUser,
     EraseEverything,
     GiveConsent,
     MoveCursor,
@@ -86,6 +87,8 @@ def carry_out(core: Core, turn: Turn, effects: list[Effect], now: str) -> Applie
             case CloseText():
                 stores.users.set_text_context(user, None)
             # --- the assessment
+            case EnsureUser(language=language):
+                stores.users.ensure_user(user, language, now)
             case SaveProgress(state=state, language=language):
                 stores.users.save_state(user, state, language, now)
             case GiveConsent():

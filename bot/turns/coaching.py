@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from bot.buttons import Sizes, Spec, below
-from bot.core import Core
+from bot.core import Core, FlowTurn
 from bot.flows.coaching import coach_view, coachee, composer, links
 from bot.flows.coaching.coachee import PromptRef
-from bot.flows.effects import OpenText, PromptDraft, SaveComposer, Step
+from bot.flows.effects import EnsureUser, OpenText, PromptDraft, SaveComposer, Step
 from bot.flows.events import Event
 from bot.flows.screens import Screen
-from bot.turn import Command, FlowTurn, Stepped, Turn
+from bot.turn import Command, Stepped, Turn
 from bot.turns.summaries import shown_summary
 from storage import CoachRecord
 
@@ -30,7 +30,6 @@ COACH_COMMANDS = (Event.INVITE, Event.COACHEES, Event.PROMPT, Event.SCHEDULES)  
 
 def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -> Stepped:
     language = core.language_of(turn.user_id, turn.language_code)  # no step here changes it
-    core.stores.users.ensure_user(turn.user_id, language, now)
     if event in ADMIN_EVENTS:
         done = _admin(core, event, kwargs) if core.rules.is_admin(turn.user_id) else Step([Screen("unknown_command")])
     elif event in COACH_EVENTS:
@@ -39,7 +38,7 @@ def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -
             else Step([Screen("unknown_command") if event in COACH_COMMANDS else Screen("stale_button", notice=True)])
     else:
         done = _coachee(core, turn, event, kwargs)
-    return Stepped(done.screens, done.effects, language)
+    return Stepped(done.screens, [EnsureUser(language), *done.effects], language)
 
 
 def _admin(core: Core, event: str, kwargs: dict[str, Any]) -> Step:

@@ -5,12 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from bot.buttons import Sizes, Spec, one_of, rating
-from bot.core import Core
+from bot.core import Core, FlowTurn
 from bot.flows import feedback as flow
-from bot.flows.effects import BeginRating, CloseIfReady, Effect, SaveRating, Step
+from bot.flows.effects import (
+    BeginRating,
+    CloseIfReady,
+    Effect,
+    EnsureUser,
+    SaveRating,
+    Step,
+)
 from bot.flows.events import Event
 from bot.flows.screens import Choice, Screen
-from bot.turn import Command, FlowTurn, Stepped, Turn
+from bot.turn import Command, Stepped, Turn
 from bot.turns.summaries import shown_summary, summary_of
 from storage import FeedbackStore, RequestRecord
 
@@ -20,12 +27,11 @@ RATER_EVENTS = flow.RATER_EVENTS | {Event.FB_DECLINE, Event.FB_AGAIN}
 
 def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -> Stepped:
     language = core.language_of(turn.user_id, turn.language_code)  # no step here changes it
-    core.stores.users.ensure_user(turn.user_id, language, now)
     if event in MANAGER_EVENTS:
         done = _manager(core, turn, event, kwargs)
     else:
         done = _rater(core, turn, core.stores.feedback, event, kwargs)
-    return Stepped(done.screens, done.effects, language)
+    return Stepped(done.screens, [EnsureUser(language), *done.effects], language)
 
 
 def _manager(core: Core, turn: Turn, event: str, kwargs: dict[str, Any]) -> Step:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.buttons import Sizes, Spec
-from bot.core import Core
+from bot.core import Core, FlowTurn
 from bot.flows.events import Event
 from bot.flows.screens import Screen
 from bot.snapshots import admin_screens, csv_export
-from bot.turn import Command, FlowTurn, Stepped, Turn
+from bot.turn import Command, Stepped, Turn
 
 EVENTS = frozenset({Event.STATS, Event.EXPORTCSV})
 

@@ -6,13 +6,13 @@ from typing import Any
 
 from bot.buttons import Sizes, Spec, below, rating, row_id
 from bot.content import Content
-from bot.core import Core
+from bot.core import Core, FlowTurn
 from bot.flows import plan as plan_flow
 from bot.flows.effects import SavePlan
 from bot.flows.events import Event
 from bot.flows.plan import CoachLink, PlanModel
 from bot.flows.scoring import Result, score, to_work_on
-from bot.turn import Command, FlowTurn, Stepped, Turn, iso, pick_language
+from bot.turn import Command, Stepped, Turn, iso, pick_language
 
 
 def suggestions(content: Content, latest: Result | None) -> list[str]:

@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 from bot.buttons import Sizes, Spec
-from bot.core import Core
+from bot.core import Core, FlowTurn
 from bot.flows import privacy as privacy_flow
 from bot.flows.effects import WipeFreedBytes
 from bot.flows.events import Event
-from bot.turn import Command, FlowTurn, Stepped, Turn
+from bot.turn import Command, Stepped, Turn
 
 
 def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -> Stepped:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core import Core
+from bot.core import Core, FlowTurn
 from bot.flows.effects import OpenText
 from bot.flows.events import Event
-from bot.turn import FlowTurn, Stepped, Turn
+from bot.turn import Stepped, Turn
 from bot.turns import assessment, coaching, plan
 
 # context kind -> (turn, event, keyword for the context's ref)
