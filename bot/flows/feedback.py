@@ -30,6 +30,7 @@ from bot.flows.effects import (
     Step,
 )
 from bot.flows.events import Event
+from bot.flows.records import RequestView
 from bot.flows.results import chart
 from bot.flows.scoring import archetype_of, layer_profile, mean, rating, score
 from bot.flows.screens import Choice, Items, Screen
@@ -48,7 +49,7 @@ def rater_questions(content: Content) -> tuple[Question, ...]:
 
 
 # --- the manager's side -------------------------------------------------------------------
-def show_request(content: Content, request: Any, bot_username: str, minimum: int, has_result: bool) -> Step:
+def show_request(content: Content, request: RequestView | None, bot_username: str, minimum: int, has_result: bool) -> Step:
     """/feedback: the link to share and how many started and completed; close or renew it."""
     if request is None or request.status != "open":
         if not has_result:
@@ -73,7 +74,7 @@ def _request_choices() -> tuple[Choice, ...]:
     return (Choice(Event.FEEDBACK_CLOSE, "btn_feedback_close"), Choice(Event.FEEDBACK_RENEW, "btn_feedback_renew"))
 
 
-def renew_link(request: Any, bot_username: str) -> Step:
+def renew_link(request: RequestView | None, bot_username: str) -> Step:
     if request is None or request.status != "open":
         return Step([Screen("stale_button", notice=True)])
     code = new_code()
@@ -81,7 +82,7 @@ def renew_link(request: Any, bot_username: str) -> Step:
                 [RenewRequestLink(request.id, code)])
 
 
-def close_request(content: Content, request: Any, minimum: int, summary: FeedbackSummary | None) -> Step:
+def close_request(content: Content, request: RequestView | None, minimum: int, summary: FeedbackSummary | None) -> Step:
     """Close and show the summary; with too few raters, say how many more are needed and close
     as soon as they have rated (the request stays open until then)."""
     if request is None or request.status != "open":

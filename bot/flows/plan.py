@@ -26,6 +26,7 @@ from bot.flows.effects import (
     ShareNote,
 )
 from bot.flows.events import Event
+from bot.flows.records import CheckinView
 from bot.flows.screens import Choice, Items, Screen
 
 WEEKDAYS = range(7)  # 0 = Monday
@@ -115,7 +116,7 @@ def checkin_screen(content: Content, checkin_id: int, competency: str, reflectio
 class PlanModel:
     def __init__(self, content: Content, *, step: str, focus: list[str], weekday: int | None,
                  at: str | None, active: bool, suggestions: list[str], has_result: bool,
-                 zone: str, now: datetime, checkin: Any = None, draft: list[str] | None = None,
+                 zone: str, now: datetime, checkin: CheckinView | None = None, draft: list[str] | None = None,
                  coach: CoachLink | None = None) -> None:
         self.content = content
         self.state = step

@@ -8,10 +8,11 @@ through this coach's own active relation, so a forged id finds nothing.
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TypeVar
 
 from bot.content import Content
 from bot.flows.events import Event
+from bot.flows.records import ScheduleView
 from bot.flows.screens import Choice, Screen
 
 CODE_BYTES = 16  # 22 URL-safe characters
@@ -25,24 +26,25 @@ def invite_link(bot_username: str, kind: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start={kind}{code}"
 
 
+T = TypeVar("T")
 PAGE = 20  # coachees a list shows at once: a keyboard stays within Telegram's limits
 
 
-def page_of(items: list[Any], page: int) -> tuple[list[Any], int | None]:
+def page_of(items: list[T], page: int) -> tuple[list[T], int | None]:
     """One page of a list, and the next page's number (None on the last page)."""
     page = max(0, min(page, (len(items) - 1) // PAGE)) if items else 0
     start = page * PAGE
     return items[start:start + PAGE], (page + 1 if start + PAGE < len(items) else 0 if page else None)
 
 
-def prompt_text(content: Content, schedule: Any, language: str) -> str | dict[str, str]:
+def prompt_text(content: Content, schedule: ScheduleView, language: str) -> str | dict[str, str]:
     """The prompt of a schedule in the coachee's language (own text as the coach wrote it)."""
     if schedule.own_text:
         return schedule.own_text
     return content.coaching[schedule.competency].prompts[schedule.prompt_index][language]
 
 
-def delivery_screen(content: Content, delivery_id: int, schedule: Any, coach_name: str, language: str) -> Screen:
+def delivery_screen(content: Content, delivery_id: int, schedule: ScheduleView, coach_name: str, language: str) -> Screen:
     """A prompt as the coachee receives it, with the button that opens a reply to that coach."""
     return Screen("prompt_delivery", {"coach": coach_name, "prompt": prompt_text(content, schedule, language)},
                   choices=(Choice(Event.REPLY_OPEN, content.localized("btn_reply_to", name=coach_name),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.content import Content
@@ -13,13 +12,14 @@ from bot.flows import results
 from bot.flows.coaching import page_of
 from bot.flows.effects import CancelSchedule, Step
 from bot.flows.events import Event
+from bot.flows.records import CoacheeView, ScheduleView
 from bot.flows.scoring import Result, mean, score
 from bot.flows.screens import Choice, Items, Screen
 
 GROUP_GAPS = 5
 
 
-def status_line(content: Content, status: Any) -> Screen:
+def status_line(content: Content, status: CoacheeView) -> Screen:
     name = status.relation.coachee_name
     if status.latest_answers is not None:
         archetype = score(status.latest_answers, content, status.version).archetype
@@ -30,7 +30,7 @@ def status_line(content: Content, status: Any) -> Screen:
     return Screen("coachee_not_started", {"name": name})
 
 
-def show_coachees(content: Content, coachees: list[Any], page: int = 0, in_place: bool = False) -> Step:
+def show_coachees(content: Content, coachees: list[CoacheeView], page: int = 0, in_place: bool = False) -> Step:
     """The coachees a page at a time (a keyboard has room for a limited number of buttons)."""
     if not coachees:
         return Step([Screen("no_coachees")])
@@ -44,7 +44,7 @@ def show_coachees(content: Content, coachees: list[Any], page: int = 0, in_place
                                      "count": len(coachees)}, choices=tuple(choices), in_place=in_place)])
 
 
-def show_coachee(content: Content, status: Any, focus: list[str], replies: list[dict],
+def show_coachee(content: Content, status: CoacheeView | None, focus: list[str], replies: list[dict],
                  shared_notes: list[dict]) -> Step:
     """One coachee who shares with this coach: result, plan, replies and the notes they shared."""
     if status is None:
@@ -70,11 +70,11 @@ def most_common(counts: Counter, n: int, content: Content) -> list[tuple[str, in
     return sorted(counts.items(), key=lambda item: (-item[1], order[item[0]]))[:n]
 
 
-def completed_results(content: Content, coachees: list[Any]) -> list[Result]:
+def completed_results(content: Content, coachees: list[CoacheeView]) -> list[Result]:
     return [score(s.latest_answers, content, s.version) for s in coachees if s.latest_answers is not None]
 
 
-def show_group(content: Content, coachees: list[Any], min_group: int) -> Step:
+def show_group(content: Content, coachees: list[CoacheeView], min_group: int) -> Step:
     done = completed_results(content, coachees)
     if len(done) < min_group:
         return Step([Screen("group_withheld", {"min": min_group, "count": len(done)})])
@@ -89,7 +89,7 @@ def show_group(content: Content, coachees: list[Any], min_group: int) -> Step:
     return Step([Screen("group_view", {"count": len(done), "means": means, "gaps": common})])
 
 
-def _schedule_line(content: Content, number: int, schedule: Any, names: dict[int, str], zone: str) -> Screen:
+def _schedule_line(content: Content, number: int, schedule: ScheduleView, names: dict[int, str], zone: str) -> Screen:
     target = names.get(schedule.coachee_id, "?") if schedule.coachee_id else content.ui["all_coachees"]
     local = datetime.fromisoformat(schedule.next_due_at).astimezone(ZoneInfo(zone))
     key = "schedule_weekly_item" if schedule.kind == "weekly" else "schedule_once_item"
@@ -97,7 +97,7 @@ def _schedule_line(content: Content, number: int, schedule: Any, names: dict[int
                         "day": content.ui[f"weekday_{local.weekday()}"], "time": local.strftime("%H:%M")})
 
 
-def schedules_screen(content: Content, schedules: list[Any], names: dict[int, str], zone: str,
+def schedules_screen(content: Content, schedules: list[ScheduleView], names: dict[int, str], zone: str,
                      in_place: bool = False) -> Screen:
     if not schedules:
         return Screen("no_schedules", in_place=in_place)
@@ -107,7 +107,7 @@ def schedules_screen(content: Content, schedules: list[Any], names: dict[int, st
         for n, s in enumerate(schedules, start=1)), in_place=in_place)
 
 
-def cancel_schedule(content: Content, schedule_id: int, schedules: list[Any], names: dict[int, str],
+def cancel_schedule(content: Content, schedule_id: int, schedules: list[ScheduleView], names: dict[int, str],
                     zone: str) -> Step:
     if not any(s.id == schedule_id for s in schedules):
         return Step([Screen("stale_button", notice=True)])

@@ -7,11 +7,11 @@ coach, and only after the screen said to whom (Send / Cancel).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from bot.content import Content
 from bot.flows.effects import CloseText, Notify, OpenText, Revoke, Step, StoreReply
 from bot.flows.events import Event
+from bot.flows.records import RelationView
 from bot.flows.screens import Choice, Screen
 
 
@@ -26,14 +26,14 @@ class PromptRef:
     shared: bool  # the user still shares with that coach
 
 
-def show_mycoach(relation: Any) -> Step:
+def show_mycoach(relation: RelationView | None) -> Step:
     if relation is None:
         return Step([Screen("no_coach")])
     return Step([Screen("mycoach", {"coach": relation.coach_name, "since": relation.consented_at[:10]},
                         choices=(Choice(Event.COACH_REVOKE, "btn_stop_sharing"),))])
 
 
-def revoke(relation: Any) -> Step:
+def revoke(relation: RelationView | None) -> Step:
     if relation is None:
         return Step([Screen("stale_button", notice=True)])
     return Step([Screen("coach_revoked", {"coach": relation.coach_name}, in_place=True)],

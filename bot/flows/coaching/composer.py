@@ -29,6 +29,7 @@ from bot.flows.effects import (
 )
 from bot.flows.events import Event
 from bot.flows.plan import WEEKDAYS, next_occurrence
+from bot.flows.records import CoacheeView, RelationView
 from bot.flows.scoring import score, to_work_on
 from bot.flows.screens import Choice, Items, Screen
 
@@ -73,8 +74,8 @@ TRANSITIONS: list[dict[str, Any]] = [
 class ComposerModel:
     """One event of a coach composing a prompt."""
 
-    def __init__(self, content: Content, *, coach_id: int, step: str, draft: PromptDraft, coachees: list[Any],
-                 relation: Any, now: datetime, zone: str) -> None:
+    def __init__(self, content: Content, *, coach_id: int, step: str, draft: PromptDraft,
+                 coachees: list[CoacheeView], relation: RelationView | None, now: datetime, zone: str) -> None:
         self.content = content
         self.coach_id = coach_id
         self.state = step
@@ -201,7 +202,7 @@ class ComposerModel:
         self.screens.append(Screen("prompt_text_too_long", {"limit": self.content.limits.own_prompt_chars,
                                                             "length": len(text)}))
 
-    def _target(self) -> Any:
+    def _target(self) -> str | Items:
         if self.draft.name:
             return self.draft.name
         names = [s.relation.coachee_name for s in self.coachees if s.relation.id in (self.draft.receivers or ())]

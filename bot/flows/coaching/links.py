@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from bot.flows.coaching import invite_link, new_code
 from bot.flows.effects import (
@@ -22,6 +21,7 @@ from bot.flows.effects import (
     Step,
 )
 from bot.flows.events import Event
+from bot.flows.records import CoachCount, CoachView, RelationView
 from bot.flows.screens import Choice, Items, Screen
 
 PAYLOAD = re.compile(r"([ck])([A-Za-z0-9_-]{22})")
@@ -42,8 +42,8 @@ def make_coach_invite(bot_username: str) -> Step:
                 [CreateCoachInvite(code)])
 
 
-def open_link(payload: Any, *, user_id: int, name: str, bot_username: str, own_coach: Any,
-              invite_unused: bool, link_owner: Any) -> Step:
+def open_link(payload: object, *, user_id: int, name: str, bot_username: str, own_coach: CoachView | None,
+              invite_unused: bool, link_owner: CoachView | None) -> Step:
     """``/start <payload>``: a coach invite (``c…``) or a coach's coachee link (``k…``).
 
     ``own_coach`` is the user's own coach record if they are a coach already; ``link_owner``
@@ -70,7 +70,7 @@ def offer_screen(coach_id: int, coach_name: str) -> Screen:
         Choice(Event.OFFER_ACCEPT, "btn_share", ref=coach_id), Choice(Event.OFFER_DECLINE, "btn_dont_share", ref=coach_id)))
 
 
-def _other_coach(offer: Offer, named: Any) -> Step | None:
+def _other_coach(offer: Offer, named: object) -> Step | None:
     """The button named another coach than the offer that stands now (a link opened since):
     nothing happens, and the standing offer is shown again."""
     if named == offer.coach_id:
@@ -78,7 +78,7 @@ def _other_coach(offer: Offer, named: Any) -> Step | None:
     return Step([Screen("receiver_changed", notice=True), offer_screen(offer.coach_id, offer.coach_name)])
 
 
-def accept_offer(offer: Offer | None, named: Any, name: str, earlier_coach: Any) -> Step:
+def accept_offer(offer: Offer | None, named: object, name: str, earlier_coach: RelationView | None) -> Step:
     """Agreeing to share with the coach the button ``named``. The offer must still stand: a link
     renewed since it was opened voids it. An earlier coach is told that this person moved on."""
     if offer is None:
@@ -94,7 +94,7 @@ def accept_offer(offer: Offer | None, named: Any, name: str, earlier_coach: Any)
     return Step([Screen("coach_connected", {"coach": offer.coach_name}, in_place=True)], effects + [ContinueAssessment()])
 
 
-def decline_offer(offer: Offer | None, named: Any) -> Step:
+def decline_offer(offer: Offer | None, named: object) -> Step:
     if offer is None:
         return Step([Screen("stale_button", notice=True)])
     if (changed := _other_coach(offer, named)) is not None:
@@ -102,7 +102,7 @@ def decline_offer(offer: Offer | None, named: Any) -> Step:
     return Step([Screen("coach_declined", in_place=True)], [CloseOffer()])
 
 
-def show_link(coach: Any, bot_username: str) -> Step:
+def show_link(coach: CoachView, bot_username: str) -> Step:
     return Step([Screen("coach_link", {"link": invite_link(bot_username, "k", coach.invite_code)},
                         choices=(Choice(Event.INVITE_RENEW, "btn_new_link"),))])
 
@@ -119,7 +119,7 @@ def coachee_band(count: int, min_group: int) -> str:
     return f"<{min_group}" if count < min_group else f"{count // min_group * min_group}+"
 
 
-def list_coaches(coaches: list[Any], min_group: int) -> Step:
+def list_coaches(coaches: list[CoachCount], min_group: int) -> Step:
     """An admin's list of coaches (name and number of coachees, banded), each with a remove button."""
     if not coaches:
         return Step([Screen("no_coaches")])
@@ -130,13 +130,13 @@ def list_coaches(coaches: list[Any], min_group: int) -> Step:
         for c in coaches))])
 
 
-def confirm_remove(coach: Any) -> Step:
+def confirm_remove(coach: CoachView) -> Step:
     return Step([Screen("coach_remove_confirm", {"name": coach.display_name}, choices=(
         Choice(Event.COACH_REMOVE_CONFIRMED, "btn_remove_coach", ref=coach.user_id),
         Choice(Event.COACH_REMOVE_CANCELLED, "btn_cancel", ref=coach.user_id)), in_place=True)])
 
 
-def remove_coach(coach: Any, coachees: list[int]) -> Step:
+def remove_coach(coach: CoachView, coachees: list[int]) -> Step:
     """The coach loses the role, the coachees stop sharing with them; all are told."""
     effects: list = [RemoveCoach(coach.user_id), RefreshMenu(coach.user_id),
                      Notify(coach.user_id, Screen("coach_role_ended"))]

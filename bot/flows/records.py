@@ -1,0 +1,76 @@
+"""What the flows read of stored rows, as Protocols: the storage records satisfy them by their
+fields, and a flow never needs to know where they came from."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class RelationView(Protocol):
+    """A coachee sharing with a coach (the consent a flow acts on)."""
+
+    id: int
+    coach_id: int
+    coachee_id: int
+    coachee_name: str
+    consented_at: str
+    coach_name: str | None
+
+
+class CoacheeView(Protocol):
+    """One line of a coach's list: a consenting coachee and where they stand."""
+
+    relation: RelationView
+    cursor: int | None
+    completed_at: str | None
+    latest_answers: dict[str, int | None] | None
+    version: int
+
+
+class CoachView(Protocol):
+    user_id: int
+    display_name: str
+    invite_code: str
+
+
+class CoachCount(Protocol):
+    """A coach as an admin lists them: how many people share with them now."""
+
+    user_id: int
+    display_name: str
+    coachees: int
+
+
+class ScheduleView(Protocol):
+    id: int
+    coachee_id: int | None
+    competency: str | None
+    prompt_index: int | None
+    own_text: str | None
+    kind: str
+    weekday: int | None
+    time: str | None
+    next_due_at: str | None
+    active: bool
+
+
+class RequestView(Protocol):
+    """A manager's feedback request."""
+
+    id: int
+    manager_name: str
+    code: str
+    status: str
+    closed_at: str | None
+    summary: dict | None
+    started: int
+    completed: int
+
+
+class CheckinView(Protocol):
+    """A check-in of the acting user (a flow may note its rating and note on it)."""
+
+    id: int
+    competency: str
+    rating: int | None
+    note: str | None
