@@ -8,12 +8,14 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.bar_charts import render_bars
 from bot.charts import ProfileGroup, ProfileRow, render_profile
 from bot.content import DIDNT_COME_UP, Content
-from bot.flows.screens import BarChart, Chart, Choice, Document, Items, Screen
+from bot.flows.screens import BarChart, Chart, Choice, Document, Items, Screen, When
 from bot.report import Report, render_report
 
 MESSAGE_LIMIT = 4096  # Telegram's limit on one message's text
@@ -34,7 +36,19 @@ def number(value: float, language: str, content: Content) -> str:
     return f"{value:.1f}".replace(".", content.text("decimal_separator", language))
 
 
+def moment_text(when: When, language: str, content: Content) -> str:
+    """"1 december, 07:30" (nl) or "1 December, 07:30" (en), in the moment's own time zone."""
+    local = datetime.fromisoformat(when.moment).astimezone(ZoneInfo(when.zone))
+    month = content.text("months", language).split()[local.month - 1]
+    day = content.text("date_day", language, day=local.day, month=month)
+    if not when.with_time:
+        return day
+    return content.text("date_time", language, date=day, time=local.strftime("%H:%M"))
+
+
 def _resolve(value: Any, language: str, content: Content) -> Any:
+    if isinstance(value, When):
+        return moment_text(value, language, content)
     if isinstance(value, Items):
         return value.separator.join(screen_text(item, language, content) for item in value.screens)
     if value is None:

@@ -244,3 +244,14 @@ async def test_a_user_who_blocked_the_bot_costs_nothing_but_a_log_line(harness, 
     assert user.messages() == []
     assert [type(e).__name__ for e in harness.errors] == ["Forbidden"]
     harness.errors.clear()
+
+
+@pytest.mark.parametrize("language, with_time, shown", [
+    ("nl", True, "1 december, 08:30"), ("en", True, "1 December, 08:30"), ("nl", False, "1 december"),
+])
+def test_moments_are_written_as_people_write_them(content, language, with_time, shown):
+    from bot.flows.screens import When
+    from bot.render import moment_text
+
+    moment = When("2026-12-01T07:30:00+00:00", "Europe/Amsterdam", with_time)
+    assert moment_text(moment, language, content) == shown

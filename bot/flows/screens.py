@@ -63,6 +63,16 @@ class Document:
 
 
 @dataclass(frozen=True)
+class When:
+    """A moment as people write it in each language: "1 december, 07:30" / "1 December, 07:30"
+    (``with_time=False``: "1 december"), in the time zone ``zone``. ``moment`` is ISO text."""
+
+    moment: str
+    zone: str
+    with_time: bool = True
+
+
+@dataclass(frozen=True)
 class Items:
     """A list parameter: each item a small screen, joined with ``separator`` when shown."""
 
