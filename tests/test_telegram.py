@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from bot import callbacks
 from telegram_doubles.fake_api import TelegramUser, parse_html
 
