@@ -7,3 +7,20 @@
 - :mod:`telegram_doubles.server`: ``BotApiServer``, the same methods over real HTTP on
   127.0.0.1, for end-to-end runs of ``regiecoach run``.
 """
+
+from telegram.request import BaseRequest
+
+
+class OfflineRequest(BaseRequest):
+    """A Bot API that answers in this process (python-telegram-bot's own offline-testing hook):
+    nothing to open or close; subclasses answer ``do_request``."""
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None

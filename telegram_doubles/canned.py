@@ -7,26 +7,19 @@ import itertools
 import json
 from typing import Any
 
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
+
+from telegram_doubles import OfflineRequest
 
 BOT = {"id": 999000, "is_bot": True, "first_name": "Regiecoach", "username": "regiecoach_bench_bot"}
 
 
-class CannedRequest(BaseRequest):
+class CannedRequest(OfflineRequest):
     def __init__(self) -> None:
         self.ids = itertools.count(1)
         self.first_button: dict[int, str] = {}
         self.calls = 0
 
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    @property
-    def read_timeout(self) -> float | None:
-        return None
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,

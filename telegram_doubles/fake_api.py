@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import itertools
 import json
-from urllib.parse import parse_qsl
-from html.parser import HTMLParser
 import time
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import parse_qsl
 
 from telegram import Update
 from telegram.ext import Application
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
+
+from telegram_doubles import OfflineRequest
 
 BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Regiecoach", "username": "regiecoach_test_bot",
             "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
@@ -90,7 +92,7 @@ def parse_html(text: str) -> str:
 
 
 @dataclass
-class FakeBotApi(BaseRequest):
+class FakeBotApi(OfflineRequest):
     calls: list[ApiCall] = field(default_factory=list)
     messages: dict[tuple[int, int], ChatMessage] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
@@ -104,15 +106,6 @@ class FakeBotApi(BaseRequest):
         """The next ``times`` calls of ``method`` fail with ``failure`` (and do nothing else)."""
         self.failures.setdefault(method, []).extend([failure] * times)
 
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    @property
-    def read_timeout(self) -> float | None:
-        return None
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: Any = None, write_timeout: Any = None,

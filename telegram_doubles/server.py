@@ -39,7 +39,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 from tornado import httputil
 
-from telegram_doubles.fake_api import BOT_USER, ApiCall, ApiError, ChatMessage, FakeBotApi
+from telegram_doubles.fake_api import (
+    BOT_USER,
+    ApiCall,
+    ApiError,
+    ChatMessage,
+    FakeBotApi,
+)
 
 DEFAULT_TOKEN = "123456:TEST-TOKEN"
 MAX_POLL_TIMEOUT = 50  # Telegram's own ceiling for getUpdates' timeout

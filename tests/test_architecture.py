@@ -87,3 +87,10 @@ def test_sql_lives_only_in_storage():
     for path in files("bot"):
         assert not {"sqlite3", "sqlite_utils"} & imported_modules(path), path
         assert not SQL.search(path.read_text(encoding="utf-8")), path
+
+
+def test_no_test_module_imports_another():
+    """Shared fixtures and helpers live in tests/conftest.py; a test module imports no other."""
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        imported = imported_modules(path)
+        assert not {m for m in imported if m.startswith("tests.test_")}, path.name

@@ -3,7 +3,7 @@ outsider, a rater with two accounts, a coachee and an admin would. Each failed b
 
 1. the 360 link: nobody rates a request without its current link;
 2. a confirmation is bound to the receiver it names;
-3. erased bytes (database, -wal) and files readable by others: see ``test_private.py``
+3. erased bytes (database, -wal) and files readable by others: see ``test_consent.py``
    (``bytes_holding``), ``test_files_are_private`` below and ``test_e2e_privacy.py`` (logs);
 4. admin figures that name a person: the k − 1 accounts, unanimous figures, live counts;
 5. consent texts that say less than happens; a coach's export after consent ended;
@@ -22,37 +22,34 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot import snapshots
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, load_settings
 from bot.flows.feedback import rater_questions
 from bot.schedule import send_due_checkins
 from storage import open_database
-from tests.conftest import TOKEN, rows, say
-from tests.test_coaching import link_payload
-from tests.test_feedback import FEEDBACK_LINK, manager_with_link, rate
-from tests.test_plan import FakeClock, make_plan
-from tests.test_private import new_coach, share_with
-from tests.test_results import answer_all
-from tests.test_stats import World
-from tests.test_telegram import onboard
+from tests.conftest import (
+    ADMIN,
+    FEEDBACK_LINK,
+    World,
+    answer_all,
+    link_payload,
+    make_plan,
+    manager_with_link,
+    new_coach,
+    onboard,
+    rate,
+    rows,
+    say,
+    share_with,
+)
 
-ADMIN = 9101
 QUESTION = re.compile(r"^\d+/\d+ ")  # a rating question's progress line
 # every button that names a request or a rater's session by number
 REQUEST_BUTTONS = ("fa", "fd", "fg", "xv")
 SESSION_BUTTONS = ("fr", "fq", "fs", "fk", "fu")
 
 
-@pytest.fixture
-def clock():
-    return FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc))
 
 
-@pytest.fixture
-async def bot(make_harness, db_path, clock):
-    harness = make_harness(Settings(token=TOKEN, db_path=db_path, admin_ids=frozenset({ADMIN})), clock=clock)
-    async with harness.application:
-        yield harness
-    assert harness.errors == [], harness.errors
 
 
 def forged(numbers: range) -> list[str]:

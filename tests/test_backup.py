@@ -15,7 +15,7 @@ import pytest
 
 from storage import open_database
 from storage.backup import BackupError, backup
-from tests.test_cli import regiecoach
+from tests.conftest import regiecoach
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from bench import backup, concurrency, figures, judgement, loopback, results, storage_memory, throughput
+from bench import (
+    backup,
+    concurrency,
+    figures,
+    judgement,
+    loopback,
+    results,
+    storage_memory,
+    throughput,
+)
 from bot.delivery import CHARTS
 from telegram_doubles.server import BotApiServer
 

@@ -12,8 +12,16 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bot.charts import DPI, PROFILE_LABEL_PT, ProfileGroup, ProfilePlan, ProfileRow, render_profile
 from bot.bar_charts import render_bars
+from bot.charts import (
+    DPI,
+    PROFILE_LABEL_PT,
+    ProfileGroup,
+    ProfilePlan,
+    ProfileRow,
+    render_profile,
+)
+from tests.conftest import DUTCH, LEGEND, profile
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -36,36 +44,8 @@ def test_bar_charts_leave_withheld_values_out(kind):
 
 # --- the competency profile ---------------------------------------------------------------
 
-DUTCH = (
-    ("Businesscompetenties", ("Bedrijfsstrategie", "Business requirements beoordelen", "Processtrategie ontwikkelen",
-                              "Kwaliteitsstandaarden hanteren", "Verandermanagement", "Uitrol van systemen",
-                              "Organisatiesensitiviteit")),
-    ("Vaktechnische competenties", ("Hoe applicaties de infrastructuur gebruiken", "IT-infrastructuur beheren",
-                                    "Systeemmanagement", "Technische problemen oplossen")),
-    ("Gedragscompetenties", ("Aandacht voor detail", "Analytisch vermogen", "Besluitvaardigheid",
-                             "Communiceren via face-to-face gesprekken", "Communiceren via schriftelijke stukken",
-                             "Communiceren via presentaties", "Klantgerichtheid", "Leiderschap",
-                             "Plannen en organiseren", "Problemen oplossen", "Relaties opbouwen en onderhouden",
-                             "Werken in een team", "Streven naar voortreffelijkheid", "Ethisch en integer handelen",
-                             "Samenwerken met de business ($ en €)", "Mensen meekrijgen in verandering",
-                             "Resultaatgericht sturen")),
-)
-LEGEND = {"self": "Jij nu", "previous": "Vorige keer", "others": "Anderen (4)", "target": "Doel IT Regisseur"}
-SCORES = (1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5)
 
 
-def profile(series=("self", "previous", "others"), gaps: int = 5) -> list[ProfileGroup]:
-    """The 28 competencies in 3 groups (7, 4, 17); every ``gaps``-th value of each series missing."""
-    counter = itertools.count()
-    groups = []
-    for title, names in DUTCH:
-        rows = []
-        for name in names:
-            n = next(counter)
-            values = {s: None if (n + i) % gaps == 0 else SCORES[(n * 7 + i * 3) % 9] for i, s in enumerate(series)}
-            rows.append(ProfileRow(name, (3, 4, 5)[n % 3], values))
-        groups.append(ProfileGroup(title, tuple(rows)))
-    return groups
 
 
 def drawn(groups, legend=LEGEND, title="Jouw competentieprofiel", size_px=1080):

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,13 +13,7 @@ from bot.core import Core
 from bot.render import plain_text
 from bot.terminal import TerminalChat
 from storage import open_database
-
-
-def regiecoach(*args: str, stdin: str = "", env: dict | None = None, cwd: Path) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "REGIECOACH_"))}
-    environment.update(env or {})
-    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-                          env=environment, cwd=cwd, timeout=120)
+from tests.conftest import regiecoach
 
 
 def test_run_without_a_token_prints_one_line_and_exits_non_zero(tmp_path):

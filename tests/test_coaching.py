@@ -2,74 +2,43 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta, timezone
-
-import pytest
 
 from bot.config import Settings
 from bot.flows.scoring import heaviest
 from bot.schedule import PROMPT_JOB, send_due_prompts
-from tests.conftest import TOKEN, rows, say
-from telegram_doubles.fake_api import TelegramUser
-from tests.test_plan import FakeClock
-from tests.test_results import answer_all
+from tests.conftest import (
+    ADMIN,
+    COACH,
+    COACHEE,
+    TOKEN,
+    answer_all,
+    link_payload,
+    make_coach,
+    make_coachee,
+    reply_to_prompt,
+    rows,
+    say,
+)
 
-ADMIN, COACH, COACHEE, STRANGER = 9001, 9002, 9003, 9004
-LINK = re.compile(r"https://t\.me/regiecoach_test_bot\?start=([A-Za-z0-9_-]+)")
-
-
-def link_payload(message_text: str) -> str:
-    match = LINK.search(message_text)
-    assert match, message_text
-    return match.group(1)
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc))
+STRANGER = 9004
 
 
-@pytest.fixture
-async def coaching(make_harness, db_path, clock):
-    harness = make_harness(Settings(token=TOKEN, db_path=db_path, admin_ids=frozenset({ADMIN})), clock=clock)
-    async with harness.application:
-        yield harness
-    assert harness.errors == [], harness.errors
 
 
-async def make_coach(harness, content) -> TelegramUser:
-    admin = harness.user(ADMIN, first_name="Ada")
-    await admin.send("/invitecoach")
-    payload = link_payload(admin.last().text)
-    assert payload.startswith("c") and len(payload) <= 64
-    coach = harness.user(COACH, first_name="Carla")
-    await coach.send(f"/start {payload}")
-    assert "You are now a coach" in coach.last().text
-    return coach
 
 
-async def make_coachee(harness, content, coach, user_id=COACHEE, name="Kees") -> TelegramUser:
-    await coach.send("/invite")
-    payload = link_payload(coach.last().text)
-    coachee = harness.user(user_id, first_name=name)
-    await coachee.send(f"/start {payload}")
-    assert "Carla" in coachee.last().text and "latest result" in coachee.last().text
-    await coachee.tap(content.text("btn_share", "en"))
-    return coachee
 
 
-async def reply_to_prompt(coachee: TelegramUser, content, text: str, coach: str = "Carla") -> None:
-    """Reply as a person would: tap "Reply to …" under the newest prompt, type, tap Send."""
-    await coachee.tap(content.text("btn_reply_to", "en", name=coach))
-    await coachee.send(text)
-    assert coachee.last().text == say(content, "reply_confirm", coach=coach, text=text)
-    await coachee.tap(content.text("btn_send_to", "en", name=coach))
 
 
-async def test_the_whole_journey_of_admin_coach_and_coachee(coaching, content, clock):
-    coach = await make_coach(coaching, content)
-    coachee = await make_coachee(coaching, content, coach)
+
+
+
+
+async def test_the_whole_journey_of_admin_coach_and_coachee(bot, content, clock):
+    coach = await make_coach(bot, content)
+    coachee = await make_coachee(bot, content, coach)
     assert any("Kees now shares with you" in m.text for m in coach.messages())
     # the coachee goes on into the assessment and completes it
     await coachee.tap(content.text("btn_next", "en"))
@@ -91,7 +60,7 @@ async def test_the_whole_journey_of_admin_coach_and_coachee(coaching, content, c
     assert content.coaching[first_gap.id].prompts[0]["en"] in library
     await coach.tap("1")
     await coach.tap(content.text("btn_send_now", "en"))  # sent at once, not at the next job run
-    assert rows(coaching.db_path, "select status from prompt_deliveries") == [("sent",)]
+    assert rows(bot.db_path, "select status from prompt_deliveries") == [("sent",)]
     assert content.coaching[first_gap.id].prompts[0]["en"] in coachee.last().text
     # and a weekly one
     await coach.send("/prompt")
@@ -108,9 +77,9 @@ async def test_the_whole_journey_of_admin_coach_and_coachee(coaching, content, c
     assert "I asked two unit heads" in coach.last().text
     # the weekly prompt fires on Friday
     clock.now = datetime(2026, 12, 4, 15, 0, 5, tzinfo=timezone.utc)
-    assert await send_due_prompts(coaching.application) == 1
+    assert await send_due_prompts(bot.application) == 1
     assert "What did you delegate this week?" in coachee.last().text
-    assert await send_due_prompts(coaching.application) == 0
+    assert await send_due_prompts(bot.application) == 0
     # the coachee revokes; the coach sees nothing more
     await coachee.send("/mycoach")
     await coachee.tap(content.text("btn_stop_sharing", "en"))
@@ -119,54 +88,54 @@ async def test_the_whole_journey_of_admin_coach_and_coachee(coaching, content, c
     await coachee.send("one more reply after revoking")
     assert "one more reply" not in coach.last().text
     clock.now += timedelta(days=7)
-    assert await send_due_prompts(coaching.application) == 0
+    assert await send_due_prompts(bot.application) == 0
 
 
-async def test_the_coach_invite_is_single_use_and_only_admins_make_one(coaching, content):
-    stranger = coaching.user(STRANGER)
+async def test_the_coach_invite_is_single_use_and_only_admins_make_one(bot, content):
+    stranger = bot.user(STRANGER)
     await stranger.send("/invitecoach")
     assert stranger.last().text == say(content, "unknown_command")
-    await make_coach(coaching, content)
-    payload = link_payload(coaching.api.chat(ADMIN)[-1].text)
+    await make_coach(bot, content)
+    payload = link_payload(bot.api.chat(ADMIN)[-1].text)
     await stranger.send(f"/start {payload}")
     assert stranger.messages()[-2].text == say(content, "link_invalid")
-    assert rows(coaching.db_path, "select user_id from coaches") == [(COACH,)]
+    assert rows(bot.db_path, "select user_id from coaches") == [(COACH,)]
 
 
-async def test_guessed_and_malformed_links_give_nothing(coaching, content):
-    coach = await make_coach(coaching, content)
-    stranger = coaching.user(STRANGER)
+async def test_guessed_and_malformed_links_give_nothing(bot, content):
+    coach = await make_coach(bot, content)
+    stranger = bot.user(STRANGER)
     for payload in ["k" + "A" * 22, "kAAAA", "c" + "B" * 22, "x" * 64, "k../../etc", "🙂"]:
         await stranger.send(f"/start {payload}")
         assert say(content, "link_invalid") in [m.text for m in stranger.messages()[-3:]]
-    assert rows(coaching.db_path, "select count(*) from coach_relations") == [(0,)]
+    assert rows(bot.db_path, "select count(*) from coach_relations") == [(0,)]
     await coach.send("/coachees")
     assert coach.last().text == say(content, "no_coachees")
 
 
-async def test_nothing_is_shared_before_consent_or_after_a_renewed_link(coaching, content):
-    coach = await make_coach(coaching, content)
+async def test_nothing_is_shared_before_consent_or_after_a_renewed_link(bot, content):
+    coach = await make_coach(bot, content)
     await coach.send("/invite")
     old = link_payload(coach.last().text)
-    coachee = coaching.user(COACHEE, first_name="Kees")
+    coachee = bot.user(COACHEE, first_name="Kees")
     await coachee.send(f"/start {old}")
     await coach.send("/coachees")
     assert coach.last().text == say(content, "no_coachees")  # offered, not accepted
     await coachee.tap(content.text("btn_dont_share", "en"))
     await coach.tap(content.text("btn_new_link", "en"))
-    other = coaching.user(STRANGER)
+    other = bot.user(STRANGER)
     await other.send(f"/start {old}")
     assert say(content, "link_invalid") in [m.text for m in other.messages()]
 
 
-async def test_a_coach_never_sees_another_coachs_or_a_revoked_coachee(coaching, content):
-    coach = await make_coach(coaching, content)
-    coachee = await make_coachee(coaching, content, coach)
-    relation_id = rows(coaching.db_path, "select id from coach_relations")[0][0]
+async def test_a_coach_never_sees_another_coachs_or_a_revoked_coachee(bot, content):
+    coach = await make_coach(bot, content)
+    coachee = await make_coachee(bot, content, coach)
+    relation_id = rows(bot.db_path, "select id from coach_relations")[0][0]
     # a second coach forges the first coach's relation id
-    admin = coaching.user(ADMIN)
+    admin = bot.user(ADMIN)
     await admin.send("/invitecoach")
-    rival = coaching.user(STRANGER, first_name="Rita")
+    rival = bot.user(STRANGER, first_name="Rita")
     await rival.send(f"/start {link_payload(admin.last().text)}")
     for data in (f"1:C:{relation_id}::", f"1:T:{relation_id}::", "1:C:999999::", f"1:X:{relation_id}::"):
         await rival.press(data)
@@ -186,9 +155,9 @@ def varied(index: int) -> int:
     return 1 if index == 15 else 4
 
 
-async def test_the_group_view_is_withheld_below_five_completed_coachees(coaching, content):
-    coach = await make_coach(coaching, content)
-    coachees = [await make_coachee(coaching, content, coach, 9100 + n, f"K{n}") for n in range(5)]
+async def test_the_group_view_is_withheld_below_five_completed_coachees(bot, content):
+    coach = await make_coach(bot, content)
+    coachees = [await make_coachee(bot, content, coach, 9100 + n, f"K{n}") for n in range(5)]
     for index, coachee in enumerate(coachees[:4]):
         await coachee.tap(content.text("btn_next", "en"))
         await coachee.tap("🇬🇧 English")
@@ -208,20 +177,20 @@ async def test_the_group_view_is_withheld_below_five_completed_coachees(coaching
     assert f"{content.competencies[0].name['en']}: 5×" in coach.last().text
 
 
-async def test_a_blocked_coachee_is_marked_unreachable_and_the_coach_told(coaching, content):
-    coach = await make_coach(coaching, content)
-    coachee = await make_coachee(coaching, content, coach)
-    coaching.api.blocked.add(coachee.id)
+async def test_a_blocked_coachee_is_marked_unreachable_and_the_coach_told(bot, content):
+    coach = await make_coach(bot, content)
+    coachee = await make_coachee(bot, content, coach)
+    bot.api.blocked.add(coachee.id)
     await coach.send("/prompt")
     await coach.tap(content.text("btn_all_coachees", "en"))
     await coach.tap(content.text("btn_own_text", "en"))
     await coach.send("How are you?")
     await coach.tap(content.text("btn_send_now", "en"))
-    await send_due_prompts(coaching.application)
+    await send_due_prompts(bot.application)
     assert coach.last().text == say(content, "coachee_unreachable", name="Kees")
-    assert rows(coaching.db_path, "select status from prompt_deliveries") == [("unreachable",)]
-    assert rows(coaching.db_path, "select status from coach_relations") == [("unreachable",)]
-    assert await send_due_prompts(coaching.application) == 0  # never retried
+    assert rows(bot.db_path, "select status from prompt_deliveries") == [("unreachable",)]
+    assert rows(bot.db_path, "select status from coach_relations") == [("unreachable",)]
+    assert await send_due_prompts(bot.application) == 0  # never retried
 
 
 async def test_schedules_survive_a_restart_and_can_be_cancelled(make_harness, db_path, content, clock):
@@ -291,9 +260,9 @@ async def test_a_prompt_to_200_coachees_is_paced_within_telegrams_limits(make_ha
     assert "Reflectievraag" in dutch.params["text"] and "Reflection prompt" in english.params["text"]
 
 
-async def test_a_reply_over_the_limit_is_refused_not_cut(coaching, content):
-    coach = await make_coach(coaching, content)
-    coachee = await make_coachee(coaching, content, coach)
+async def test_a_reply_over_the_limit_is_refused_not_cut(bot, content):
+    coach = await make_coach(bot, content)
+    coachee = await make_coachee(bot, content, coach)
     await coach.send("/prompt")
     await coach.tap("Kees")
     await coach.tap(content.text("btn_own_text", "en"))
@@ -303,10 +272,10 @@ async def test_a_reply_over_the_limit_is_refused_not_cut(coaching, content):
     await coachee.tap(content.text("btn_reply_to", "en", name="Carla"))
     await coachee.send("y" * (limit + 1))
     assert coachee.last().text == say(content, "reply_too_long", limit=limit, length=limit + 1)
-    assert rows(coaching.db_path, "select count(*) from prompt_replies") == [(0,)]
+    assert rows(bot.db_path, "select count(*) from prompt_replies") == [(0,)]
     await coachee.send("Shorter: it went well.")
     await coachee.tap(content.text("btn_send_to", "en", name="Carla"))
-    assert rows(coaching.db_path, "select text from prompt_replies") == [("Shorter: it went well.",)]
+    assert rows(bot.db_path, "select text from prompt_replies") == [("Shorter: it went well.",)]
     assert "Shorter: it went well." in coach.last().text
 
 

@@ -6,119 +6,36 @@ a 429 storm, a second instance, SIGTERM and the webhook.
 
 from __future__ import annotations
 
-import os
 import random
-import signal
 import socket
-import sqlite3
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from bot.content import load_content
-from telegram_doubles.server import BotApiServer
+from tests.conftest import CONTENT, TOTAL, onboard_http, stored, wait_question
 
 pytestmark = pytest.mark.slow  # the real `regiecoach run`: production durability (FULL)
 
-ROOT = Path(__file__).resolve().parent.parent
-CONTENT = load_content()
-TOTAL = CONTENT.total
 
 
-@pytest.fixture
-def server():
-    with BotApiServer() as api:
-        yield api
 
 
-class Bot:
-    """`regiecoach run` in a subprocess, talking to ``server``."""
-
-    def __init__(self, server: BotApiServer, db: Path, *args: str, **env: str) -> None:
-        self.server, self.db, self.args, self.extra = server, db, args, env
-        self.process: subprocess.Popen | None = None
-        self.log = db.with_suffix(".log")
-
-    def env(self) -> dict:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "REGIECOACH_"))}
-        env |= {"TELEGRAM_BOT_TOKEN": self.server.token, "TELEGRAM_API_BASE_URL": self.server.base_url,
-                "REGIECOACH_DB": str(self.db), "PYTHONPATH": str(ROOT), **self.extra}
-        return env
-
-    def start(self, wait: bool = True) -> "Bot":
-        polls = len(self.server.calls_to("getUpdates"))
-        with open(self.log, "a") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "bot", "run", *self.args], env=self.env(),
-                                            stdout=log, stderr=log, cwd=self.db.parent)
-        if wait and not self.args:
-            self.server.wait_for(lambda: len(self.server.calls_to("getUpdates")) > polls, timeout=30,
-                                 message="the bot never polled")
-        return self
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> int:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            return self.process.wait(timeout=20)
-        return self.process.returncode if self.process else 0
-
-    def logs(self) -> str:
-        return self.log.read_text() if self.log.exists() else ""
 
 
-@pytest.fixture
-def bots(server, tmp_path):
-    started: list[Bot] = []
-
-    def make(*args: str, db: Path | None = None, **env: str) -> Bot:
-        bot = Bot(server, db or tmp_path / "e2e.db", *args, **env)
-        started.append(bot)
-        return bot
-
-    yield make
-    for bot in started:
-        if bot.process and bot.process.poll() is None:
-            bot.process.kill()
-            bot.process.wait(timeout=10)
 
 
-def first_line(server, user):
-    return server.last_text(user).splitlines()[0] if server.messages(user) else ""
 
 
-def wait_question(server, user, n, timeout=15.0):
-    server.wait_for(lambda: first_line(server, user).startswith(f"{n}/{TOTAL} "), timeout=timeout,
-                    message=f"user {user} never saw question {n}; last: {server.last_text(user)!r}")
 
 
-def onboard(server, user):
-    server.send_text(user, "/start")
-    server.wait_for(lambda: server.messages(user), timeout=15)
-    server.tap(user, CONTENT.text("btn_next", "en"))
-    server.wait_for(lambda: "English" in " ".join(server.last(user).labels()), timeout=15)
-    server.tap(user, "🇬🇧 English")
-    server.wait_for(lambda: CONTENT.text("btn_agree", "en") in server.last(user).labels(), timeout=15)
-    server.tap(user, CONTENT.text("btn_agree", "en"))
-    wait_question(server, user, 1)
 
 
-def stored(db, user) -> dict[str, int | None]:
-    with sqlite3.connect(db) as conn:
-        return dict(conn.execute(
-            "select x.question_id, x.value from answers x join assessments a on a.id = x.assessment_id "
-            "where a.user_id = ? and a.status != 'abandoned'", [user]).fetchall())
 
 
 def test_a_full_assessment_over_http(server, bots, tmp_path):
     bot = bots().start()
     user = 501
-    onboard(server, user)
+    onboard_http(server, user)
     for n in range(1, TOTAL + 1):
         wait_question(server, user, n)
         server.tap(user, str(n % 5 + 1))
@@ -136,7 +53,7 @@ def test_kill_9_during_bursts_loses_no_acknowledged_answer(server, bots):
     bot = bots().start()
     users = [601, 602, 603]
     for user in users:
-        onboard(server, user)
+        onboard_http(server, user)
     assessment = {u: int(server.last(u).buttons()[0]["callback_data"].split(":")[2]) for u in users}
     given: dict[int, dict[int, int]] = {u: {} for u in users}
     next_question = {u: 0 for u in users}
@@ -184,7 +101,7 @@ def test_a_blocked_user_and_a_429_storm(server, bots):
     bot = bots().start()
     blocked, flooded, other = 701, 702, 703
     for user in (blocked, flooded, other):
-        onboard(server, user)
+        onboard_http(server, user)
     server.block(blocked)
     server.tap(blocked, "3")
     server.flood(flooded, times=3, retry_after=1)

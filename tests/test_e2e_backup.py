@@ -21,7 +21,7 @@ import time
 
 import pytest
 
-from tests.test_e2e import CONTENT, ROOT, TOTAL, bots, onboard, server, stored, wait_question  # noqa: F401
+from tests.conftest import CONTENT, ROOT, TOTAL, onboard_http, stored, wait_question
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +52,7 @@ def question_numbers(messages) -> list[int]:
 def test_a_backup_taken_while_users_answer_restores_and_serves_each_user_where_they_were(server, bots, tmp_path):
     bot = bots().start()
     for user in USERS:
-        onboard(server, user)
+        onboard_http(server, user)
     given = {user: [random.Random(user).randint(1, 5) for _ in range(TOTAL)] for user in USERS}
     stop, failures = threading.Event(), []
 

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from tests.test_e2e import ROOT, bots, onboard, server, wait_question  # noqa: F401 - fixtures
+from tests.conftest import ROOT, onboard_http, wait_question
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +51,7 @@ def wait_status(bot, code: int, timeout: float = 20.0) -> str:
 
 def test_a_7_second_write_lock_during_traffic(server, bots):
     bot = bots().start()
-    onboard(server, 1001)
+    onboard_http(server, 1001)
     wait_status(bot, 0)
     locked, released = threading.Event(), threading.Event()
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.test_e2e import CONTENT, TOTAL, bots, onboard, server, wait_question  # noqa: F401 - fixtures
+from tests.conftest import CONTENT, TOTAL, onboard_http
 
 pytestmark = pytest.mark.slow
 LINK = re.compile(r"\?start=(f[A-Za-z0-9_-]+)")
@@ -22,7 +22,7 @@ def answer(server, user, value: str, count: int = TOTAL) -> None:
 def test_three_colleagues_rate_and_the_manager_sees_only_the_summary(server, bots):
     bot = bots().start()
     manager = 2001
-    onboard(server, manager)
+    onboard_http(server, manager)
     answer(server, manager, "3")
     server.wait_for(lambda: "Start here" in server.last_text(manager), timeout=30)
     server.send_text(manager, "/feedback")

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from tests.test_e2e import CONTENT, ROOT, bots, onboard, server, wait_question  # noqa: F401 - fixtures
+from tests.conftest import CONTENT, ROOT, onboard_http, wait_question
 
 pytestmark = pytest.mark.slow
 
@@ -68,7 +68,7 @@ def test_after_delete_no_file_holds_the_person(server, bots):
 
 def test_whois_maps_a_pseudonym_while_the_person_exists(server, bots):
     bot = bots().start()
-    onboard(server, 4242)
+    onboard_http(server, 4242)
     assert bot.stop() == 0
     from bot.logs import use_key_beside, who
 

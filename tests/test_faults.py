@@ -19,13 +19,24 @@ from telegram.error import NetworkError
 from bot.config import Settings
 from bot.render import split_message
 from bot.runner import DurableRunner
-from bot.schedule import MAX_ATTEMPTS, resolve_interrupted, send_due_checkins, send_due_prompts
+from bot.schedule import (
+    MAX_ATTEMPTS,
+    resolve_interrupted,
+    send_due_checkins,
+    send_due_prompts,
+)
 from storage import PlanRecord
 from telegram_doubles.fake_api import parse_html
-from tests.conftest import TOKEN, rows
-from tests.test_coaching import ADMIN, make_coach, make_coachee
-from tests.test_plan import FakeClock
-from tests.test_telegram import current_question, onboard
+from tests.conftest import (
+    ADMIN,
+    TOKEN,
+    FakeClock,
+    current_question,
+    make_coach,
+    make_coachee,
+    onboard,
+    rows,
+)
 
 
 @contextmanager
@@ -250,8 +261,7 @@ def test_long_text_is_split_between_entities_and_tags():
 
 async def test_an_empty_focus_cannot_be_saved_into_a_live_plan(make_harness, content):
     from bot.flows.scoring import heaviest
-    from tests.test_plan import make_plan, plan_row, say
-    from tests.test_results import answer_all
+    from tests.conftest import answer_all, make_plan, plan_row, say
 
     harness = make_harness()
     async with harness.application:

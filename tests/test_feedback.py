@@ -5,79 +5,21 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
-import pytest
-
-from bot.config import Settings
 from bot.flows.feedback import rater_questions
 from bot.schedule import send_feedback_work
-from telegram_doubles.fake_api import TelegramUser
-from tests.conftest import TOKEN, rows, say
-from tests.test_coaching import link_payload
-from tests.test_plan import FakeClock
-from tests.test_results import answer_all
-from tests.test_telegram import onboard
-
-ADMIN = 9301
-FEEDBACK_LINK = re.compile(r"https://t\.me/regiecoach_test_bot\?start=(f[A-Za-z0-9_-]+)")
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc))
-
-
-@pytest.fixture
-async def bot(make_harness, db_path, clock):
-    harness = make_harness(Settings(token=TOKEN, db_path=db_path, admin_ids=frozenset({ADMIN})), clock=clock)
-    async with harness.application:
-        yield harness
-    assert harness.errors == [], harness.errors
-
-
-def self_answers(content):
-    """The manager's own view: high on the first competency, low on the second, 3 elsewhere."""
-    first, second = content.competencies[0].index, content.competencies[1].index
-    return lambda i: 5 if i == first else 1 if i == second else 3
-
-
-async def manager_with_link(bot, content) -> tuple[TelegramUser, str]:
-    mia = bot.user(9302, first_name="Mia")
-    await onboard(mia, content)
-    await answer_all(mia, content, self_answers(content))
-    await mia.send("/feedback")
-    match = FEEDBACK_LINK.search(mia.last().text)
-    assert match, mia.last().text
-    return mia, match.group(1)
-
-
-async def begin_rating(rater: TelegramUser, content, payload: str, relation: str | None = None) -> None:
-    """Open a feedback link and agree; with ``relation``, also say how they work with the person."""
-    await rater.send(f"/start {payload}")
-    await rater.tap(content.text("btn_feedback_agree", "en"))
-    if relation:
-        await rater.tap(content.text(f"relation_{relation}", "en"))
-
-
-async def rate(bot, content, user_id: int, name: str, payload: str, relation: str, value_of) -> TelegramUser:
-    rater = bot.user(user_id, first_name=name)
-    await rater.send(f"/start {payload}")
-    assert "Mia" in rater.last().text and "never with your name" in rater.last().text
-    await rater.tap(content.text("btn_feedback_agree", "en"))
-    await rater.tap(content.text(f"relation_{relation}", "en"))
-    total = len(rater_questions(content))
-    for index in range(total):
-        assert rater.last().text.startswith(f"{index + 1}/{total}"), rater.last().text
-        await rater.tap(str(value_of(index)))
-    assert rater.last().text == say(content, "feedback_thanks", name="Mia")
-    return rater
-
-
-def others_first_low(content):
-    """Colleagues see the first competency low and the second high: a blind spot and a hidden strength."""
-    first, second = [i for i, q in enumerate(rater_questions(content)) if q.section == "competency"][:2]
-    return lambda i: 2 if i == first else 4 if i == second else 3
+from tests.conftest import (
+    ADMIN,
+    FEEDBACK_LINK,
+    begin_rating,
+    link_payload,
+    manager_with_link,
+    others_first_low,
+    rate,
+    rows,
+    say,
+)
 
 
 async def test_two_raters_are_not_enough_the_third_closes_it_and_the_coach_sees_it(bot, content):

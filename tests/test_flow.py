@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from bot.flows.assessment import AssessmentModel, fire
-from bot.flows.effects import BeginAssessment, CompleteAssessment, GiveConsent, RecordAnswer
+from bot.flows.effects import (
+    BeginAssessment,
+    CompleteAssessment,
+    GiveConsent,
+    RecordAnswer,
+)
 
 
 def model(content, **kwargs) -> AssessmentModel:

@@ -34,13 +34,19 @@ from hypothesis.stateful import (
 
 from bot import callbacks
 from bot.buttons import Sizes
-from bot.turns import buttons
 from bot.content import LANGUAGES, load_content
 from bot.core import Core
-from bot.turn import Outcome, Turn, UnclaimedEvent
-from bot.turns import handle
 from bot.flows.assessment import IN_PROGRESS, ONBOARDING
-from bot.render import MESSAGE_LIMIT, NOTICE_LIMIT, choice_label, notice_text, screen_text, split_message
+from bot.render import (
+    MESSAGE_LIMIT,
+    NOTICE_LIMIT,
+    choice_label,
+    notice_text,
+    screen_text,
+    split_message,
+)
+from bot.turn import Outcome, Turn, UnclaimedEvent
+from bot.turns import buttons, handle
 from storage import open_database
 from telegram_doubles.fake_api import parse_html
 

@@ -12,9 +12,7 @@ from bot.core import Core
 from bot.flows.feedback import rater_questions
 from bot.terminal import TerminalChat
 from storage import open_database
-from tests.conftest import rows, say
-from tests.test_feedback import bot, clock, manager_with_link  # noqa: F401  (fixtures)
-from tests.test_telegram import onboard
+from tests.conftest import manager_with_link, onboard, rows, say
 
 NOT_OCCURRED = "Didn't come up"
 

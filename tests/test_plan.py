@@ -10,25 +10,13 @@ from zoneinfo import ZoneInfo
 from bot.flows.plan import next_occurrence
 from bot.flows.scoring import heaviest
 from bot.schedule import CHECKIN_JOB, send_due_checkins
-from tests.conftest import say
-from tests.test_results import answer_all
-from tests.test_telegram import onboard
+from tests.conftest import FakeClock, answer_all, make_plan, onboard, plan_row, say
 
 ZONE = "Europe/Amsterdam"
 
 
-class FakeClock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
-def plan_row(db_path, user_id):
-    with sqlite3.connect(db_path) as conn:
-        conn.row_factory = sqlite3.Row
-        return conn.execute("select * from plans where user_id = ?", [user_id]).fetchone()
 
 
 def checkin_rows(db_path, user_id):
@@ -37,17 +25,6 @@ def checkin_rows(db_path, user_id):
                             [user_id]).fetchall()
 
 
-async def make_plan(user, content, day="Wednesday", at="09:00", picks=3):
-    await user.send("/plan")
-    picker = user.last()
-    names = [label for label in picker.labels()
-             if label not in (content.text("btn_all_competencies", "en"), content.text("btn_done", "en"))]
-    for name in names[:picks]:
-        await user.tap(name, message=user.last())
-    await user.tap(content.text("btn_done", "en"))
-    await user.tap(day)
-    await user.tap(at)
-    return names[:picks]
 
 
 def test_next_occurrence_follows_the_local_clock_across_dst():

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from bot.charts import TextWidth
 from bot.report import BODY_SIZES, MARGIN, PAGE_H, PAGE_W, Report, layout, render_report
-from tests.test_charts import LEGEND, profile
+from tests.conftest import LEGEND, profile
 
 SECTIONS = (
     ("Jouw archetype: Manager (Leider 2,9 · Manager 3,8)",

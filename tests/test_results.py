@@ -12,24 +12,15 @@ from bot.flows import results
 from bot.flows.scoring import heaviest, score
 from bot.render import screen_text, split_message
 from telegram_doubles.fake_api import TelegramUser, parse_html
-from tests.test_telegram import onboard
+from tests.conftest import answer_all, by_kind, onboard, photo_calls
 
 UNASKED_LIMIT = 1200  # characters of text that arrive after the last answer, in all
 
 
-async def answer_all(user: TelegramUser, content, value_of) -> None:
-    for index in range(content.total):
-        await user.tap(str(value_of(index)))
 
 
-def by_kind(content, values: dict[str, int]):
-    """A value per question index from a value per kind (leider, manager, pitfall, layer, competency)."""
-    kinds = {q.index: q.kind for q in content.questions}
-    return lambda index: values[kinds[index]]
 
 
-def photo_calls(harness, user):
-    return [c for c in harness.api.calls_to("sendPhoto") if int(c.params["chat_id"]) == user.id]
 
 
 def archetype_name(content, archetype, language="en"):

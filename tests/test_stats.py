@@ -7,100 +7,31 @@ plain inserts for the rows a turn would write), scored by the real scoring rules
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import os
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot import snapshots
-from bot.config import ConfigError, Settings, load_settings
-from bot.content import Content
-from bot.flows import disclosure as rules
 from bot.app import build_application
+from bot.config import ConfigError, Settings, load_settings
+from bot.flows import disclosure as rules
 from bot.flows.scoring import RULES
-from bot.turns.result_rows import result_row
-from bot.render import chart_png, plain_text, screen_text
-from storage import Database, PrivacyStore, StatsStore, open_database
+from bot.render import chart_png
+from storage import PrivacyStore, StatsStore, open_database
+from tests.conftest import WORLD_START as START
+from tests.conftest import K, View, World
 
-K = 5
-START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class World:
-    """People completing assessments on given days, and an admin looking at the statistics."""
-
-    def __init__(self, path: Path, content: Content, min_group: int = K) -> None:
-        self.db: Database = open_database(path, "OFF")
-        self.content = content
-        self.min_group = min_group
-
-    def complete(self, user_id: int, value: int | dict[str, int | None], day: float, *, version: int | None = None,
-                 skip: tuple[str, ...] = ()) -> int:
-        """``user_id`` completes an assessment of question set ``version`` (default: the current
-        one) on ``day``: every question ``value`` (or per id), the ``skip`` ones skipped."""
-        when = (START + timedelta(days=day)).isoformat(timespec="seconds")
-        questions = self.content.questions_of(version)
-        answers = {q.id: None if q.id in skip else (value[q.id] if isinstance(value, dict) else value)
-                   for q in questions.questions}
-        with self.db.atomic():
-            self.db.execute("insert or ignore into users (id, language, flow_state, consented_at, created_at, "
-                            "updated_at) values (?, 'en', 'completed', ?, ?, ?)", [user_id, when, when, when])
-            assessment = self.db.execute(
-                "insert into assessments (user_id, status, cursor, started_at, completed_at, version) "
-                "values (?, 'completed', ?, ?, ?, ?)",
-                [user_id, questions.total, when, when, questions.version]).lastrowid
-            self.db["answers"].insert_all([{"assessment_id": assessment, "question_id": q, "value": v,
-                                            "answered_at": when} for q, v in answers.items()])
-            StatsStore(self.db).save_result(result_row(answers, "en", self.content, questions.version) | {
-                "assessment_id": assessment, "user_id": user_id, "started_at": when, "completed_at": when})
-        return assessment
-
-    def stop(self, user_id: int, at_question: int, day: float) -> None:
-        """``user_id`` starts an assessment and leaves it at question index ``at_question``."""
-        when = (START + timedelta(days=day)).isoformat(timespec="seconds")
-        self.db.execute("insert or ignore into users (id, language, flow_state, consented_at, created_at, "
-                        "updated_at) values (?, 'en', 'question', ?, ?, ?)", [user_id, when, when, when])
-        self.db.execute("insert into assessments (user_id, status, cursor, started_at) values (?, 'in_progress', ?, ?)",
-                        [user_id, at_question, when])
-        self.db.conn.commit()
-
-    def look(self, day: float) -> View:
-        now = START + timedelta(days=day)
-        screens = snapshots.admin_screens(self.db, self.content, self.min_group, now)
-        name, data = snapshots.csv_export(self.db, self.content, self.min_group, now)
-        return View(screens, list(csv.reader(io.StringIO(data.decode("utf-8")))), name, self.content)
-
-    def snapshots(self) -> int:
-        return self.db.execute("select count(*) from statistics_snapshots").fetchone()[0]
 
 
-class View:
-    """What an admin saw at one moment: the /stats screens and the CSV."""
-
-    def __init__(self, screens, rows: list[list[str]], name: str, content: Content) -> None:
-        self.screens, self.rows, self.name = screens, rows, name
-        self.text = "\n".join(plain_text(screen_text(s, "en", content)) for s in screens)
-
-    def figures(self) -> dict[tuple[str, ...], tuple[str, str]]:
-        """(question set, section, item, measure) -> (value, people) of every published figure."""
-        return {tuple(row[1:5]): (row[5], row[6]) for row in self.rows[1:] if row[2] != "status"}
-
-    def published_text(self) -> str:
-        """Everything shown except the line with the date of the next possible snapshot."""
-        return "\n".join(line for line in self.text.splitlines() if not line.startswith("Next update"))
-
-    def charts(self) -> list:
-        return [s.chart for s in self.screens if s.chart is not None]
-
-    def figure(self, section: str, item: str, measure: str, version: str = "") -> tuple[str, str]:
-        return self.figures()[(version, section, item, measure)]
 
 
 @pytest.fixture
@@ -485,10 +416,7 @@ async def test_over_telegram_the_sixth_person_stays_hidden_and_only_admins_see_f
 
     from bot.config import Settings
     from telegram_doubles.fake_api import parse_html
-    from tests.conftest import TOKEN
-    from tests.test_plan import FakeClock
-    from tests.test_results import answer_all
-    from tests.test_telegram import onboard
+    from tests.conftest import TOKEN, FakeClock, answer_all, onboard
 
     admin_id = 4000
     clock = FakeClock(datetime(2026, 10, 1, 9, 0, tzinfo=timezone.utc))

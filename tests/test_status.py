@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.health import Health, status_path
 from storage import open_database
 from storage.lock import single_instance
-from tests.test_cli import regiecoach
+from tests.conftest import regiecoach
 
 ROOT = Path(__file__).resolve().parent.parent
 

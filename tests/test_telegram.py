@@ -7,7 +7,8 @@ import sqlite3
 import pytest
 
 from bot import callbacks
-from telegram_doubles.fake_api import TelegramUser, parse_html
+from telegram_doubles.fake_api import parse_html
+from tests.conftest import current_question, onboard
 
 
 def stored_answers(db_path) -> list[tuple]:
@@ -23,15 +24,8 @@ def assessments(db_path) -> list[tuple]:
         return conn.execute("select user_id, status, cursor from assessments order by id").fetchall()
 
 
-async def onboard(user: TelegramUser, content, language_label: str = "🇬🇧 English") -> None:
-    await user.send("/start")
-    await user.tap(content.text("btn_next", "en" if user.profile.get("language_code") == "en" else "nl"))
-    await user.tap(language_label)
-    await user.tap(content.text("btn_agree", "en" if "English" in language_label else "nl"))
 
 
-def current_question(user: TelegramUser) -> str:
-    return user.last().text.splitlines()[0]
 
 
 async def test_a_complete_assessment_of_43_answers(harness, content):

@@ -6,63 +6,29 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
-import pytest
-
-from bot.config import Settings
 from bot.flows.feedback import rater_questions
 from bot.schedule import send_due_checkins, send_due_prompts
-from telegram_doubles.fake_api import TelegramUser
-from tests.conftest import TOKEN, rows, say
-from tests.test_coaching import link_payload, reply_to_prompt
-from tests.test_feedback import FEEDBACK_LINK, begin_rating
-from tests.test_plan import FakeClock, make_plan
-from tests.test_results import answer_all
-from tests.test_telegram import onboard
-
-ADMIN = 9101
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc))
-
-
-@pytest.fixture
-async def bot(make_harness, db_path, clock):
-    harness = make_harness(Settings(token=TOKEN, db_path=db_path, admin_ids=frozenset({ADMIN})), clock=clock)
-    async with harness.application:
-        yield harness
-    assert harness.errors == [], harness.errors
-
-
-async def new_coach(bot, content, user_id: int, name: str) -> TelegramUser:
-    admin = bot.user(ADMIN, first_name="Ada")
-    await admin.send("/invitecoach")
-    coach = bot.user(user_id, first_name=name)
-    await coach.send(f"/start {link_payload(admin.last().text)}")
-    return coach
-
-
-async def share_with(bot, content, coach: TelegramUser, user_id: int, name: str) -> TelegramUser:
-    await coach.send("/invite")
-    coachee = bot.user(user_id, first_name=name)
-    await coachee.send(f"/start {link_payload(coach.last().text)}")
-    await coachee.tap(content.text("btn_share", "en"))
-    return coachee
-
-
-async def prompt_now(coach: TelegramUser, content, target: str, text: str) -> None:
-    await coach.send("/prompt")
-    await coach.tap(target)
-    await coach.tap(content.text("btn_own_text", "en"))
-    await coach.send(text)
-    await coach.tap(content.text("btn_send_now", "en"))
-
-
-def prompts_in(user: TelegramUser, content) -> list:
-    return [m for m in user.messages() if m.text.startswith("💭")]
+from tests.conftest import (
+    ADMIN,
+    FEEDBACK_LINK,
+    answer_all,
+    begin_rating,
+    bytes_holding,
+    coaches_of_each_other,
+    link_payload,
+    make_plan,
+    mentions,
+    new_coach,
+    onboard,
+    prompt_now,
+    prompts_in,
+    reply_to_prompt,
+    rows,
+    say,
+    share_with,
+)
 
 
 async def test_a_note_stays_private_while_three_prompts_arrive(bot, content, clock):
@@ -194,47 +160,10 @@ async def test_roles_links_and_menus_change_at_once(bot, content):
 NAME = "Zoë Uniekenaam"
 
 
-def mentions(db_path, needles: list[str]) -> dict[str, list[str]]:
-    """Every table and column (JSON text included) whose text holds one of ``needles``."""
-    found: dict[str, list[str]] = {}
-    with sqlite3.connect(db_path) as conn:
-        tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")]
-        for table in tables:
-            columns = [r[1] for r in conn.execute(f"pragma table_info({table})")]
-            for column in columns:
-                for value, in conn.execute(f"select {column} from {table}"):
-                    text = str(value)
-                    if any(needle in text for needle in needles):
-                        found.setdefault(f"{table}.{column}", []).append(text[:80])
-    return found
 
 
-def bytes_holding(db_path, needles: list[bytes]) -> dict[str, list[bytes]]:
-    """Which of the database's files (main, -wal) hold which of ``needles``, byte for byte."""
-    found: dict[str, list[bytes]] = {}
-    for suffix in ("", "-wal"):
-        path = db_path.with_name(db_path.name + suffix)
-        data = path.read_bytes() if path.exists() else b""
-        hits = [needle for needle in needles if needle in data]
-        if hits:
-            found[path.name] = hits
-    return found
 
 
-async def coaches_of_each_other(bot, content, clock, carla_id: int, zoe_id: int, zoe_name: str):
-    """Carla and Zoë are both coaches and each other's coachee; Zoë has a result, a plan and
-    a check-in she rated 4 (her note is still open)."""
-    carla = await new_coach(bot, content, carla_id, "Carla")
-    zoe = await new_coach(bot, content, zoe_id, zoe_name)
-    await share_with(bot, content, carla, zoe_id, zoe_name)
-    carla_as_coachee = await share_with(bot, content, zoe, carla.id, "Carla")
-    await onboard(zoe, content)
-    await answer_all(zoe, content, lambda i: 3)
-    await make_plan(zoe, content, picks=1)
-    clock.now += timedelta(days=3)
-    await send_due_checkins(bot.application)
-    await zoe.tap("4")
-    return carla, zoe, carla_as_coachee
 
 
 async def test_delete_leaves_no_trace_of_the_person_anywhere(bot, content, clock):

@@ -10,12 +10,17 @@ from bot.config import Settings
 from bot.schedule import housekeeping, send_due_checkins
 from storage import USER_COLUMNS
 from telegram_doubles.fake_api import parse_html
-from tests.conftest import TOKEN
-from tests.test_coaching import ADMIN, link_payload, reply_to_prompt
-from tests.test_plan import FakeClock, make_plan
-from tests.test_private import bytes_holding
-from tests.test_results import answer_all
-from tests.test_telegram import onboard
+from tests.conftest import (
+    ADMIN,
+    TOKEN,
+    FakeClock,
+    answer_all,
+    bytes_holding,
+    link_payload,
+    make_plan,
+    onboard,
+    reply_to_prompt,
+)
 
 PERSON = 987_654_321  # distinctive, so a search for it finds only rows about this person
 
