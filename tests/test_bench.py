@@ -49,6 +49,6 @@ def test_users_at_once_cost_one_counted_send_per_tap():
 
 
 def test_a_backup_under_load_reports_its_rows():
-    rows = backup.run(200, users=3, seconds=3, think=0.3)
+    rows = backup.run(200, users=3, seconds=1.5, think=0.3)
     assert len(rows) == 3 and all(measure and goal and result for measure, goal, result in rows), rows
     assert "taps)" in rows[1][2] and "(0 taps)" not in rows[1][2]
