@@ -469,8 +469,9 @@ def wait_question(server, user, n, timeout=15.0):
                     message=f"user {user} never saw question {n}; last: {server.last_text(user)!r}")
 
 
-def onboard_http(server, user):
-    server.send_text(user, "/start")
+def onboard_http(server, user, first_name: str | None = None):
+    """Start, English, agree — as a user over HTTP — until the first question shows."""
+    server.send_text(user, "/start", first_name=first_name)
     server.wait_for(lambda: server.messages(user), timeout=15)
     server.tap(user, CONTENT.text("btn_next", "en"))
     server.wait_for(lambda: "English" in " ".join(server.last(user).labels()), timeout=15)

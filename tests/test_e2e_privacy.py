@@ -30,14 +30,7 @@ def whois(bot, pseudonym: str) -> subprocess.CompletedProcess:
 
 def test_after_delete_no_file_holds_the_person(server, bots):
     bot = bots().start()
-    server.send_text(ZOE, "/start", first_name=NAME)
-    server.wait_for(lambda: server.messages(ZOE), timeout=15)
-    server.tap(ZOE, CONTENT.text("btn_next", "en"))
-    server.wait_for(lambda: "English" in " ".join(server.last(ZOE).labels()), timeout=15)
-    server.tap(ZOE, "🇬🇧 English")
-    server.wait_for(lambda: CONTENT.text("btn_agree", "en") in server.last(ZOE).labels(), timeout=15)
-    server.tap(ZOE, CONTENT.text("btn_agree", "en"))
-    wait_question(server, ZOE, 1)
+    onboard_http(server, ZOE, first_name=NAME)
     for n in range(1, 6):
         server.tap(ZOE, "4")
         wait_question(server, ZOE, n + 1)
