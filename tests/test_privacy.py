@@ -64,7 +64,7 @@ async def test_delete_leaves_no_row_about_the_person(make_harness, db_path, cont
         await make_plan(person, content, picks=2)
         clock.now += timedelta(days=3)
         await send_due_checkins(harness.application)
-        await person.tap("4")
+        await person.tap(content.text("btn_answer_done", "en"))
         await person.send("a note")
         await coach.send("/prompt")
         await coach.tap("Pim")

@@ -73,7 +73,7 @@ async def test_a_note_stays_private_while_three_prompts_arrive(bot, content, clo
     await make_plan(kees, content, picks=1)
     clock.now += timedelta(days=3)
     await send_due_checkins(bot.application)
-    await kees.tap("2")  # the rating opens the note field: Kees starts typing a note …
+    await kees.tap(content.text("btn_answer_notyet", "en"))  # the answer opens the note field: Kees starts typing …
     for number in range(1, 4):  # … while three prompts arrive
         await prompt_now(carla, content, "Kees", f"Prompt number {number}?")
     assert len(prompts_in(kees, content)) == 3
@@ -223,7 +223,7 @@ def bytes_holding(db_path, needles: list[bytes]) -> dict[str, list[bytes]]:
 
 async def coaches_of_each_other(bot, content, clock, carla_id: int, zoe_id: int, zoe_name: str):
     """Carla and Zoë are both coaches and each other's coachee; Zoë has a result, a plan and
-    a check-in she rated 4 (her note is still open)."""
+    a check-in she answered "done" (her note is still open)."""
     carla = await new_coach(bot, content, carla_id, "Carla")
     zoe = await new_coach(bot, content, zoe_id, zoe_name)
     await share_with(bot, content, carla, zoe_id, zoe_name)
@@ -233,7 +233,7 @@ async def coaches_of_each_other(bot, content, clock, carla_id: int, zoe_id: int,
     await make_plan(zoe, content, picks=1)
     clock.now += timedelta(days=3)
     await send_due_checkins(bot.application)
-    await zoe.tap("4")
+    await zoe.tap(content.text("btn_answer_done", "en"))
     return carla, zoe, carla_as_coachee
 
 
@@ -296,7 +296,8 @@ EXPORTED_AS = {
     "coach_relations": ("coach_relations", "coachees"), "prompt_schedules": ("prompts_sent", "prompts_scheduled_for_me"),
     "prompt_deliveries": ("prompts_received", "prompt_deliveries_sent"),
     "prompt_replies": ("reflection_replies", "replies_received"), "coach_invites": ("coach_invites",),
-    "inbox": ("raw_updates",),
+    "inbox": ("raw_updates",), "plan_actions": ("plan_actions",), "tips_seen": ("tips_seen",),
+    "plan_reviews": ("plan_reviews",), "assessment_reminders": ("assessment_reminders",),
     "feedback_requests": ("feedback_requests",), "feedback_raters": ("feedback_given",),
     "feedback_summary_raters": ("feedback_summaries_i_am_in",),
 }
