@@ -209,12 +209,13 @@ class PlanStore:
             "select user_id from plans where active = 1 and next_due_at <= ? order by next_due_at limit ?",
             [now, limit])]
 
-    def ignored(self, user_id: int, limit: int = 20) -> int:
+    def ignored(self, user_id: int, since: str | None = None, limit: int = 20) -> int:
         """Check-ins in a row, newest first, that arrived and went unanswered since the last
-        offer; one that may never have arrived (unknown, failed) counts neither way."""
+        offer (and since ``since``, the plan's round); one that may never have arrived
+        (unknown, failed) counts neither way."""
         count = 0
         for row in self.db.query("select kind, status, answer, rating, note from checkins where user_id = ? "
-                                 "order by due_at desc, id desc limit ?", [user_id, limit]):
+                                 "and due_at >= ? order by due_at desc, id desc limit ?", [user_id, since or "", limit]):
             if row["kind"] == "silence" or row["answer"] is not None or row["rating"] is not None \
                     or row["note"] is not None:
                 break
@@ -235,7 +236,7 @@ class PlanStore:
             if row is None:
                 return None
             actions = {competency: action.id for competency, action in self.actions(user_id).items()}
-            claim = decide(ClaimInput(_plan(row), actions, self.ignored(user_id)))
+            claim = decide(ClaimInput(_plan(row), actions, self.ignored(user_id, row["cycle_started_at"])))
             try:
                 checkin_id = self.db.table("checkins").insert({
                     "user_id": user_id, "competency": claim.competency, "reflection": claim.reflection,

@@ -118,7 +118,8 @@ def respond(given: Answering, answer: str) -> Step:
                     Choice(Event.PLAN_CHANGE_FOCUS, "btn_change_focus")]
     else:
         response = [Screen(f"response_{answer}")]
-    if answer == "done" or (answer != "dropped" and len(trend.answers) % limits.trend_every == 0):
+    mirrored = answer == "done" or (answer != "dropped" and len(trend.answers) % limits.trend_every == 0)
+    if mirrored and len(trend.answers) > 1:  # one answer is no trend yet
         response.append(trend_line(trend))
     if tip is not None:
         effects.append(SeeTips(competency, (tip,)))

@@ -81,7 +81,7 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": Event.PLAN_ACTION_WHEN, "source": "when", "dest": "action", "conditions": ["known_when", "more_queued"],
      "after": ["save_action", "next_in_queue", "show_picker_in_place"]},
     {"trigger": Event.PLAN_ACTION_WHEN, "source": "when", "dest": "idle", "conditions": ["known_when", "active"],
-     "after": ["save_action", "actions_chosen", "wake", "show_saved", "show_overview_in_place"]},
+     "after": ["save_action", "actions_chosen", "wake", "show_overview_in_place"]},
     {"trigger": Event.PLAN_ACTION_WHEN, "source": "when", "dest": "day", "conditions": "known_when",
      "after": ["save_action", "actions_chosen", "show_day_in_place"]},
     {"trigger": Event.PLAN_ACTION_CHANGE, "source": ["idle", "action", "when"], "dest": "action",
@@ -503,7 +503,10 @@ class PlanModel:
         self.effects.append(RateCheckin(self.checkin.id, self.checkin.rating))
         if first:
             self.effects.append(OpenText("note", self.checkin.id))
-            self.screens.append(Screen("checkin_rated", {"rating": self.checkin.rating}, choices=(
+            choose = (Choice(Event.PLAN_ACTION_CHANGE, "btn_choose_action", checkins.competency_index(
+                self.content, self.checkin.competency)),) if self.checkin.competency in self.focus \
+                and self.checkin.competency not in self.actions else ()
+            self.screens.append(Screen("checkin_rated", {"rating": self.checkin.rating}, choices=choose + (
                 Choice(Event.CHECKIN_SKIP_NOTE, "btn_no_note", ref=self.checkin.id),), in_place=True))
         else:
             self.screens.append(Screen("checkin_rating_changed", {"rating": self.checkin.rating}, notice=True))
