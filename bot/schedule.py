@@ -64,6 +64,7 @@ WIPE_JOB = "erasure"
 HOUSEKEEPING_JOB = "housekeeping"
 HOUSEKEEPING_SECONDS = 3600
 DONE_UPDATES_KEPT = timedelta(days=1)  # handled raw updates are deleted after this
+STALLED_LOOK_EVERY = timedelta(hours=1)  # stalled assessments (counted in days) are looked for this often
 MAX_ATTEMPTS = 5  # sends (or claims) of one item before it is marked failed
 FIRST_RETRY = timedelta(seconds=30)  # then ×4 each time, at most an hour
 
@@ -80,6 +81,7 @@ class Scheduler:
     sending_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     interrupted_resolved: bool = False
     wipe_due: bool = False
+    stalled_looked_at: datetime | None = None  # stalled assessments are looked for at most hourly
 
     def wipe(self, core: Core) -> bool:
         """After an erasure, no copy of the erased bytes stays in the -wal; when a reader keeps
@@ -417,11 +419,14 @@ async def send_due_reminders(application: Application) -> int:
     core = core_of(application)
     content, store = core.content, core.stores.reviews
     limits = content.limits
-    async with scheduler(application).sending_lock:
+    state = scheduler(application)
+    async with state.sending_lock:
         await _resolve_interrupted_once(application)
         now = core.clock()
-        store.claim_reminders(iso(now), iso(now - timedelta(days=limits.stalled_days)),
-                              iso(now - timedelta(days=limits.reminder_gap_days)))
+        if state.stalled_looked_at is None or now - state.stalled_looked_at >= STALLED_LOOK_EVERY:
+            store.claim_reminders(iso(now), iso(now - timedelta(days=limits.stalled_days)),
+                                  iso(now - timedelta(days=limits.reminder_gap_days)))
+            state.stalled_looked_at = now
 
         async def send(reminder: ReminderRecord) -> int | None:
             return await _deliver_one(application, reminder.user_id,

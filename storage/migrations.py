@@ -492,3 +492,5 @@ def m013_plan_actions_reviews_reminders(db: Database) -> None:
     db.table("assessment_reminders").create_index(["assessment_id", "touched_at"], unique=True)  # one per stall
     db.table("assessment_reminders").create_index(["user_id", "created_at"])
     db.table("assessment_reminders").create_index(["status"])
+    # Stalled assessments are looked for among the open ones only (a few among many completed).
+    db.execute("create index idx_assessments_open on assessments (started_at) where status = 'in_progress'")

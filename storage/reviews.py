@@ -66,10 +66,6 @@ class _Outbox:
                                "sending' where status = 'sending'").rowcount
 
 
-# The last touch of an open assessment: its newest answer, else its start.
-_TOUCHED = ("coalesce((select max(answered_at) from answers where assessment_id = a.id), a.started_at)")
-
-
 class ReviewStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -147,16 +143,25 @@ class ReviewStore:
         since ``untouched_since``: at most one per stall (a later stall may get another), none for
         a person who had one since ``last_since`` or asked for none. Returns how many."""
         with self.db.atomic():
-            return self.db.execute(
+            self.db.execute(
                 "insert or ignore into assessment_reminders (user_id, assessment_id, touched_at, cursor, created_at, "
-                f"status) select a.user_id, a.id, {_TOUCHED}, a.cursor, ?, 'pending' from assessments a "
-                "join users u on u.id = a.user_id where a.status = 'in_progress' "
-                "and u.flow_state in ('answering', 'completing') and u.consented_at is not null "
-                f"and {_TOUCHED} <= ? "
-                "and not exists (select 1 from plans p where p.user_id = a.user_id and p.reminders_off_at is not null) "
-                "and not exists (select 1 from assessment_reminders r where r.user_id = a.user_id and "
-                "(r.created_at > ? or (r.assessment_id = a.id and r.touched_at >= " + _TOUCHED + ")))",
-                [now, untouched_since, last_since]).rowcount
+                "status) select t.user_id, t.id, t.touched, t.cursor, :now, 'pending' from ("
+                # the last touch (newest answer, else the start), worked out once per candidate …
+                "select c.*, coalesce((select max(answered_at) from answers where assessment_id = c.id), c.started_at) "
+                "as touched from ("
+                # … of the open assessments of people who want reminders: one reminded after its person's
+                # last activity has not been touched since (cheap to leave out before the answers are read)
+                "select a.id, a.user_id, a.cursor, a.started_at from assessments a join users u on u.id = a.user_id "
+                "where a.status = 'in_progress' and a.started_at <= :since and u.flow_state in ('answering', "
+                "'completing') and u.consented_at is not null and not exists (select 1 from plans p where "
+                "p.user_id = a.user_id and p.reminders_off_at is not null) and not exists (select 1 from "
+                "assessment_reminders r where r.assessment_id = a.id and r.created_at > u.updated_at) limit -1"
+                ") c limit -1) t "
+                "where t.touched <= :since and not exists (select 1 from assessment_reminders r where "
+                "r.user_id = t.user_id and (r.created_at > :last or (r.assessment_id = t.id and "
+                "r.touched_at >= t.touched)))",
+                {"now": now, "since": untouched_since, "last": last_since})
+            return self.db.execute("select changes()").fetchone()[0]
 
     def sendable_reminders(self, now: str, limit: int = 500) -> list[ReminderRecord]:
         """Pending reminders whose assessment is still open where it was: one touched meanwhile

@@ -233,6 +233,17 @@ async def test_not_yet_twice_brings_one_question_and_a_tip_not_seen_before(bot, 
     at_week(clock, 4)
     await run_jobs(bot)
     assert content.coaching[competency].tips[third].text["en"] in checkins_of(kees)[-1].text
+    # weeks 4 to 10, still not yet: a question and a tip each second time, no tip twice until all were seen
+    for week in range(4, 11):
+        if week > 4:
+            at_week(clock, week)
+            await run_jobs(bot)
+        await answer(kees, content, "notyet")
+    given = [tip for (tip,) in rows(bot.db_path, "select tip from checkins where tip is not null order by id")]
+    shown = sorted(picker_tips) + given  # in the order they were shown
+    tips = len(content.coaching[competency].tips)
+    assert len(given) == 8 and len(set(shown[:tips])) == tips, shown  # every tip once before any again
+    assert len(checkins_of(kees)) == 10 and not any(m.text.startswith("🤔") for m in kees.messages())
 
 
 async def test_two_ignored_check_ins_bring_one_offer_and_then_quiet(bot, content, clock):
@@ -325,6 +336,18 @@ async def test_a_stalled_assessment_gets_exactly_one_reminder_and_resumes_where_
     assert user.last().text.startswith("21/43")
 
 
+async def test_one_persons_reminder_holds_back_nobody_elses(bot, content, clock):
+    early, late = bot.user(3711), bot.user(3712)
+    await onboard(early, content)
+    clock.now = START + timedelta(days=2)
+    await onboard(late, content)  # starts two days later
+    for day in range(3, 8):
+        clock.now = START + timedelta(days=day, hours=1)
+        await run_jobs(bot)
+    assert rows(bot.db_path, "select user_id, substr(created_at, 1, 10) from assessment_reminders order by id") == [
+        (early.id, "2026-12-03"), (late.id, "2026-12-05")]
+
+
 async def test_pause_and_the_users_own_choice_stop_reminders_and_one_a_week_at_most(bot, content, clock):
     paused, declined, returning = bot.user(3801), bot.user(3802), bot.user(3803)
     for user in (paused, declined, returning):
@@ -354,6 +377,27 @@ async def test_pause_and_the_users_own_choice_stop_reminders_and_one_a_week_at_m
     await declined.send("/plan")  # no result yet: the choice is made on the reminder itself
     assert rows(bot.db_path, "select reminders_off_at is not null from plans where user_id = ?",
                 declined.id) == [(1,)]
+
+
+async def test_reminders_are_switched_off_and_on_in_the_plan(bot, content, clock):
+    user = await assessed(bot, content, 3851)
+    await plan_one(user, content)
+    await user.send("/plan")
+    await user.tap(en(content, "btn_reminders_on_now"))
+    assert user.toasts()[-1] == say(content, "reminders_off_notice")
+    assert en(content, "btn_reminders_off_now") in user.last().labels()
+    await user.send("/retake")
+    for _ in range(3):
+        await user.tap("3")
+    clock.now = START + timedelta(days=10)
+    await run_jobs(bot)
+    assert rows(bot.db_path, "select count(*) from assessment_reminders") == [(0,)]
+    await user.send("/plan")  # the retake is open: /plan shows the plan all the same
+    await user.tap(en(content, "btn_reminders_off_now"))
+    assert user.toasts()[-1] == say(content, "reminders_on")
+    clock.now += timedelta(hours=2)
+    await run_jobs(bot)
+    assert user.last().text == say(content, "stalled_reminder", n=4, total=43)
 
 
 # --- the review and the retake -----------------------------------------------------------------

@@ -330,6 +330,7 @@ class Limits(_Schema):
     action_by_weeks: tuple[Annotated[StrictInt, Field(ge=1, le=12)], ...] = Field(min_length=1, max_length=5)
     steady_weeks: StrictInt = Field(ge=2)  # done this many check-ins in a row: a next step is offered
     trend_every: StrictInt = Field(ge=1)  # every this many answered check-ins on an action: the trend
+    trend_shown: StrictInt = Field(ge=1, le=20)  # answers in the trend's strip
     ignored_before_offer: StrictInt = Field(ge=1)  # unanswered check-ins in a row before the offer
     quiet_weeks: StrictInt = Field(ge=1, le=26)  # no check-ins after the offer, unless answered
     pause_weeks: StrictInt = Field(ge=1, le=26)

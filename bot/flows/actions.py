@@ -17,7 +17,6 @@ from bot.flows.records import ActionView
 from bot.flows.screens import Choice, Items, Screen, When
 
 ANSWERS = ("done", "partly", "notyet", "dropped")  # a check-in about an action, in button order
-TREND_SHOWN = 8  # answers in the trend's strip (the counts cover all)
 
 
 @dataclass(frozen=True)
@@ -59,6 +58,11 @@ def action_text(content: Content, action: ActionView) -> Localized | str:
     if action.tip is not None and 0 <= action.tip < len(tips):
         return tips[action.tip].text
     return action.text
+
+
+def utc_text(moment: datetime) -> str:
+    """A moment as stored: UTC ISO text, whole seconds."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def local_date(moment: datetime, zone: str) -> str:
@@ -114,9 +118,10 @@ class Trend:
         return run
 
 
-def trend_line(trend: Trend) -> Screen:
+def trend_line(content: Content, trend: Trend) -> Screen:
     """"✅ ✅ ⏳ ✅ — 3 of 4 weeks done (1 partly)"."""
-    strip = Items(tuple(Screen(f"symbol_{answer}") for answer in trend.answers[-TREND_SHOWN:]), separator=" ")
+    shown = trend.answers[-content.limits.trend_shown:]
+    strip = Items(tuple(Screen(f"symbol_{answer}") for answer in shown), separator=" ")
     partly = Items((Screen("trend_partly", {"count": trend.count("partly")}),), separator="") \
         if trend.count("partly") else Items(())
     return Screen("trend_line", {"strip": strip, "done": trend.count("done"), "weeks": len(trend.answers),

@@ -1,5 +1,6 @@
 """Check-ins, pure: the message that asks about an action (or, for a focus without one, how it
-went), the one offer after check-ins went unanswered, and what an answer brings back.
+went), the one offer after check-ins went unanswered, and what an answer brings back (the plan's
+model answers check-ins through :class:`CheckinReplies`).
 
 An answer is met as a coach would: *done* with the trend and the next step (a next tip after a
 run of weeks, or the next action after a one-off); *not yet* a second time in a row with one
@@ -9,13 +10,39 @@ question and one tip the person has not seen; every ``trend_every``-th answer wi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from transitions import EventData
 
 from bot.content import RATINGS, Content
-from bot.flows.actions import ANSWERS, Trend, action_text, date_moment, pick_tips, trend_line
-from bot.flows.effects import AnswerCheckin, Effect, EndAction, OpenText, SeeTips, Step
+from bot.flows.actions import ANSWERS, Trend, action_text, date_moment, pick_tips, trend_line, utc_text
+from bot.flows.effects import (
+    AnswerCheckin,
+    CloseText,
+    Effect,
+    EndAction,
+    NoteCheckin,
+    Notify,
+    OpenText,
+    RateCheckin,
+    SaveAction,
+    SeeTips,
+    ShareNote,
+    Step,
+)
 from bot.flows.events import Event
 from bot.flows.records import ActionView, CheckinView
 from bot.flows.screens import Choice, Items, Screen, When
+
+
+@dataclass(frozen=True)
+class CoachLink:
+    """The user's coach, while they share (for offering to share a note)."""
+
+    relation_id: int  # the consent this link stands on: a confirmation names it
+    coach_id: int
+    coach_name: str
+    own_name: str  # how the coach knows the user
 
 
 def competency_index(content: Content, competency: str) -> int:
@@ -120,7 +147,7 @@ def respond(given: Answering, answer: str) -> Step:
         response = [Screen(f"response_{answer}")]
     mirrored = answer == "done" or (answer != "dropped" and len(trend.answers) % limits.trend_every == 0)
     if mirrored and len(trend.answers) > 1:  # one answer is no trend yet
-        response.append(trend_line(trend))
+        response.append(trend_line(content, trend))
     if tip is not None:
         effects.append(SeeTips(competency, (tip,)))
     effects += [AnswerCheckin(checkin.id, answer, tip), OpenText("note", checkin.id)]
@@ -137,3 +164,105 @@ def change_answer(checkin: CheckinView, answer: str) -> Step:
         return Step([Screen("checkin_already", {"answer": Items((Screen(f"btn_answer_{answer}"),))}, notice=True)])
     return Step([Screen("checkin_answer_changed", {"answer": Items((Screen(f"btn_answer_{answer}"),))}, notice=True)],
                 [AnswerCheckin(checkin.id, answer)])
+
+
+class CheckinReplies:
+    """The plan's answers to a check-in: an answer about the action, a 1-5 rating of a focus
+    without one, a note (private unless shared with the coach, after seeing to whom), a tip
+    taken over as the action. Mixed into the plan's model (``bot/flows/plan.py``)."""
+
+    content: Content
+    checkin: CheckinView
+    checkin_action: ActionView | None
+    answers: dict[int, list[tuple[int, str]]]
+    actions: dict[str, ActionView]
+    seen: dict[str, dict[int, str]]
+    focus: list[str]
+    next_due: datetime | None
+    next_due_at: str | None
+    is_active: bool
+    zone: str
+    language: str
+    coach: CoachLink | None
+    screens: list[Screen]
+    effects: list[Effect]
+
+    def adopt_tip(self, event: EventData) -> None:
+        """A tip a check-in offered becomes the action for that focus (every week)."""
+        competency, tip = self.checkin.competency, event.kwargs["tip"]
+        current = self.actions.get(competency)
+        if current is not None and current.tip == tip:
+            self.screens.append(Screen("tip_already_action", notice=True))
+            return
+        text = self.content.coaching[competency].tips[tip].text
+        self.effects.append(SaveAction(competency, text[self.language], tip, "weekly"))
+        self.screens.append(Screen("tip_adopted", {"name": self.content.names[competency], "action": text}))
+
+    def answer_checkin(self, event: EventData) -> None:
+        answer = event.kwargs["answer"]
+        if self.checkin.answer is not None:
+            step = change_answer(self.checkin, answer)
+        else:
+            action = self.checkin_action
+            earlier = [given for checkin_id, given in self.answers.get(action.id, []) if checkin_id != self.checkin.id]
+            following = utc_text(self.next_due) if self.next_due else self.next_due_at
+            step = respond(Answering(
+                self.content, self.checkin, action, earlier, self.seen.get(action.competency, {}),
+                following if self.is_active else None, self.zone), answer)
+        self.screens += step.screens
+        self.effects += step.effects
+
+    def rate_checkin(self, event: EventData) -> None:
+        """The first rating opens the check-in's note field: the user's own choice, so a
+        message the bot sends meanwhile does not take their text elsewhere."""
+        first = self.checkin.rating is None
+        self.checkin.rating = event.kwargs["rating"]
+        self.effects.append(RateCheckin(self.checkin.id, self.checkin.rating))
+        if first:
+            self.effects.append(OpenText("note", self.checkin.id))
+            choose = (Choice(Event.PLAN_ACTION_CHANGE, "btn_choose_action", competency_index(
+                self.content, self.checkin.competency)),) if self.checkin.competency in self.focus \
+                and self.checkin.competency not in self.actions else ()
+            self.screens.append(Screen("checkin_rated", {"rating": self.checkin.rating}, choices=choose + (
+                Choice(Event.CHECKIN_SKIP_NOTE, "btn_no_note", ref=self.checkin.id),), in_place=True))
+        else:
+            self.screens.append(Screen("checkin_rating_changed", {"rating": self.checkin.rating}, notice=True))
+
+    def skip_note(self, event: EventData) -> None:
+        self.effects.append(CloseText())
+        if self.checkin.answer is not None:  # the answer's message stays as it is, with its tip
+            self.screens.append(Screen("checkin_no_note", notice=True))
+        else:
+            self.screens.append(Screen("checkin_thanks", in_place=True))
+
+    def take_note(self, event: EventData) -> None:
+        text = event.kwargs.get("text", "")
+        limit = self.content.limits.note_chars
+        if len(text) > limit:
+            self.screens.append(Screen("note_too_long", {"limit": limit, "length": len(text)}))
+            return
+        self.checkin.note = text
+        self.effects += [NoteCheckin(self.checkin.id, text), CloseText()]
+        choices = (Choice(Event.SHARE_NOTE, self.content.localized("btn_share_note", coach=self.coach.coach_name),
+                          ref=self.checkin.id),) if self.coach else ()
+        self.screens.append(Screen("checkin_thanks_private", choices=choices))
+
+    def confirm_share(self, event: EventData) -> None:
+        self.screens.append(Screen("share_note_confirm", {"coach": self.coach.coach_name, "note": self.checkin.note},
+                                   choices=(
+            Choice(Event.SHARE_NOTE_CONFIRMED, self.content.localized("btn_send_to", name=self.coach.coach_name),
+                   self.coach.relation_id, ref=self.checkin.id),
+            Choice(Event.SHARE_NOTE_CANCELLED, "btn_cancel", ref=self.checkin.id)), in_place=True))
+
+    def share(self, event: EventData) -> None:
+        name = self.content.by_id(self.checkin.competency).name
+        self.effects += [ShareNote(self.checkin.id, self.coach.coach_id),
+                         Notify(self.coach.coach_id, Screen("note_shared_with_you", {
+                             "name": self.coach.own_name, "competency": name, "note": self.checkin.note}))]
+        self.screens.append(Screen("note_shared", {"coach": self.coach.coach_name}, in_place=True))
+
+    def coach_changed(self, event: EventData) -> None:
+        self.screens.append(Screen("receiver_changed", notice=True))
+
+    def keep_private(self, event: EventData) -> None:
+        self.screens.append(Screen("note_kept_private", in_place=True))

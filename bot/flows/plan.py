@@ -17,37 +17,15 @@ from zoneinfo import ZoneInfo
 
 from transitions import EventData
 
-from bot.content import LANGUAGES, RATINGS, Content
+from bot.content import RATINGS, Content
 from bot.flows import checkins, machine
-from bot.flows.actions import (
-    ANSWERS,
-    NewAction,
-    Trend,
-    action_text,
-    band,
-    by_date,
-    pick_tips,
-    picker,
-    trend_line,
-    when_line,
-    when_screen,
-    why,
-)
-from bot.flows.effects import (
-    CloseText,
-    Effect,
-    EndAction,
-    NoteCheckin,
-    Notify,
-    OpenText,
-    RateCheckin,
-    SaveAction,
-    SeeTips,
-    ShareNote,
-)
+from bot.flows.actions import ANSWERS, NewAction, band, by_date, pick_tips, picker, utc_text, when_screen
+from bot.flows.checkins import CheckinReplies, CoachLink
+from bot.flows.effects import CloseText, Effect, EndAction, OpenText, SaveAction, SeeTips
 from bot.flows.events import Event
+from bot.flows.plan_view import PlanView, focus_card, overview
 from bot.flows.records import ActionView, CheckinView
-from bot.flows.screens import Choice, Items, Screen, When
+from bot.flows.screens import Choice, Screen, When
 
 WEEKDAYS = range(7)  # 0 = Monday
 SWITCH = {"on": True, "off": False}  # reminders about a stalled self-assessment
@@ -171,16 +149,6 @@ def checkin_screen(content: Content, checkin_id: int, competency: str, reflectio
 
 
 @dataclass(frozen=True)
-class CoachLink:
-    """The user's coach, while they share (for offering to share a note)."""
-
-    relation_id: int  # the consent this link stands on: a confirmation names it
-    coach_id: int
-    coach_name: str
-    own_name: str  # how the coach knows the user
-
-
-@dataclass(frozen=True)
 class Moments:
     """The plan's moments (UTC ISO text): pause, quiet after unanswered check-ins, its round."""
 
@@ -192,11 +160,10 @@ class Moments:
     next_due_at: str | None = None
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+_iso = utc_text
 
 
-class PlanModel:
+class PlanModel(CheckinReplies):
     def __init__(self, content: Content, *, step: str, focus: list[str], weekday: int | None,
                  at: str | None, active: bool, suggestions: list[str], has_result: bool,
                  zone: str, now: datetime, checkin: CheckinView | None = None, draft: list[str] | None = None,
@@ -417,17 +384,6 @@ class PlanModel:
         competency = self._competency(event)
         self.effects.append(EndAction(self.actions.pop(competency).id, "done"))  # type: ignore[arg-type]
 
-    def adopt_tip(self, event: EventData) -> None:
-        """A tip a check-in offered becomes the action for that focus (every week)."""
-        competency, tip = self.checkin.competency, event.kwargs["tip"]
-        current = self.actions.get(competency)
-        if current is not None and current.tip == tip:
-            self.screens.append(Screen("tip_already_action", notice=True))
-            return
-        text = self.content.coaching[competency].tips[tip].text
-        self.effects.append(SaveAction(competency, text[self.language], tip, "weekly"))
-        self.screens.append(Screen("tip_adopted", {"name": self.content.names[competency], "action": text}))
-
     # --- the check-in moment, pause, quiet, renewal ----------------------------------------------
     def set_day(self, event: EventData) -> None:
         self.weekday = event.kwargs["day"]
@@ -479,76 +435,6 @@ class PlanModel:
 
     def reminders_off(self, event: EventData) -> None:
         self.reminders_off_at = self.reminders_off_at or _iso(self.now)
-
-    # --- check-ins ----------------------------------------------------------------------
-    def answer_checkin(self, event: EventData) -> None:
-        answer = event.kwargs["answer"]
-        if self.checkin.answer is not None:
-            step = checkins.change_answer(self.checkin, answer)
-        else:
-            action = self.checkin_action
-            earlier = [given for checkin_id, given in self.answers.get(action.id, []) if checkin_id != self.checkin.id]
-            following = _iso(self.next_due) if self.next_due else self.next_due_at
-            step = checkins.respond(checkins.Answering(
-                self.content, self.checkin, action, earlier, self.seen.get(action.competency, {}),
-                following if self.is_active else None, self.zone), answer)
-        self.screens += step.screens
-        self.effects += step.effects
-
-    def rate_checkin(self, event: EventData) -> None:
-        """The first rating opens the check-in's note field: the user's own choice, so a
-        message the bot sends meanwhile does not take their text elsewhere."""
-        first = self.checkin.rating is None
-        self.checkin.rating = event.kwargs["rating"]
-        self.effects.append(RateCheckin(self.checkin.id, self.checkin.rating))
-        if first:
-            self.effects.append(OpenText("note", self.checkin.id))
-            choose = (Choice(Event.PLAN_ACTION_CHANGE, "btn_choose_action", checkins.competency_index(
-                self.content, self.checkin.competency)),) if self.checkin.competency in self.focus \
-                and self.checkin.competency not in self.actions else ()
-            self.screens.append(Screen("checkin_rated", {"rating": self.checkin.rating}, choices=choose + (
-                Choice(Event.CHECKIN_SKIP_NOTE, "btn_no_note", ref=self.checkin.id),), in_place=True))
-        else:
-            self.screens.append(Screen("checkin_rating_changed", {"rating": self.checkin.rating}, notice=True))
-
-    def skip_note(self, event: EventData) -> None:
-        self.effects.append(CloseText())
-        if self.checkin.answer is not None:  # the answer's message stays as it is, with its tip
-            self.screens.append(Screen("checkin_no_note", notice=True))
-        else:
-            self.screens.append(Screen("checkin_thanks", in_place=True))
-
-    def take_note(self, event: EventData) -> None:
-        text = event.kwargs.get("text", "")
-        limit = self.content.limits.note_chars
-        if len(text) > limit:
-            self.screens.append(Screen("note_too_long", {"limit": limit, "length": len(text)}))
-            return
-        self.checkin.note = text
-        self.effects += [NoteCheckin(self.checkin.id, text), CloseText()]
-        choices = (Choice(Event.SHARE_NOTE, self.content.localized("btn_share_note", coach=self.coach.coach_name),
-                          ref=self.checkin.id),) if self.coach else ()
-        self.screens.append(Screen("checkin_thanks_private", choices=choices))
-
-    def confirm_share(self, event: EventData) -> None:
-        self.screens.append(Screen("share_note_confirm", {"coach": self.coach.coach_name, "note": self.checkin.note},
-                                   choices=(
-            Choice(Event.SHARE_NOTE_CONFIRMED, self.content.localized("btn_send_to", name=self.coach.coach_name),
-                   self.coach.relation_id, ref=self.checkin.id),
-            Choice(Event.SHARE_NOTE_CANCELLED, "btn_cancel", ref=self.checkin.id)), in_place=True))
-
-    def share(self, event: EventData) -> None:
-        name = self.content.by_id(self.checkin.competency).name
-        self.effects += [ShareNote(self.checkin.id, self.coach.coach_id),
-                         Notify(self.coach.coach_id, Screen("note_shared_with_you", {
-                             "name": self.coach.own_name, "competency": name, "note": self.checkin.note}))]
-        self.screens.append(Screen("note_shared", {"coach": self.coach.coach_name}, in_place=True))
-
-    def coach_changed(self, event: EventData) -> None:
-        self.screens.append(Screen("receiver_changed", notice=True))
-
-    def keep_private(self, event: EventData) -> None:
-        self.screens.append(Screen("note_kept_private", in_place=True))
 
     # --- screens ----------------------------------------------------------------------
     def show_needs_result(self, event: EventData) -> None:
@@ -642,80 +528,23 @@ class PlanModel:
         return when_screen(self.content, tips[draft["tip"]].text if draft.get("tip") is not None else draft["text"],
                            in_place=False)
 
-    def _trend(self, action: ActionView) -> Trend:
-        return Trend.of([given for _, given in self.answers.get(action.id, [])])
-
-    def _focus_item(self, number: int, competency: str) -> Screen:
-        name, score = self.content.names[competency], self.scores.get(competency)
-        action = self.actions.get(competency)
-        if action is None:
-            detail = Screen("plan_item_no_action")
-        else:
-            trend = self._trend(action)
-            detail = Screen("plan_item_action", {
-                "action": action_text(self.content, action), "when": Items((when_line(action, self.zone),)),
-                "trend": Items((Screen("trend_short", {"done": trend.count("done"), "weeks": len(trend.answers)}),),
-                               separator="") if trend.answers else Items(())})
-        return Screen("plan_item", {"n": number, "name": name, "why": Items((why(self.content, competency, score),)),
-                                    "detail": Items((detail,))})
-
-    def _state_lines(self) -> Items:
-        lines: list[Screen] = []
+    def _view(self) -> PlanView:
         now = _iso(self.now)
-        if self.paused_until and self.paused_until > now:
-            lines.append(Screen("plan_paused_line", {"until": When(self.paused_until, self.zone, with_time=False)}))
-        elif self.quiet_until and self.quiet_until > now:
-            lines.append(Screen("plan_quiet_line", {"until": When(self.quiet_until, self.zone, with_time=False)}))
-        elif self.next_due_at or self.next_due:
-            moment = _iso(self.next_due) if self.next_due else self.next_due_at
-            lines.append(Screen("plan_next_line", {"when": When(moment, self.zone)}))  # type: ignore[arg-type]
-        if self.review_due_at:
-            lines.append(Screen("plan_review_line", {"when": When(self.review_due_at, self.zone, with_time=False)}))
-        return Items(tuple(lines))
-
-    def _overview(self, in_place: bool) -> Screen:
-        items = Items(tuple(self._focus_item(n, c) for n, c in enumerate(self.focus, start=1)), separator="\n\n")
-        index = {q.id: i for i, q in enumerate(self.content.competencies)}
-        choices = [Choice(Event.PLAN_OPEN_FOCUS, {language: self.content.text(
-            "btn_focus_item", language, n=n, name=self.content.names[c][language]) for language in LANGUAGES}, index[c])
-                   for n, c in enumerate(self.focus, start=1)]
-        choices += [Choice(Event.PLAN_CHANGE_FOCUS, "btn_change_focus"), Choice(Event.PLAN_CHANGE_TIME, "btn_change_time")]
-        choices.append(Choice(Event.PLAN_RESUME, "btn_resume_checkins") if self.paused(None)  # type: ignore[arg-type]
-                       else Choice(Event.PLAN_PAUSE, self.content.localized("btn_pause_weeks",
-                                                                            weeks=self.content.limits.pause_weeks)))
-        choices.append(Choice(Event.PLAN_REMINDERS, "btn_reminders_on_now", "off") if self.reminders_off_at is None
-                       else Choice(Event.PLAN_REMINDERS, "btn_reminders_off_now", "on"))
-        choices.append(Choice(Event.PLAN_STOP, "btn_stop_plan"))
-        return Screen("plan_overview", {
-            "focus": items, "day": self.content.ui[f"weekday_{self.weekday}"], "time": self.at,
-            "moments": self._state_lines()}, choices=tuple(choices), in_place=in_place)
+        return PlanView(
+            self.content, self.focus, self.actions, self.answers, self.scores, self.zone, self.weekday, self.at,
+            _iso(self.next_due) if self.next_due else self.next_due_at,
+            self.paused_until if self.paused_until and self.paused_until > now else None,
+            self.quiet_until if self.quiet_until and self.quiet_until > now else None,
+            self.review_due_at, self.reminders_off_at is None)
 
     def show_overview(self, event: EventData) -> None:
-        self.screens.append(self._overview(False))
+        self.screens.append(overview(self._view(), False))
 
     def show_overview_in_place(self, event: EventData) -> None:
-        self.screens.append(self._overview(True))
+        self.screens.append(overview(self._view(), True))
 
     def show_card_in_place(self, event: EventData) -> None:
-        competency = self._competency(event)
-        index = event.kwargs["index"]
-        action = self.actions.get(competency)  # type: ignore[arg-type]
-        name, score = self.content.names[competency], self.scores.get(competency)  # type: ignore[index]
-        if action is None:
-            self.screens.append(Screen("focus_card_no_action", {"name": name, "why": Items((why(
-                self.content, competency, score),))}, choices=(  # type: ignore[arg-type]
-                Choice(Event.PLAN_ACTION_CHANGE, "btn_choose_action", index), Choice(Event.PLAN_BACK, "btn_back")),
-                in_place=True))
-            return
-        trend = self._trend(action)
-        self.screens.append(Screen("focus_card", {
-            "name": name, "why": Items((why(self.content, competency, score),)),  # type: ignore[arg-type]
-            "action": action_text(self.content, action), "when": Items((when_line(action, self.zone),)),
-            "since": When(action.created_at, self.zone, with_time=False) if action.created_at else "",
-            "trend": Items((trend_line(trend),)) if trend.answers else Items((Screen("trend_none"),)),
-        }, choices=(Choice(Event.PLAN_ACTION_CHANGE, "btn_change_action", index),
-                    Choice(Event.PLAN_ACTION_DONE, "btn_mark_done", index), Choice(Event.PLAN_BACK, "btn_back")),
-            in_place=True))
+        self.screens.append(focus_card(self._view(), self._competency(event)))  # type: ignore[arg-type]
 
     def show_saved(self, event: EventData) -> None:
         self.screens.append(Screen("plan_saved", notice=True))

@@ -14,7 +14,7 @@ from bot.flows.events import Event
 from bot.turn import Command, Stepped, Turn, pick_language
 
 NEW = "new"  # the state of somebody the bot has never seen
-PLAN_SHOWN = frozenset({Event.REPORT, Event.ANSWER, Event.SKIP, Event.NOT_OCCURRED})
+ANSWERING = frozenset({Event.ANSWER, Event.SKIP, Event.NOT_OCCURRED})
 
 
 def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -> Stepped:
@@ -22,8 +22,10 @@ def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -
     user = stores.users.load(turn.user_id)
     opened = stores.assessments.open_of(turn.user_id) if user else None
     history = stores.assessments.completed(turn.user_id, limit=2) if user else []
-    # the plan: for the report, and offered for renewal when a retake completes
-    plan = stores.plans.load(turn.user_id) if user and event in PLAN_SHOWN else None
+    # the plan: for the report, and offered for renewal when a retake completes (at its last question)
+    last = opened is not None and opened.cursor == core.content.questions_of(opened.version).total - 1
+    plan = stores.plans.load(turn.user_id) if user and (event == Event.REPORT or (last and event in ANSWERING)) \
+        else None
     taken = [Taken(opened.id, opened.version, opened.answers)] if opened and opened.completed_at else []
     model = AssessmentModel(
         core.content,
