@@ -388,7 +388,7 @@ async def send_due_reviews(application: Application) -> int:
 
         async def send(review: ReviewRecord) -> int | None:
             relation = core.stores.coaching.active_relation_of_coachee(review.user_id)
-            screen = review_screen(content, review.summary, zone, relation.coach_name if relation else None)
+            screen = review_screen(content, review.summary, zone, (relation.coach_name or "?") if relation else None)
             return await _deliver_one(application, review.user_id, screen, review.language)
 
         async def settle(review: ReviewRecord, result: SendResult) -> None:
@@ -397,9 +397,14 @@ async def send_due_reviews(application: Application) -> int:
                     store.reviews.sent(review.id, message_id, iso(now))
                     relation = core.stores.coaching.active_relation_of_coachee(review.user_id)  # consent, now
                     if relation is not None:
-                        await tell(application, relation.coach_id,
-                                   review_for_coach(content, review.summary, zone, relation.coachee_name))
-                        store.coach_told(review.id, relation.coach_id, iso(now))
+                        try:
+                            await _deliver_one(application, relation.coach_id, review_for_coach(
+                                content, review.summary, zone, relation.coachee_name),
+                                core.language_of(relation.coach_id))
+                            store.coach_told(review.id, relation.coach_id, iso(now))
+                        except Exception as error:  # the coach is not told; the review stays theirs to see
+                            log.info("could not tell %s of review %s: %s", who(relation.coach_id), review.id,
+                                     describe(error))
                 case Blocked():
                     store.reviews.ended(review.id, "unreachable", "the user blocked the bot")
                     core.stores.plans.stop(review.user_id, iso(now))

@@ -80,15 +80,18 @@ class ReviewStore:
             "and coalesce(quiet_until, '') <= ? order by review_due_at limit ?", [now, now, now, limit])]
 
     def claim_review(self, user_id: int, now: str, following: str) -> int | None:
-        """Count the plan's round (its actions and check-ins since the round began) into a review
-        to send, and plan the next one at ``following``, atomically; returns the review's id, or
-        None when nothing is due (any more). One review per due time, also across restarts."""
+        """Count the plan's round (its actions and check-ins since it began, or since the last
+        review) into a review to send, and plan the next one at ``following``, atomically; returns
+        the review's id, or None when nothing is due (any more). One review per due time, also
+        across restarts."""
         with self.db.atomic():
             plan = next(self.db.query(
                 "select * from plans where user_id = ? and active = 1 and review_due_at <= ?", [user_id, now]), None)
             if plan is None:
                 return None
-            since = plan["cycle_started_at"] or plan["created_at"]
+            # the round: since the plan started (or was renewed), or since its last review
+            reviewed = self.db.execute("select max(due_at) from plan_reviews where user_id = ?", [user_id]).fetchone()[0]
+            since = max(plan["cycle_started_at"] or plan["created_at"], reviewed or "")
             summary = self._summary(user_id, since, json.loads(plan["focus"]))
             try:
                 review_id = self.db.execute(
@@ -108,9 +111,9 @@ class ReviewStore:
         for row in self.db.query(
                 "select a.*, sum(c.answer = 'done') as done, sum(c.answer = 'partly') as partly, "
                 "sum(c.answer = 'notyet') as notyet, count(c.id) as asked from plan_actions a "
-                "left join checkins c on c.action_id = a.id and c.status = 'sent' "
+                "left join checkins c on c.action_id = a.id and c.status = 'sent' and c.due_at >= ? "
                 "where a.user_id = ? and (a.status = 'active' or a.ended_at >= ?) and a.status != 'removed' "
-                "group by a.id order by a.id", [user_id, since]):
+                "group by a.id order by a.id", [since, user_id, since]):
             actions.append({key: row[key] for key in ("competency", "text", "tip", "cadence", "due_on", "status")}
                            | {key: row[key] or 0 for key in ("done", "partly", "notyet", "asked")})
         sent, answered = self.db.execute(

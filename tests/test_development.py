@@ -445,6 +445,19 @@ async def test_the_review_offers_a_retake_and_colleagues_and_the_retake_shows_be
     assert "📅 Review of your plan: 22 March." in kees.last().text
 
 
+async def test_a_review_every_eight_weeks_counts_its_own_round(bot, content, clock):
+    user = await assessed(bot, content, 3951)
+    await plan_one(user, content)
+    for week in range(1, 18):
+        at_week(clock, week)
+        await run_jobs(bot)
+        await answer(user, content, "done" if week <= 9 else "partly")
+    summaries = [json.loads(row[0]) for row in rows(bot.db_path, "select summary from plan_reviews order by id")]
+    assert [s["since"][:10] for s in summaries] == ["2026-11-30", "2027-01-25"]
+    assert [(s["actions"][0]["done"], s["actions"][0]["partly"]) for s in summaries] == [(8, 0), (1, 7)]
+    assert sum(m.text.startswith("📅") for m in user.messages()) == 2
+
+
 async def test_a_modest_retake_is_not_called_a_jump_and_without_a_plan_nothing_is_renewed(bot, content, clock):
     user = await assessed(bot, content, 4001, lambda i: 3)
     await user.send("/retake")

@@ -1,6 +1,6 @@
 """Free text goes where its writer sent it: a Telegram reply to a prompt, or the context the
-user opened themselves (a check-in note, one's own action, a reply to a coach, a coach's own prompt text).
-Nothing the bot sends on its own changes that context. Text with no context is unexpected
+user opened themselves (a check-in note, one's own action, a reply to a coach, a coach's own
+prompt text). Nothing the bot sends on its own changes that context. Text with no context is unexpected
 input for the assessment (a friendly hint)."""
 
 from __future__ import annotations
