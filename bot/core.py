@@ -24,6 +24,7 @@ from storage import (
     InboxStore,
     PlanStore,
     PrivacyStore,
+    ReviewStore,
     StatsStore,
     UserStore,
     immediate,
@@ -63,11 +64,12 @@ class Stores:
     stats: StatsStore
     inbox: InboxStore
     privacy: PrivacyStore
+    reviews: ReviewStore
 
     @classmethod
     def on(cls, db: Database) -> Stores:
         return cls(db, UserStore(db), AssessmentStore(db), PlanStore(db), CoachStore(db), FeedbackStore(db),
-                   StatsStore(db), InboxStore(db), PrivacyStore(db))
+                   StatsStore(db), InboxStore(db), PrivacyStore(db), ReviewStore(db))
 
 
 @dataclass

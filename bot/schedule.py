@@ -1,4 +1,5 @@
-"""Scheduled work: check-ins and coach prompts that fall due are claimed in SQLite and sent.
+"""Scheduled work: check-ins, coach prompts, plan reviews and reminders about a stalled
+self-assessment that fall due are claimed in SQLite and sent.
 
 Schedules live in SQLite (``plans.next_due_at``, ``prompt_schedules.next_due_at``); one
 repeating job looks for due rows. Work is done item by item in two steps, each its own
@@ -11,6 +12,11 @@ bot was down is claimed once on the first run and sent once.
 An item that was being sent when the process stopped may or may not have arrived; before
 the first send after start-up it is marked ``unknown`` and never sent again (at most once),
 and for a coach's prompt the coach is told. One lock keeps senders from running at once.
+
+A plan's check-ins notice silence: when ``ignored_before_offer`` check-ins in a row went
+unanswered, the next claim is one offer to pause or change instead, and the plan stays quiet
+for ``quiet_weeks`` (unless the person answers). A plan's review is claimed with the counts of
+its round and sent to the person; the coach they share with is told, consent checked at the send.
 """
 
 from __future__ import annotations
@@ -28,23 +34,37 @@ from telegram.ext import Application, ContextTypes
 from bot.core import Core
 from bot.delivery import deliver
 from bot.faults import describe, network_transient
+from bot.flows.checkins import action_checkin, silence_offer
 from bot.flows.coaching import delivery_screen
 from bot.flows.plan import checkin_screen, checkin_topic, next_occurrence
+from bot.flows.review import review_for_coach, review_screen, stalled_reminder
 from bot.flows.screens import Choice, Screen
 from bot.health import Health
 from bot.logs import who
 from bot.turn import iso
 from bot.turns.summaries import close_now
-from storage import Delivery, DueCheckin, Schedule, immediate, wipe_freed_bytes
+from storage import (
+    Claim,
+    ClaimInput,
+    Delivery,
+    DueCheckin,
+    ReminderRecord,
+    ReviewRecord,
+    Schedule,
+    immediate,
+    wipe_freed_bytes,
+)
 
 log = logging.getLogger(__name__)
 CHECKIN_JOB = "checkins"
 PROMPT_JOB = "prompts"
 FEEDBACK_JOB = "feedback"
+DEVELOPMENT_JOB = "development"  # plan reviews and reminders about a stalled self-assessment
 WIPE_JOB = "erasure"
 HOUSEKEEPING_JOB = "housekeeping"
 HOUSEKEEPING_SECONDS = 3600
 DONE_UPDATES_KEPT = timedelta(days=1)  # handled raw updates are deleted after this
+STALLED_LOOK_EVERY = timedelta(hours=1)  # stalled assessments (counted in days) are looked for this often
 MAX_ATTEMPTS = 5  # sends (or claims) of one item before it is marked failed
 FIRST_RETRY = timedelta(seconds=30)  # then ×4 each time, at most an hour
 
@@ -61,6 +81,7 @@ class Scheduler:
     sending_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     interrupted_resolved: bool = False
     wipe_due: bool = False
+    stalled_looked_at: datetime | None = None  # stalled assessments are looked for at most hourly
 
     def wipe(self, core: Core) -> bool:
         """After an erasure, no copy of the erased bytes stays in the -wal; when a reader keeps
@@ -102,16 +123,44 @@ async def send_due_checkins(application: Application) -> int:
         return await _send_due_checkins(application, core)
 
 
+def deciding(core: Core, now: datetime) -> Callable[[ClaimInput], Claim]:
+    """What a due plan's claim records: the next check-in (round robin over the focus, about its
+    action if it has one), or, after ``ignored_before_offer`` unanswered ones, the one offer to
+    pause or change, with the plan quiet for ``quiet_weeks``."""
+    content, zone, limits = core.content, core.rules.zone, core.content.limits
+
+    def decide(given: ClaimInput) -> Claim:
+        plan = given.plan
+        competency, reflection = checkin_topic(plan.focus, plan.checkins_sent, content)
+        review = iso(now + timedelta(weeks=limits.review_weeks))  # a plan from before reviews gets its first
+        if given.ignored >= limits.ignored_before_offer:
+            quiet = now + timedelta(weeks=limits.quiet_weeks)
+            return Claim("silence", competency, reflection, None,
+                         iso(next_occurrence(plan.weekday, plan.time, zone, quiet)), iso(quiet), review)
+        return Claim("checkin", competency, reflection, given.actions.get(competency),
+                     iso(next_occurrence(plan.weekday, plan.time, zone, now)), None, review)
+
+    return decide
+
+
+def checkin_message(core: Core, due: DueCheckin) -> Screen:
+    """The message of a claimed check-in: about its action, about a focus without one, or the offer."""
+    content, zone, checkin = core.content, core.rules.zone, due.checkin
+    if checkin.kind == "silence":
+        quiet = due.quiet_until or iso(core.clock() + timedelta(weeks=content.limits.quiet_weeks))
+        return silence_offer(content, due.focus or [checkin.competency], content.limits.ignored_before_offer,
+                             quiet, zone)
+    if due.action is not None:
+        return action_checkin(content, checkin.id, due.action, zone)
+    return checkin_screen(content, checkin.id, checkin.competency, checkin.reflection)
+
+
 async def _send_due_checkins(application: Application, core: Core) -> int:
-    content, plans = core.content, core.stores.plans
+    plans = core.stores.plans
     now = core.clock()
     for user_id in plans.due_user_ids(iso(now)):
         try:
-            plans.claim(
-                user_id, iso(now),
-                choose=lambda focus, count: checkin_topic(focus, count, content),
-                next_due=lambda weekday, at: iso(next_occurrence(weekday, at, core.rules.zone, now)),
-            )
+            plans.claim(user_id, iso(now), deciding(core, now))
         except Exception as error:
             _failed_claim(application, f"plan of {who(user_id)}", error)
             plan_failures = plans.failures(user_id)
@@ -119,9 +168,7 @@ async def _send_due_checkins(application: Application, core: Core) -> int:
                                give_up=plan_failures + 1 >= MAX_ATTEMPTS)
 
     async def send(due: DueCheckin) -> int | None:
-        checkin = due.checkin
-        screen = checkin_screen(content, checkin.id, checkin.competency, checkin.reflection)
-        return await _deliver_one(application, checkin.user_id, screen, due.language)
+        return await _deliver_one(application, due.checkin.user_id, checkin_message(core, due), due.language)
 
     async def settle(due: DueCheckin, result: SendResult) -> None:
         checkin = due.checkin
@@ -286,6 +333,7 @@ async def resolve_interrupted(application: Application) -> int:
     sent twice); a coach is told that a prompt may not have arrived. Returns how many."""
     core = core_of(application)
     checkins = core.stores.plans.interrupted_checkins()
+    checkins += core.stores.reviews.reviews.interrupted() + core.stores.reviews.reminders.interrupted()
     deliveries = core.stores.coaching.interrupted_deliveries()
     for delivery in deliveries:
         name = core.stores.coaching.coachee_name(delivery.schedule.coach_id, delivery.coachee_id)
@@ -323,6 +371,93 @@ async def send_feedback_work(application: Application) -> int:
 
 
 
+async def send_due_reviews(application: Application) -> int:
+    """Claim every plan whose review is due (counted into a stored summary, the next review
+    planned), then send each: to the person, and to the coach they share with at the send."""
+    core = core_of(application)
+    content, store, zone = core.content, core.stores.reviews, core.rules.zone
+    async with scheduler(application).sending_lock:
+        await _resolve_interrupted_once(application)
+        now = core.clock()
+        following = iso(now + timedelta(weeks=content.limits.review_weeks))
+        for user_id in store.due_review_user_ids(iso(now)):
+            try:
+                store.claim_review(user_id, iso(now), following)
+            except Exception as error:
+                _failed_claim(application, f"review of {who(user_id)}", error)
+
+        async def send(review: ReviewRecord) -> int | None:
+            relation = core.stores.coaching.active_relation_of_coachee(review.user_id)
+            screen = review_screen(content, review.summary, zone, (relation.coach_name or "?") if relation else None)
+            return await _deliver_one(application, review.user_id, screen, review.language)
+
+        async def settle(review: ReviewRecord, result: SendResult) -> None:
+            match result:
+                case Sent(message_id=message_id):
+                    store.reviews.sent(review.id, message_id, iso(now))
+                    relation = core.stores.coaching.active_relation_of_coachee(review.user_id)  # consent, now
+                    if relation is not None:
+                        try:
+                            await _deliver_one(application, relation.coach_id, review_for_coach(
+                                content, review.summary, zone, relation.coachee_name),
+                                core.language_of(relation.coach_id))
+                            store.coach_told(review.id, relation.coach_id, iso(now))
+                        except Exception as error:  # the coach is not told; the review stays theirs to see
+                            log.info("could not tell %s of review %s: %s", who(relation.coach_id), review.id,
+                                     describe(error))
+                case Blocked():
+                    store.reviews.ended(review.id, "unreachable", "the user blocked the bot")
+                    core.stores.plans.stop(review.user_id, iso(now))
+                case Retry(reason=reason):
+                    store.reviews.retry(review.id, reason, retry_time(now, review.attempts + 1))
+                case Failed(reason=reason):
+                    store.reviews.ended(review.id, "failed", reason)
+
+        return await _send_each(application, store.sendable_reviews(iso(now)), what=lambda r: f"review {r.id}",
+                                attempts=lambda r: r.attempts, start=lambda r: store.reviews.start(r.id),
+                                send=send, settle=settle)
+
+
+async def send_due_reminders(application: Application) -> int:
+    """One reminder for each self-assessment left untouched for ``stalled_days`` (never more
+    than one per ``reminder_gap_days``, none after /pause or "no more reminders"); sent."""
+    core = core_of(application)
+    content, store = core.content, core.stores.reviews
+    limits = content.limits
+    state = scheduler(application)
+    async with state.sending_lock:
+        await _resolve_interrupted_once(application)
+        now = core.clock()
+        if state.stalled_looked_at is None or now - state.stalled_looked_at >= STALLED_LOOK_EVERY:
+            store.claim_reminders(iso(now), iso(now - timedelta(days=limits.stalled_days)),
+                                  iso(now - timedelta(days=limits.reminder_gap_days)))
+            state.stalled_looked_at = now
+
+        async def send(reminder: ReminderRecord) -> int | None:
+            return await _deliver_one(application, reminder.user_id,
+                                      stalled_reminder(content, reminder.cursor, reminder.version), reminder.language)
+
+        async def settle(reminder: ReminderRecord, result: SendResult) -> None:
+            match result:
+                case Sent(message_id=message_id):
+                    store.reminders.sent(reminder.id, message_id, iso(now))
+                case Blocked():
+                    store.reminders.ended(reminder.id, "unreachable", "the user blocked the bot")
+                case Retry(reason=reason):
+                    store.reminders.retry(reminder.id, reason, retry_time(now, reminder.attempts + 1))
+                case Failed(reason=reason):
+                    store.reminders.ended(reminder.id, "failed", reason)
+
+        return await _send_each(application, store.sendable_reminders(iso(now)), what=lambda r: f"reminder {r.id}",
+                                attempts=lambda r: r.attempts, start=lambda r: store.reminders.start(r.id),
+                                send=send, settle=settle)
+
+
+async def send_development_work(application: Application) -> int:
+    """The development loop's own scheduled work: reviews, then reminders."""
+    return await send_due_reviews(application) + await send_due_reminders(application)
+
+
 async def _guarded(application: Application, area: str, work: Callable[[Application], Awaitable[object]]) -> None:
     """Run one job; a fault (e.g. a locked database) is logged and reported, the job runs again
     at its next interval."""
@@ -341,6 +476,10 @@ async def _checkin_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _prompt_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await _guarded(context.application, "prompts", send_due_prompts)
+
+
+async def _development_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _guarded(context.application, "reviews and reminders", send_development_work)
 
 
 def housekeeping(application: Application) -> tuple[int, int]:
@@ -381,6 +520,7 @@ def schedule_jobs(application: Application, interval: float) -> None:
     application.job_queue.run_repeating(_checkin_job, interval=interval, first=0, name=CHECKIN_JOB)
     application.job_queue.run_repeating(_prompt_job, interval=interval, first=0, name=PROMPT_JOB)
     application.job_queue.run_repeating(_feedback_job, interval=interval, first=0, name=FEEDBACK_JOB)
+    application.job_queue.run_repeating(_development_job, interval=interval, first=0, name=DEVELOPMENT_JOB)
     application.job_queue.run_repeating(_wipe_job, interval=interval, first=interval, name=WIPE_JOB)
     application.job_queue.run_repeating(_housekeeping_job, interval=HOUSEKEEPING_SECONDS, first=60,
                                         name=HOUSEKEEPING_JOB)

@@ -27,16 +27,21 @@ from storage.database import (
 )
 from storage.feedback import FeedbackStore, RaterSession, RequestRecord
 from storage.inbox import InboxCounts, InboxItem, InboxStore
-from storage.plans import CheckinRecord, DueCheckin, PlanRecord, PlanStore
+from storage.plans import ANSWERS, ActionRecord, CheckinRecord, Claim, ClaimInput, DueCheckin, PlanRecord, PlanStore
 from storage.privacy import USER_COLUMNS, PrivacyStore
+from storage.reviews import ReminderRecord, ReviewRecord, ReviewStore
 from storage.users import UserRecord, UserStore
 
 __all__ = [
+    "ANSWERS",
     "DIDNT_COME_UP",
     "USER_COLUMNS",
+    "ActionRecord",
     "AssessmentRecord",
     "AssessmentStore",
     "CheckinRecord",
+    "Claim",
+    "ClaimInput",
     "CoachRecord",
     "CoachStore",
     "CoachSummary",
@@ -55,8 +60,11 @@ __all__ = [
     "PrivacyStore",
     "PromptRecord",
     "RaterSession",
+    "ReminderRecord",
     "Relation",
     "RequestRecord",
+    "ReviewRecord",
+    "ReviewStore",
     "Schedule",
     "StatsCounts",
     "StatsSnapshot",

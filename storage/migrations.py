@@ -391,3 +391,106 @@ def m012_results_scoring_rules(db: Database) -> None:
     scoring v3). Rows of older rules are computed anew at start-up, so statistics count every
     assessment by today's rules (home ground in ``levels`` instead of where the weight lay)."""
     db.table("results").add_column("rules", int)
+
+
+@MIGRATIONS()
+def m013_plan_actions_reviews_reminders(db: Database) -> None:
+    """The development loop. A plan holds one concrete action per focus competency
+    (``plan_actions``: typed or taken from a tip, weekly or by a date; ended as done, dropped,
+    replaced or removed), and check-ins ask about that action (``checkins.answer``: done |
+    partly | notyet | dropped; ``checkins.tip``: the tip given with the answer). A check-in row
+    of ``kind`` 'silence' is the one offer to pause or change after check-ins went unanswered.
+    ``tips_seen``: which tips a person was shown, so none is shown twice until all were.
+    ``plan_reviews``: the review after some weeks, a stored summary (the coach with consent
+    is told, ``coach_id``). ``assessment_reminders``: one reminder per stalled self-assessment.
+    Plans gain the action being chosen, a pause, the quiet after the offer, the review cycle
+    and the user's choice to have no reminders. Plans from before keep working: their focus
+    has no action until the user picks one, and their first review is planned at their next
+    check-in."""
+    plans = db.table("plans")
+    plans.add_column("draft_action", str)  # JSON: the action being chosen (competency, text, tip, queue)
+    plans.add_column("paused_until", str)  # the user paused check-ins until then (UTC ISO)
+    plans.add_column("quiet_until", str)  # check-ins went unanswered: quiet until then, unless answered
+    plans.add_column("cycle_started_at", str)  # the plan's current round, reviewed at review_due_at
+    plans.add_column("review_due_at", str)
+    plans.add_column("reminders_off_at", str)  # the user asked for no reminders about a stalled assessment
+    db.execute("update plans set cycle_started_at = created_at where cycle_started_at is null")
+    plans.create_index(["active", "review_due_at"])
+    db.table("plan_actions").create(
+        {
+            "id": int,
+            "user_id": int,
+            "competency": str,
+            "text": str,  # what the user will do (their own words, or a tip's in their language)
+            "tip": int,  # the tip it came from (index in the competency's tips), NULL when typed
+            "cadence": str,  # weekly | once
+            "due_on": str,  # a one-off action's date (local ISO date), NULL when weekly
+            "status": str,  # active | done | dropped | replaced | removed
+            "created_at": str,
+            "ended_at": str,
+        },
+        pk="id",
+        foreign_keys=[("user_id", "users", "id")],
+        not_null={"user_id", "competency", "text", "cadence", "status", "created_at"},
+    )
+    db.table("plan_actions").create_index(["user_id", "status"])
+    checkins = db.table("checkins")
+    checkins.add_column("kind", str, not_null_default="checkin")  # checkin | silence
+    checkins.add_column("action_id", int)  # the action it asks about (NULL: a focus without one)
+    checkins.add_column("answer", str)  # done | partly | notyet | dropped
+    checkins.add_column("tip", int)  # a tip given with the answer
+    checkins.create_index(["action_id"])
+    db.table("tips_seen").create(
+        {"user_id": int, "competency": str, "tip": int, "seen_at": str},
+        pk=("user_id", "competency", "tip"),
+        foreign_keys=[("user_id", "users", "id")],
+        not_null={"seen_at"},
+    )
+    db.table("plan_reviews").create(
+        {
+            "id": int,
+            "user_id": int,
+            "due_at": str,
+            "created_at": str,
+            "summary": str,  # JSON: the actions and check-ins of the round, as counted at the claim
+            "status": str,  # pending | sending | sent | failed | unknown | unreachable
+            "attempts": int,
+            "next_attempt_at": str,
+            "last_error": str,
+            "message_id": int,
+            "sent_at": str,
+            "coach_id": int,  # the coach with consent who was told, when one was
+            "coach_told_at": str,
+        },
+        pk="id",
+        foreign_keys=[("user_id", "users", "id")],
+        not_null={"user_id", "due_at", "created_at", "summary", "status", "attempts"},
+        defaults={"attempts": 0},
+    )
+    db.table("plan_reviews").create_index(["user_id", "due_at"], unique=True)  # one review per due time
+    db.table("plan_reviews").create_index(["status", "next_attempt_at"])
+    db.table("assessment_reminders").create(
+        {
+            "id": int,
+            "user_id": int,
+            "assessment_id": int,
+            "touched_at": str,  # the assessment's last answer (or start) this reminder is about
+            "cursor": int,
+            "created_at": str,
+            "status": str,  # pending | sending | sent | failed | unknown | unreachable | cancelled
+            "attempts": int,
+            "next_attempt_at": str,
+            "sent_at": str,
+            "message_id": int,
+            "last_error": str,
+        },
+        pk="id",
+        foreign_keys=[("user_id", "users", "id"), ("assessment_id", "assessments", "id")],
+        not_null={"user_id", "assessment_id", "touched_at", "cursor", "created_at", "status", "attempts"},
+        defaults={"attempts": 0},
+    )
+    db.table("assessment_reminders").create_index(["assessment_id", "touched_at"], unique=True)  # one per stall
+    db.table("assessment_reminders").create_index(["user_id", "created_at"])
+    db.table("assessment_reminders").create_index(["status"])
+    # Stalled assessments are looked for among the open ones only (a few among many completed).
+    db.execute("create index idx_assessments_open on assessments (started_at) where status = 'in_progress'")

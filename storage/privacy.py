@@ -14,7 +14,8 @@ from sqlite_utils import Database
 from storage.assessments import DIDNT_COME_UP
 
 # Every table and the columns that hold a user's id; rows with the id in one of them are
-# deleted (checkins.shared_with, the coach a note was shared with, is cleared instead). A
+# deleted (checkins.shared_with, the coach a note was shared with, and plan_reviews.coach_id,
+# the coach who was told of a review, are cleared instead). A
 # test builds every kind of link between two people and searches every column afterwards.
 USER_COLUMNS: dict[str, tuple[str, ...]] = {
     "inbox": ("user_id",),
@@ -30,6 +31,10 @@ USER_COLUMNS: dict[str, tuple[str, ...]] = {
     "coaches": ("user_id",),
     "coach_invites": ("created_by", "used_by"),
     "checkins": ("user_id",),
+    "plan_reviews": ("user_id",),
+    "plan_actions": ("user_id",),
+    "tips_seen": ("user_id",),
+    "assessment_reminders": ("user_id",),  # before assessments: it names one
     "plans": ("user_id",),
     "results": ("user_id",),
     "answers": (),  # through assessments
@@ -79,6 +84,12 @@ class PrivacyStore:
             "results": rows("select * from results where user_id = ? order by assessment_id", user_id),
             "plan": rows("select * from plans where user_id = ?", user_id),
             "checkins": rows("select * from checkins where user_id = ? order by id", user_id),
+            "plan_actions": rows("select * from plan_actions where user_id = ? order by id", user_id),
+            "tips_seen": rows("select * from tips_seen where user_id = ? order by competency, tip", user_id),
+            "plan_reviews": [row | {"summary": json.loads(row["summary"])}
+                             for row in rows("select * from plan_reviews where user_id = ? order by id", user_id)],
+            "assessment_reminders": rows("select * from assessment_reminders where user_id = ? order by id",
+                                         user_id),
             "coach_offers": rows("select o.*, c.display_name as coach_name from coach_offers o left join coaches c "
                                  "on c.user_id = o.coach_id where o.user_id = ?", user_id),
             "coach_relations": rows("select r.*, c.display_name as coach_name from coach_relations r left join "
@@ -131,6 +142,7 @@ class PrivacyStore:
             run("update coaches set draft = '{}', step = 'idle' where json_extract(draft, '$.coachee_id') = ?",
                 [user_id])
             run("update checkins set shared_with = null, shared_at = null where shared_with = ?", [user_id])
+            run("update plan_reviews set coach_id = null, coach_told_at = null where coach_id = ?", [user_id])
             deleted = run("delete from answers where assessment_id in (select id from assessments where user_id = ?)",
                           [user_id]).rowcount
             # feedback: the ratings this person gave, and their own requests with everything rated there

@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.content import Content, load_content
 from bot.flows.feedback import rater_questions
 from bot.render import plain_text, screen_text
-from bot.schedule import send_due_checkins
+from bot.schedule import send_due_checkins, send_due_reminders, send_due_reviews
 from bot.turns.result_rows import result_row
 from storage import Database, StatsStore, open_database
 from telegram_doubles.fake_api import FakeBotApi, TelegramUser, parse_html
@@ -132,6 +132,13 @@ def plan_row(db_path, user_id):
         return conn.execute("select * from plans where user_id = ?", [user_id]).fetchone()
 
 
+async def choose_actions(user, content, count: int) -> None:
+    """One action per focus: the first idea, every week."""
+    for _ in range(count):
+        await user.tap("1")
+        await user.tap(content.text("btn_every_week", "en"))
+
+
 async def make_plan(user, content, day="Wednesday", at="09:00", picks=3):
     await user.send("/plan")
     picker = user.last()
@@ -140,9 +147,57 @@ async def make_plan(user, content, day="Wednesday", at="09:00", picks=3):
     for name in names[:picks]:
         await user.tap(name, message=user.last())
     await user.tap(content.text("btn_done", "en"))
+    await choose_actions(user, content, picks)
     await user.tap(day)
     await user.tap(at)
     return names[:picks]
+
+
+# --- the development loop ---------------------------------------------------------------
+
+
+def en(content, key: str, **params) -> str:
+    return content.text(key, "en", **params)
+
+
+def at_week(clock: FakeClock, week: int, days: int = 2) -> None:
+    """Week ``week`` of the plan, just after its Wednesday 09:00 check-in fell due."""
+    clock.now = CLOCK_START + timedelta(days=days + 7 * (week - 1), minutes=1)
+
+
+async def run_jobs(bot) -> None:
+    await send_due_checkins(bot.application)
+    await send_due_reviews(bot.application)
+    await send_due_reminders(bot.application)
+
+
+def checkins_of(user: TelegramUser) -> list:
+    return [m for m in user.messages() if m.text.startswith("🔁 Check-in")]
+
+
+async def assessed(bot, content, user_id: int, value=lambda i: 2, name: str = "Alex") -> TelegramUser:
+    user = bot.user(user_id, first_name=name)
+    await onboard(user, content)
+    await answer_all(user, content, value)
+    return user
+
+
+async def plan_one(user: TelegramUser, content, idea: str = "1", when: str = "btn_every_week") -> str:
+    """A plan with the first suggested focus, one idea as its action, on Wednesday at 09:00."""
+    await user.send("/plan")
+    picker = user.last()
+    name = picker.labels()[0]
+    await user.tap(name, message=picker)
+    await user.tap(en(content, "btn_done"))
+    await user.tap(idea)
+    await user.tap(en(content, when))
+    await user.tap("Wednesday")
+    await user.tap("09:00")
+    return name
+
+
+async def answer(user: TelegramUser, content, given: str) -> None:
+    await user.tap(en(content, f"btn_answer_{given}"), message=checkins_of(user)[-1])
 
 
 # --- answering and results --------------------------------------------------------------
@@ -299,6 +354,21 @@ def prompts_in(user: TelegramUser, content) -> list:
     return [m for m in user.messages() if m.text.startswith("💭")]
 
 
+def rows_mentioning(db_path, value: int) -> dict[str, int]:
+    """Every table and how many of its rows hold ``value`` in any column (as a number or in text)."""
+    found = {}
+    with sqlite3.connect(db_path) as conn:
+        tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")]
+        for table in tables:
+            columns = [r[1] for r in conn.execute(f"pragma table_info({table})")]
+            where = " or ".join(f"{c} = :v or cast({c} as text) like :like" for c in columns)
+            count = conn.execute(f"select count(*) from {table} where {where}",
+                                 {"v": value, "like": f"%{value}%"}).fetchone()[0]
+            if count:
+                found[table] = count
+    return found
+
+
 def mentions(db_path, needles: list[str]) -> dict[str, list[str]]:
     """Every table and column (JSON text included) whose text holds one of ``needles``."""
     found: dict[str, list[str]] = {}
@@ -328,7 +398,7 @@ def bytes_holding(db_path, needles: list[bytes]) -> dict[str, list[bytes]]:
 
 async def coaches_of_each_other(bot, content, clock, carla_id: int, zoe_id: int, zoe_name: str):
     """Carla and Zoë are both coaches and each other's coachee; Zoë has a result, a plan and
-    a check-in she rated 4 (her note is still open)."""
+    a check-in she answered "done" (her note is still open)."""
     carla = await new_coach(bot, content, carla_id, "Carla")
     zoe = await new_coach(bot, content, zoe_id, zoe_name)
     await share_with(bot, content, carla, zoe_id, zoe_name)
@@ -338,7 +408,7 @@ async def coaches_of_each_other(bot, content, clock, carla_id: int, zoe_id: int,
     await make_plan(zoe, content, picks=1)
     clock.now += timedelta(days=3)
     await send_due_checkins(bot.application)
-    await zoe.tap("4")
+    await zoe.tap(content.text("btn_answer_done", "en"))
     return carla, zoe, carla_as_coachee
 
 

@@ -135,7 +135,7 @@ async def test_a_note_confirmed_to_carla_never_reaches_dave(bot, content, clock)
     await make_plan(kees, content, picks=1)
     clock.now += timedelta(days=3)
     await send_due_checkins(bot.application)
-    await kees.tap("2")
+    await kees.tap(content.text("btn_answer_notyet", "en"))
     await kees.send("I dared not contradict the CFO")
     confirm = await kees.tap(content.text("btn_share_note", "en", coach="Carla"))
     await share_with(bot, content, dave, kees.id, "Kees")  # meanwhile Kees moves to Dave

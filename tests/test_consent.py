@@ -39,7 +39,7 @@ async def test_a_note_stays_private_while_three_prompts_arrive(bot, content, clo
     await make_plan(kees, content, picks=1)
     clock.now += timedelta(days=3)
     await send_due_checkins(bot.application)
-    await kees.tap("2")  # the rating opens the note field: Kees starts typing a note …
+    await kees.tap(content.text("btn_answer_notyet", "en"))  # the answer opens the note field: Kees starts typing …
     for number in range(1, 4):  # … while three prompts arrive
         await prompt_now(carla, content, "Kees", f"Prompt number {number}?")
     assert len(prompts_in(kees, content)) == 3
@@ -160,12 +160,6 @@ async def test_roles_links_and_menus_change_at_once(bot, content):
 NAME = "Zoë Uniekenaam"
 
 
-
-
-
-
-
-
 async def test_delete_leaves_no_trace_of_the_person_anywhere(bot, content, clock):
     """Two people linked in every way the bot knows; one of them is erased."""
     zoe_id = 777_000_123
@@ -225,7 +219,8 @@ EXPORTED_AS = {
     "coach_relations": ("coach_relations", "coachees"), "prompt_schedules": ("prompts_sent", "prompts_scheduled_for_me"),
     "prompt_deliveries": ("prompts_received", "prompt_deliveries_sent"),
     "prompt_replies": ("reflection_replies", "replies_received"), "coach_invites": ("coach_invites",),
-    "inbox": ("raw_updates",),
+    "inbox": ("raw_updates",), "plan_actions": ("plan_actions",), "tips_seen": ("tips_seen",),
+    "plan_reviews": ("plan_reviews",), "assessment_reminders": ("assessment_reminders",),
     "feedback_requests": ("feedback_requests",), "feedback_raters": ("feedback_given",),
     "feedback_summary_raters": ("feedback_summaries_i_am_in",),
 }

@@ -10,21 +10,23 @@ from zoneinfo import ZoneInfo
 from bot.flows.plan import next_occurrence
 from bot.flows.scoring import heaviest
 from bot.schedule import CHECKIN_JOB, send_due_checkins
-from tests.conftest import FakeClock, answer_all, make_plan, onboard, plan_row, say
+from tests.conftest import (
+    FakeClock,
+    answer_all,
+    choose_actions,
+    make_plan,
+    onboard,
+    plan_row,
+    say,
+)
 
 ZONE = "Europe/Amsterdam"
 
 
-
-
-
-
 def checkin_rows(db_path, user_id):
     with sqlite3.connect(db_path) as conn:
-        return conn.execute("select competency, rating, note from checkins where user_id = ? order by id",
+        return conn.execute("select competency, answer, note from checkins where user_id = ? order by id",
                             [user_id]).fetchall()
-
-
 
 
 def test_next_occurrence_follows_the_local_clock_across_dst():
@@ -68,6 +70,7 @@ async def test_choosing_focus_day_and_time(make_harness, content):
         extra = next(q for q in content.competencies if q.id not in suggested[:3])
         await user.tap(extra.name["en"], message=picker)
         await user.tap(content.text("btn_done", "en"))
+        await choose_actions(user, content, 3)
         await user.tap("Wednesday")
         await user.tap("09:00")
         assert "every Wednesday at 09:00" in user.last().text
@@ -95,7 +98,8 @@ async def test_a_schedule_survives_a_restart_and_a_missed_check_in_is_sent_once(
         assert await send_due_checkins(second.application) == 1
         assert await send_due_checkins(second.application) == 0  # never twice
         assert user.last().text.startswith("🔁 Check-in: " + focus[0])
-        assert [label for label in user.last().labels()] == ["1", "2", "3", "4", "5"]
+        assert user.last().labels() == [content.text(f"btn_answer_{a}", "en") for a in ("done", "partly", "notyet",
+                                                                                           "dropped")]
         assert plan_row(second.db_path, user.id)["next_due_at"] == "2026-12-23T08:00:00+00:00"
         clock.now = datetime(2026, 12, 23, 8, 0, 1, tzinfo=timezone.utc)
         assert await send_due_checkins(second.application) == 1
@@ -104,7 +108,7 @@ async def test_a_schedule_survives_a_restart_and_a_missed_check_in_is_sent_once(
     assert first.errors == [] and second.errors == []
 
 
-async def test_answering_a_check_in_with_a_rating_and_a_note(make_harness, content):
+async def test_answering_a_check_in_about_the_action_with_a_note(make_harness, content):
     clock = FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc))
     harness = make_harness(clock=clock)
     async with harness.application:
@@ -114,8 +118,8 @@ async def test_answering_a_check_in_with_a_rating_and_a_note(make_harness, conte
         await make_plan(user, content, picks=1)
         clock.now += timedelta(days=3)
         await send_due_checkins(harness.application)
-        await user.tap("4")
-        assert user.last().text == say(content, "checkin_rated", rating=4)
+        await user.tap(content.text("btn_answer_done", "en"))
+        assert say(content, "note_prompt") in user.last().text
         limit = content.limits.note_chars
         await user.send("x" * (limit + 1))
         assert user.last().text == say(content, "note_too_long", limit=limit, length=limit + 1)
@@ -123,7 +127,7 @@ async def test_answering_a_check_in_with_a_rating_and_a_note(make_harness, conte
         assert user.last().text == say(content, "checkin_thanks_private")
         await user.send("another text is no longer a note")
         assert checkin_rows(harness.db_path, user.id) == [  # all 3s is flat: the heaviest-weighted first
-            (heaviest(content)[0], 4, "Had the talk with finance 🙂 — went well")]
+            (heaviest(content)[0], "done", "Had the talk with finance 🙂 — went well")]
     assert harness.errors == []
 
 

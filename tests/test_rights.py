@@ -20,24 +20,10 @@ from tests.conftest import (
     make_plan,
     onboard,
     reply_to_prompt,
+    rows_mentioning,
 )
 
 PERSON = 987_654_321  # distinctive, so a search for it finds only rows about this person
-
-
-def rows_mentioning(db_path, value: int) -> dict[str, int]:
-    """Every table and how many of its rows hold ``value`` in any column (as a number or in text)."""
-    found = {}
-    with sqlite3.connect(db_path) as conn:
-        tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")]
-        for table in tables:
-            columns = [r[1] for r in conn.execute(f"pragma table_info({table})")]
-            where = " or ".join(f"{c} = :v or cast({c} as text) like :like" for c in columns)
-            count = conn.execute(f"select count(*) from {table} where {where}",
-                                 {"v": value, "like": f"%{value}%"}).fetchone()[0]
-            if count:
-                found[table] = count
-    return found
 
 
 def test_every_table_with_people_in_it_is_known_to_delete(db_path):
@@ -69,7 +55,7 @@ async def test_delete_leaves_no_row_about_the_person(make_harness, db_path, cont
         await make_plan(person, content, picks=2)
         clock.now += timedelta(days=3)
         await send_due_checkins(harness.application)
-        await person.tap("4")
+        await person.tap(content.text("btn_answer_done", "en"))
         await person.send("a note")
         await coach.send("/prompt")
         await coach.tap("Pim")

@@ -297,6 +297,8 @@ class Scoring(_Schema):
     low_band_up_to: StrictInt = Field(ge=1, le=5)  # a development point scored up to this gets the tips for 1-2
     unanswered_after: StrictInt = Field(ge=0, le=28)  # more competencies than this without an answer: said
     feedback_gap: StrictFloat = Field(ge=0.1, le=4)  # self and others this far apart: a blind spot or hidden strength
+    jump_points: StrictInt = Field(ge=1, le=4)  # a rise this large since the previous assessment …
+    jump_competencies: StrictInt = Field(ge=1, le=28)  # … in this many competencies: a large self-reported jump
 
     @cached_property
     def targets(self) -> dict[str, float]:
@@ -323,6 +325,18 @@ class Limits(_Schema):
     checkin_times: tuple[Time, ...] = Field(min_length=1)
     feedback_open_days: StrictInt = Field(ge=1)  # a feedback request closes by itself after this
     feedback_remind_days: StrictInt = Field(ge=1)  # a rater who stopped halfway is reminded once after this
+    action_chars: StrictInt = Field(ge=20, le=1000)  # characters of an action the user types
+    picker_tips: StrictInt = Field(ge=1, le=9)  # ideas offered when choosing an action
+    action_by_weeks: tuple[Annotated[StrictInt, Field(ge=1, le=12)], ...] = Field(min_length=1, max_length=5)
+    steady_weeks: StrictInt = Field(ge=2)  # done this many check-ins in a row: a next step is offered
+    trend_every: StrictInt = Field(ge=1)  # every this many answered check-ins on an action: the trend
+    trend_shown: StrictInt = Field(ge=1, le=20)  # answers in the trend's strip
+    ignored_before_offer: StrictInt = Field(ge=1)  # unanswered check-ins in a row before the offer
+    quiet_weeks: StrictInt = Field(ge=1, le=26)  # no check-ins after the offer, unless answered
+    pause_weeks: StrictInt = Field(ge=1, le=26)
+    review_weeks: StrictInt = Field(ge=1, le=52)
+    stalled_days: StrictInt = Field(ge=1)  # an assessment untouched this long gets one reminder
+    reminder_gap_days: StrictInt = Field(ge=1)  # at most one reminder per person in this many days
 
     @model_validator(mode="after")
     def _remind_while_open(self) -> Limits:

@@ -106,7 +106,7 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": Event.RESULT, "source": "*", "dest": None, "after": "show_result"},
     {"trigger": Event.REPORT, "source": "*", "dest": None, "unless": "has_result", "after": "show_result"},
     *[{"trigger": event, "source": "*", "dest": None, "conditions": "has_result", "after": f"show_{event}"}
-      for event in ("points", "more_tips", "strengths", "watch_outs", "all_scores", "report")],
+      for event in ("points", "more_tips", "strengths", "watch_outs", "all_scores", "report", "before_after")],
     # Retake
     {"trigger": Event.RETAKE, "source": ONBOARDING, "dest": "intro", "after": "show_intro"},
     {"trigger": Event.RETAKE, "source": IN_PROGRESS, "dest": None, "after": "confirm_retake"},
@@ -137,6 +137,7 @@ class AssessmentModel:
         history: list[Taken] | None = None,
         version: int | None = None,
         plan_focus: list[str] | None = None,
+        plan_active: bool = False,
         today: str = "",
     ) -> None:
         self.content = content
@@ -148,7 +149,8 @@ class AssessmentModel:
         self.cursor = cursor
         self.answers: dict[str, int | None] = dict(answers or {})
         self.history = history or []  # completed assessments, latest first
-        self.plan_focus = plan_focus or []  # for the report
+        self.plan_focus = plan_focus or []  # for the report, and offered for renewal after a retake
+        self.plan_active = plan_active
         self.today = today  # the local date, for the report
         self.screens: list[Screen] = []
         self.effects: list[Effect] = []
@@ -269,7 +271,10 @@ class AssessmentModel:
             self.history = self.history[1:]
         previous = self._score(self.history[0]) if self.history else None
         self.history = [Taken(self.assessment_id, self.version, self.answers)] + self.history
-        self.screens.extend(results.result_screens(self.content, self._score(self.history[0]), previous))
+        current = self._score(self.history[0])
+        self.screens.extend(results.result_screens(self.content, current, previous))
+        if previous is not None and self.plan_focus and event.transition.source != "completing":
+            self.screens.append(results.renewal(self.content, self.plan_focus, current, previous, self.plan_active))
 
     def change_earlier(self, event: EventData) -> None:
         """A button of an earlier question (an older message, or a second tap): change that
@@ -365,6 +370,9 @@ class AssessmentModel:
 
     def show_report(self, event: EventData) -> None:
         self.screens.append(results.report(self.content, *self._results(), self.plan_focus, self.today))
+
+    def show_before_after(self, event: EventData) -> None:
+        self.screens.append(results.before_after(self.content, *self._results()))
 
     def show_all_scores(self, event: EventData) -> None:
         self.screens.append(results.all_scores(self.content, *self._results()))

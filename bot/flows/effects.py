@@ -52,7 +52,7 @@ class ContinueAssessment:
 class OpenText:
     """The user chose where their next text goes: ``note`` (of check-in ``ref``), ``reply`` (to
     prompt delivery ``ref``), ``confirm_reply`` (``text`` waits for Send), ``compose`` (a
-    coach's own prompt). Only the user's own action opens one. Stored as it is (``to_dict``)."""
+    coach's own prompt), ``action`` (one's own action for the focus being planned). Only the user's own action opens one. Stored as it is (``to_dict``)."""
 
     kind: str
     ref: int | None = None
@@ -138,7 +138,7 @@ class CompleteAssessment:
 # --- plan ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SavePlan:
-    """The plan as it stands after the event (``next_due_at`` as stored: UTC ISO text)."""
+    """The plan as it stands after the event (moments as stored: UTC ISO text)."""
 
     step: str
     focus: tuple[str, ...]
@@ -147,6 +147,49 @@ class SavePlan:
     time: str | None
     active: bool
     next_due_at: str | None
+    draft_action: str | None = None  # JSON of the action being chosen
+    paused_until: str | None = None
+    quiet_until: str | None = None
+    cycle_started_at: str | None = None
+    review_due_at: str | None = None
+    reminders_off_at: str | None = None
+
+
+@dataclass(frozen=True)
+class SaveAction:
+    """A new action for ``competency`` (the one it replaces ends): ``tip`` where it came from
+    one, ``cadence`` weekly or once (then by ``due_on``, a local ISO date)."""
+
+    competency: str
+    text: str
+    tip: int | None
+    cadence: str
+    due_on: str | None = None
+
+
+@dataclass(frozen=True)
+class EndAction:
+    """An action ends: done, dropped (no longer relevant) or removed (its focus went)."""
+
+    action_id: int
+    status: str
+
+
+@dataclass(frozen=True)
+class SeeTips:
+    """These tips of ``competency`` were shown to the user now (none again until all were)."""
+
+    competency: str
+    tips: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class AnswerCheckin:
+    """The answer to a check-in about an action, and the tip given with it."""
+
+    checkin_id: int
+    answer: str
+    tip: int | None = None
 
 
 @dataclass(frozen=True)
@@ -336,7 +379,7 @@ class Step:
 
 Effect = (Notify | RefreshMenu | SendDuePrompts | WipeFreedBytes | ContinueAssessment | OpenText | CloseText
           | EnsureUser | SaveProgress | GiveConsent | BeginAssessment | ReopenLatest | RecordAnswer | MoveCursor | CompleteAssessment
-          | SavePlan | RateCheckin | NoteCheckin | ShareNote
+          | SavePlan | RateCheckin | NoteCheckin | ShareNote | SaveAction | EndAction | SeeTips | AnswerCheckin
           | CreateCoachInvite | BecomeCoach | RenewLink | RemoveCoach | OpenOffer | CloseOffer | Connect | Revoke
           | StoreReply | SaveComposer | CreateSchedule | CancelSchedule | EraseEverything
           | OpenRequest | RenewRequestLink | CloseRequest | CloseIfReady | BeginRating | SaveRating)

@@ -68,9 +68,25 @@ class RequestView(Protocol):
 
 
 class CheckinView(Protocol):
-    """A check-in of the acting user (a flow may note its rating and note on it)."""
+    """A check-in of the acting user (a flow may note its answer, rating and note on it)."""
 
     id: int
     competency: str
     rating: int | None
     note: str | None
+    action_id: int | None
+    answer: str | None
+    tip: int | None
+
+
+class ActionView(Protocol):
+    """One concrete action for a focus competency."""
+
+    id: int
+    competency: str
+    text: str
+    tip: int | None
+    cadence: str  # weekly | once
+    due_on: str | None
+    status: str
+    created_at: str

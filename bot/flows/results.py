@@ -108,6 +108,15 @@ def why(content: Content, result: Result) -> Screen:
         "leider": result.leider, "manager": result.manager, "threshold": content.scoring.threshold})
 
 
+def large_jump(content: Content, result: Result, previous: Result | None) -> int:
+    """How many competencies rose by at least ``jump_points`` since the previous assessment, when
+    they are at least ``jump_competencies`` (a large self-reported jump); else 0."""
+    if previous is None:
+        return 0
+    risen = sum(delta >= content.scoring.jump_points for delta in changes(result, previous).values())
+    return risen if risen >= content.scoring.jump_competencies else 0
+
+
 def summary(content: Content, result: Result, previous: Result | None) -> Screen:
     if result.archetype == INSUFFICIENT:
         return Screen("result_incomplete", {"missing": len(result.missing_role_answers)},
@@ -115,9 +124,13 @@ def summary(content: Content, result: Result, previous: Result | None) -> Screen
     profile = content.archetypes[result.archetype]
     watch = Items((Screen("watch_outs_count", {"count": len(result.watch_outs)}),)) if result.watch_outs else Items(())
     delta = changes(result, previous) if previous is not None else {}
+    jump = large_jump(content, result, previous)
     moved = Items((Screen("changes_count", {"up": sum(d > 0 for d in delta.values()),
-                                            "down": sum(d < 0 for d in delta.values())}),)) if previous else Items(())
-    choices = tuple(Choice(event, label) for event, label in DETAILS
+                                            "down": sum(d < 0 for d in delta.values())}),)
+                  + ((Screen("jump_note", {"count": jump, "points": content.scoring.jump_points}),) if jump else ())) \
+        if previous else Items(())
+    details = DETAILS if previous is None else DETAILS[:4] + ((Event.BEFORE_AFTER, "btn_before_after"),) + DETAILS[4:]
+    choices = tuple(Choice(event, label) for event, label in details
                     if event != "watch_outs" or result.watch_outs)
     return Screen("result_overview", {
         "archetype": profile.name, "why": Items((why(content, result),)), "layers": layer_line(content, result),
@@ -247,6 +260,37 @@ def _mark(result: Result, competency: str, content: Content) -> str:
     if value is None:
         return "mark_skipped"
     return "mark_gap" if content.scoring.targets[competency] - value >= content.scoring.min_gap else "mark_ok"
+
+
+def before_after(content: Content, result: Result, previous: Result | None) -> Screen:
+    """Every competency before (the previous assessment) and after (this one), by group, with the
+    change; a large self-reported jump is named, with colleagues as the check."""
+    if previous is None:
+        return Screen("before_after_none")
+    delta = changes(result, previous)
+    sections = []
+    for group, group_name in content.groups.items():
+        lines = tuple(Screen("before_after_item", {
+            "name": q.name, "before": previous.scores.get(q.id), "after": result.scores.get(q.id),
+            "change": Items((Screen("change_up" if delta[q.id] > 0 else "change_down",
+                                    {"delta": abs(delta[q.id])}),), separator="") if delta.get(q.id) else Items(()),
+        }) for q in content.competencies if q.group == group)
+        sections.append(Screen("before_after_group", {"group": group_name, "items": Items(lines)}))
+    jump = large_jump(content, result, previous)
+    note = Items((Screen("jump_note", {"count": jump, "points": content.scoring.jump_points}),), separator="") \
+        if jump else Items(())
+    return Screen("before_after", {"groups": Items(tuple(sections), separator="\n\n"), "jump": note,
+                                   "up": sum(d > 0 for d in delta.values()), "down": sum(d < 0 for d in delta.values())},
+                  choices=(Choice(Event.FEEDBACK, "btn_feedback"),) if jump else ())
+
+
+def renewal(content: Content, focus: list[str], result: Result, previous: Result, active: bool) -> Screen:
+    """After a retake, the plan so far with its focus before and after: keep it, or choose anew."""
+    items = Items(tuple(Screen("renewal_item", {"name": _name(content, c), "before": previous.scores.get(c),
+                                                "after": result.scores.get(c)}) for c in focus))
+    return Screen("plan_renewal", {"items": items, "weeks": content.limits.review_weeks}, choices=(
+        Choice(Event.PLAN_RENEW, "btn_renew_plan"),
+        Choice(Event.PLAN_CHANGE_FOCUS if active else Event.START_PLAN, "btn_new_focus")))
 
 
 def _change(delta: int | None) -> Items:

@@ -14,6 +14,7 @@ from bot.flows.events import Event
 from bot.turn import Command, Stepped, Turn, pick_language
 
 NEW = "new"  # the state of somebody the bot has never seen
+ANSWERING = frozenset({Event.ANSWER, Event.SKIP, Event.NOT_OCCURRED})
 
 
 def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -> Stepped:
@@ -21,6 +22,10 @@ def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -
     user = stores.users.load(turn.user_id)
     opened = stores.assessments.open_of(turn.user_id) if user else None
     history = stores.assessments.completed(turn.user_id, limit=2) if user else []
+    # the plan: for the report, and offered for renewal when a retake completes (at its last question)
+    last = opened is not None and opened.cursor == core.content.questions_of(opened.version).total - 1
+    plan = stores.plans.load(turn.user_id) if user and (event == Event.REPORT or (last and event in ANSWERING)) \
+        else None
     taken = [Taken(opened.id, opened.version, opened.answers)] if opened and opened.completed_at else []
     model = AssessmentModel(
         core.content,
@@ -32,7 +37,8 @@ def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -
         answers=opened.answers if opened else {},
         history=taken + [Taken(done.id, done.version, done.answers) for done in history],  # reopened: still the latest
         version=opened.version if opened else None,
-        plan_focus=stores.plans.load(turn.user_id).focus if event == Event.REPORT else None,
+        plan_focus=plan.focus if plan else None,
+        plan_active=bool(plan and plan.active),
         today=core.clock().astimezone(ZoneInfo(core.rules.zone)).date().isoformat(),
     )
     fire(model, event, **kwargs)
@@ -61,6 +67,8 @@ def buttons(sizes: Sizes) -> dict[str, Spec]:
         Event.STRENGTHS: Spec("st"),
         Event.WATCH_OUTS: Spec("wo"),
         Event.REPORT: Spec("rp"),
+        Event.BEFORE_AFTER: Spec("v"),
+        Event.RETAKE: Spec("yr"),  # offered by the plan's review
     }
 
 

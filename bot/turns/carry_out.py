@@ -3,11 +3,13 @@ order; the rest are returned for after the commit."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.core import Core
 from bot.flows.effects import (
+    AnswerCheckin,
     BecomeCoach,
     BeginAssessment,
     BeginRating,
@@ -22,6 +24,7 @@ from bot.flows.effects import (
     CreateCoachInvite,
     CreateSchedule,
     Effect,
+    EndAction,
     EnsureUser,
     EraseEverything,
     GiveConsent,
@@ -39,10 +42,12 @@ from bot.flows.effects import (
     RenewRequestLink,
     ReopenLatest,
     Revoke,
+    SaveAction,
     SaveComposer,
     SavePlan,
     SaveProgress,
     SaveRating,
+    SeeTips,
     SendDuePrompts,
     ShareNote,
     StoreReply,
@@ -109,9 +114,22 @@ def carry_out(core: Core, turn: Turn, effects: list[Effect], now: str) -> Applie
                 _save_result(core, user, assessment_id, language)
             # --- the plan
             case SavePlan():
-                stores.plans.save(PlanRecord(user, list(effect.focus), effect.weekday, effect.time, effect.active,
-                                             effect.step, effect.next_due_at,
-                                             draft_focus=None if effect.draft is None else list(effect.draft)), now)
+                stores.plans.save(PlanRecord(
+                    user, list(effect.focus), effect.weekday, effect.time, effect.active, effect.step,
+                    effect.next_due_at, draft_focus=None if effect.draft is None else list(effect.draft),
+                    draft_action=json.loads(effect.draft_action) if effect.draft_action else None,
+                    paused_until=effect.paused_until, quiet_until=effect.quiet_until,
+                    cycle_started_at=effect.cycle_started_at, review_due_at=effect.review_due_at,
+                    reminders_off_at=effect.reminders_off_at), now)
+            case SaveAction():
+                stores.plans.add_action(user, effect.competency, effect.text, effect.tip, effect.cadence,
+                                        effect.due_on, now)
+            case EndAction(action_id=action, status=status):
+                stores.plans.end_action(action, user, status, now)
+            case SeeTips(competency=competency, tips=tips):
+                stores.plans.see_tips(user, competency, tips, now)
+            case AnswerCheckin(checkin_id=checkin, answer=answer, tip=tip):
+                stores.plans.answer(checkin, answer, tip, now)
             case RateCheckin(checkin_id=checkin, rating=rating):
                 stores.plans.rate(checkin, rating, now)
             case NoteCheckin(checkin_id=checkin, note=note):

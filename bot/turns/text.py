@@ -1,6 +1,6 @@
 """Free text goes where its writer sent it: a Telegram reply to a prompt, or the context the
-user opened themselves (a check-in note, a reply to a coach, a coach's own prompt text).
-Nothing the bot sends on its own changes that context. Text with no context is unexpected
+user opened themselves (a check-in note, one's own action, a reply to a coach, a coach's own
+prompt text). Nothing the bot sends on its own changes that context. Text with no context is unexpected
 input for the assessment (a friendly hint)."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from bot.turns import assessment, coaching, plan
 # context kind -> (turn, event, keyword for the context's ref)
 BY_CONTEXT = {
     "note": (plan.TURN, Event.CHECKIN_NOTE, "checkin_id"),
+    "action": (plan.TURN, Event.PLAN_ACTION_TEXT, None),  # one's own action for the focus being planned
     "reply": (coaching.TURN, Event.REPLY_TEXT, "delivery_id"),
     "confirm_reply": (coaching.TURN, Event.REPLY_TEXT, "delivery_id"),  # typed again: replaces the draft
     "compose": (coaching.TURN, Event.OWN_TEXT, None),
