@@ -1,7 +1,7 @@
 """The one strict builder and parser of callback data.
 
-Format ``1:<code>:<ref>:<index>:<arg>`` (version 1), at most 64 bytes: ``code`` (one or two
-letters) names the event, ``ref`` a stored object (an assessment, a check-in), ``index`` a
+Format ``1:<code>:<ref>:<index>:<arg>`` (version 1), at most 64 bytes: ``code`` (one
+letter, then a letter or digit) names the event, ``ref`` a stored object (an assessment, a check-in), ``index`` a
 question. Each turn declares its buttons (``bot/buttons.py``); codes are unique. Anything that does not parse
 exactly, or whose fields are out of range, is ``None``: callback data comes from the client
 and is treated as hostile. Ownership (is this the user's own assessment or check-in?) is
@@ -20,7 +20,7 @@ from bot.flows.screens import Choice, Screen
 
 VERSION = "1"
 MAX_BYTES = 64
-_PATTERN = re.compile(r"1:([a-zA-Z]{1,2}):([0-9]{0,15}):([0-9]{0,3}):([a-z0-9]{0,8})")
+_PATTERN = re.compile(r"1:([a-zA-Z][a-zA-Z0-9]?):([0-9]{0,15}):([0-9]{0,3}):([a-z0-9]{0,8})")
 
 
 CODES = {event: spec.code for event, spec in turns.buttons().items()}

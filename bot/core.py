@@ -26,6 +26,7 @@ from storage import (
     PrivacyStore,
     ReviewStore,
     StatsStore,
+    ThreadStore,
     UserStore,
     immediate,
 )
@@ -65,11 +66,12 @@ class Stores:
     inbox: InboxStore
     privacy: PrivacyStore
     reviews: ReviewStore
+    threads: ThreadStore
 
     @classmethod
     def on(cls, db: Database) -> Stores:
         return cls(db, UserStore(db), AssessmentStore(db), PlanStore(db), CoachStore(db), FeedbackStore(db),
-                   StatsStore(db), InboxStore(db), PrivacyStore(db), ReviewStore(db))
+                   StatsStore(db), InboxStore(db), PrivacyStore(db), ReviewStore(db), ThreadStore(db))
 
 
 @dataclass

@@ -30,7 +30,7 @@ from bot.flows.screens import Screen
 from bot.logs import who
 from bot.menus import refresh_menu
 from bot.schedule import scheduler, send_due_prompts
-from bot.turn import Outcome, Turn, pick_language
+from bot.turn import Outcome, Turn, iso, pick_language
 from bot.turns import handle
 
 log = logging.getLogger(__name__)
@@ -71,11 +71,16 @@ async def carry_out(context: ContextTypes.DEFAULT_TYPE, outcome: Outcome, update
     core = core_of(context)
     for effect in outcome.after:
         match effect:
-            case Notify(user_id=other, screen=screen):
+            case Notify(user_id=other, screen=screen, thread=thread):
                 try:
-                    await deliver(context.bot, other, [screen], core.language_of(other), core.content, proactive=True)
+                    sent = await deliver(context.bot, other, [screen], core.language_of(other), core.content,
+                                         proactive=True)
                 except Forbidden:
                     log.info("could not notify %s: blocked the bot", who(other))
+                else:
+                    if thread is not None:  # a Telegram reply to it goes to that thread
+                        for message in sent:
+                            core.stores.threads.link(other, message.message_id, *thread, iso(core.clock()))
             case RefreshMenu(user_id=person):
                 await refresh_menu(context.bot, core, person)
             case SendDuePrompts():

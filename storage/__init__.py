@@ -27,9 +27,19 @@ from storage.database import (
 )
 from storage.feedback import FeedbackStore, RaterSession, RequestRecord
 from storage.inbox import InboxCounts, InboxItem, InboxStore
-from storage.plans import ANSWERS, ActionRecord, CheckinRecord, Claim, ClaimInput, DueCheckin, PlanRecord, PlanStore
+from storage.plans import (
+    ANSWERS,
+    ActionRecord,
+    CheckinRecord,
+    Claim,
+    ClaimInput,
+    DueCheckin,
+    PlanRecord,
+    PlanStore,
+)
 from storage.privacy import USER_COLUMNS, PrivacyStore
 from storage.reviews import ReminderRecord, ReviewRecord, ReviewStore
+from storage.threads import ThreadItem, ThreadLink, ThreadStore
 from storage.users import UserRecord, UserStore
 
 __all__ = [
@@ -69,6 +79,9 @@ __all__ = [
     "StatsCounts",
     "StatsSnapshot",
     "StatsStore",
+    "ThreadItem",
+    "ThreadLink",
+    "ThreadStore",
     "UserRecord",
     "UserStore",
     "busy",

@@ -76,6 +76,10 @@ class PromptRecord:
     coach_name: str
     own_name: str  # the coachee's name as that coach knows it
     shared: bool  # the coachee shares with that coach now
+    relation_id: int | None = None  # that relation, while active
+    competency: str | None = None  # the prompt: a library prompt, or the coach's own text
+    prompt_index: int | None = None
+    own_text: str | None = None
 
 
 @dataclass
@@ -377,14 +381,16 @@ class CoachStore:
         """A prompt delivered to ``coachee_id`` (never someone else's) and whether the coachee
         still shares with the coach who sent it."""
         row = next(self.db.query(
-            "select d.id, d.coach_id, c.display_name, r.coachee_name, r.id as relation from prompt_deliveries d "
+            "select d.id, d.coach_id, c.display_name, r.coachee_name, r.id as relation, s.competency, s.prompt_index, "
+            "s.own_text from prompt_deliveries d join prompt_schedules s on s.id = d.schedule_id "
             "join coaches c on c.user_id = d.coach_id left join coach_relations r on r.coach_id = d.coach_id "
             "and r.coachee_id = d.coachee_id and r.status = 'active' "
             "where d.id = ? and d.coachee_id = ? and d.status in ('sent', 'unknown')", [delivery_id, coachee_id]), None)
         if row is None:
             return None
         return PromptRecord(row["id"], row["coach_id"], row["display_name"], row["coachee_name"] or "",
-                            row["relation"] is not None)
+                            row["relation"] is not None, row["relation"], row["competency"], row["prompt_index"],
+                            row["own_text"])
 
     def delivery_by_message(self, coachee_id: int, message_id: int) -> int | None:
         """The prompt delivery shown to ``coachee_id`` as Telegram message ``message_id``."""

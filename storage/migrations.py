@@ -494,3 +494,24 @@ def m013_plan_actions_reviews_reminders(db: Database) -> None:
     db.table("assessment_reminders").create_index(["status"])
     # Stalled assessments are looked for among the open ones only (a few among many completed).
     db.execute("create index idx_assessments_open on assessments (started_at) where status = 'in_progress'")
+
+
+@MIGRATIONS()
+def m014_coach_threads(db: Database) -> None:
+    """One conversation per coach and coachee beyond prompts and replies. ``thread_messages``:
+    a coach's answer, a coachee's answer back, or a coachee's own message they chose to send
+    (``author``: coach | coachee). ``thread_links``: a message the bot showed in ``user_id``'s
+    chat that belongs to a thread (a reply notification, an answer), so a Telegram reply to it
+    goes to that thread and nowhere else."""
+    db.table("thread_messages").create(
+        {"id": int, "coach_id": int, "coachee_id": int, "author": str, "text": str, "created_at": str},
+        pk="id",
+        foreign_keys=[("coach_id", "users", "id"), ("coachee_id", "users", "id")],
+        not_null={"coach_id", "coachee_id", "author", "text", "created_at"},
+    )
+    db.table("thread_messages").create_index(["coach_id", "coachee_id"])
+    db.table("thread_links").create(
+        {"user_id": int, "message_id": int, "coach_id": int, "coachee_id": int, "created_at": str},
+        pk=("user_id", "message_id"),
+        not_null={"coach_id", "coachee_id", "created_at"},
+    )

@@ -23,6 +23,8 @@ USER_COLUMNS: dict[str, tuple[str, ...]] = {
     "feedback_summary_raters": ("rater_id",),  # a summary covering fewer than the threshold is withheld
     "feedback_raters": ("rater_id",),
     "feedback_requests": ("manager_id",),
+    "thread_links": ("user_id", "coach_id", "coachee_id"),
+    "thread_messages": ("coach_id", "coachee_id"),
     "prompt_replies": ("coach_id", "coachee_id"),
     "prompt_deliveries": ("coach_id", "coachee_id"),
     "prompt_schedules": ("coach_id", "coachee_id"),
@@ -95,6 +97,7 @@ class PrivacyStore:
             "coach_relations": rows("select r.*, c.display_name as coach_name from coach_relations r left join "
                                     "coaches c on c.user_id = r.coach_id where r.coachee_id = ? order by r.id", user_id),
             "reflection_replies": rows("select * from prompt_replies where coachee_id = ? order by id", user_id),
+            "messages_with_my_coach": rows("select * from thread_messages where coachee_id = ? order by id", user_id),
             "prompts_received": rows("select d.*, s.competency, s.prompt_index, s.own_text from prompt_deliveries d "
                                      "join prompt_schedules s on s.id = d.schedule_id where d.coachee_id = ? "
                                      "order by d.id", user_id),
@@ -110,6 +113,11 @@ class PrivacyStore:
                                            f"coachee_id in ({_SHARING}) order by id", user_id, user_id),
             "replies_received": rows("select * from prompt_replies where coach_id = ? and "
                                      f"coachee_id in ({_SHARING}) order by id", user_id, user_id),
+            "messages_with_coachees": rows("select * from thread_messages where coach_id = ? and "
+                                           f"coachee_id in ({_SHARING}) order by id", user_id, user_id),
+            # which messages in my own chat belong to a thread (with a coachee only while they share)
+            "thread_links": rows("select * from thread_links where user_id = ? and (coachee_id = ? or coachee_id in "
+                                 f"({_SHARING})) order by message_id", user_id, user_id, user_id),
             "coach_invites": rows("select * from coach_invites where created_by = ? or used_by = ?", user_id, user_id),
             "raw_updates": updates,
             "feedback_requests": [row | {"summary": json.loads(row["summary"]) if row["summary"] else None}
@@ -139,6 +147,12 @@ class PrivacyStore:
             run("update users set text_context = null where json_extract(text_context, '$.ref') in "
                 "(select id from prompt_deliveries where coach_id = ?) and "
                 "json_extract(text_context, '$.kind') in ('reply', 'confirm_reply')", [user_id])
+            # a coachee's answer or message being written to this coach; a coach's answer to this coachee
+            run("update users set text_context = null where json_extract(text_context, '$.ref') = ? and "
+                "json_extract(text_context, '$.kind') in ('answer_back', 'confirm_answer_back', 'stray')", [user_id])
+            run("update users set text_context = null where json_extract(text_context, '$.kind') = 'answer' and "
+                "json_extract(text_context, '$.ref') in (select id from coach_relations where coachee_id = ?)",
+                [user_id])
             run("update coaches set draft = '{}', step = 'idle' where json_extract(draft, '$.coachee_id') = ?",
                 [user_id])
             run("update checkins set shared_with = null, shared_at = null where shared_with = ?", [user_id])

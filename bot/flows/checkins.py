@@ -30,6 +30,7 @@ from bot.flows.effects import (
     ShareNote,
     Step,
 )
+from bot.flows.coaching.thread import desk_buttons
 from bot.flows.events import Event
 from bot.flows.records import ActionView, CheckinView
 from bot.flows.screens import Choice, Items, Screen, When
@@ -43,6 +44,7 @@ class CoachLink:
     coach_id: int
     coach_name: str
     own_name: str  # how the coach knows the user
+    user_id: int  # the user, the coach's coachee
 
 
 def competency_index(content: Content, competency: str) -> int:
@@ -256,9 +258,11 @@ class CheckinReplies:
 
     def share(self, event: EventData) -> None:
         name = self.content.by_id(self.checkin.competency).name
-        self.effects += [ShareNote(self.checkin.id, self.coach.coach_id),
-                         Notify(self.coach.coach_id, Screen("note_shared_with_you", {
-                             "name": self.coach.own_name, "competency": name, "note": self.checkin.note}))]
+        coach = self.coach
+        told = Screen("note_shared_with_you", {"name": coach.own_name, "competency": name, "note": self.checkin.note},
+                      choices=desk_buttons(self.content, coach.relation_id, coach.own_name))
+        self.effects += [ShareNote(self.checkin.id, coach.coach_id),
+                         Notify(coach.coach_id, told, thread=(coach.coach_id, coach.user_id))]
         self.screens.append(Screen("note_shared", {"coach": self.coach.coach_name}, in_place=True))
 
     def coach_changed(self, event: EventData) -> None:

@@ -22,6 +22,7 @@ class Notify:
 
     user_id: int
     screen: Screen
+    thread: tuple[int, int] | None = None  # (coach, coachee): a reply to it goes to their thread
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,10 @@ class ContinueAssessment:
 class OpenText:
     """The user chose where their next text goes: ``note`` (of check-in ``ref``), ``reply`` (to
     prompt delivery ``ref``), ``confirm_reply`` (``text`` waits for Send), ``compose`` (a
-    coach's own prompt), ``action`` (one's own action for the focus being planned). Only the user's own action opens one. Stored as it is (``to_dict``)."""
+    coach's own prompt), ``action`` (one's own action for the focus being planned), ``answer`` (a coach's answer in
+    the thread of relation ``ref``), ``answer_back`` / ``confirm_answer_back`` (a coachee's
+    answer to coach ``ref``), ``stray`` (``text`` typed outside any context, offered to coach
+    ``ref``). Only the user's own action opens one. Stored as it is (``to_dict``)."""
 
     kind: str
     ref: int | None = None
@@ -268,6 +272,16 @@ class StoreReply:
 
 
 @dataclass(frozen=True)
+class StoreThreadMessage:
+    """A message in the thread of ``coach_id`` and ``coachee_id`` by ``author`` (coach | coachee)."""
+
+    coach_id: int
+    coachee_id: int
+    author: str
+    text: str
+
+
+@dataclass(frozen=True)
 class PromptDraft:
     """A prompt a coach is composing: to whom, what, when (as far as chosen)."""
 
@@ -381,5 +395,5 @@ Effect = (Notify | RefreshMenu | SendDuePrompts | WipeFreedBytes | ContinueAsses
           | EnsureUser | SaveProgress | GiveConsent | BeginAssessment | ReopenLatest | RecordAnswer | MoveCursor | CompleteAssessment
           | SavePlan | RateCheckin | NoteCheckin | ShareNote | SaveAction | EndAction | SeeTips | AnswerCheckin
           | CreateCoachInvite | BecomeCoach | RenewLink | RemoveCoach | OpenOffer | CloseOffer | Connect | Revoke
-          | StoreReply | SaveComposer | CreateSchedule | CancelSchedule | EraseEverything
+          | StoreReply | StoreThreadMessage | SaveComposer | CreateSchedule | CancelSchedule | EraseEverything
           | OpenRequest | RenewRequestLink | CloseRequest | CloseIfReady | BeginRating | SaveRating)

@@ -90,3 +90,13 @@ class ActionView(Protocol):
     due_on: str | None
     status: str
     created_at: str
+
+
+class ThreadEntry(Protocol):
+    """One entry of a coach's thread with a coachee (storage's ThreadItem)."""
+
+    kind: str  # prompt | reply | note | coach | coachee
+    at: str
+    text: str | None
+    competency: str | None
+    prompt_index: int | None

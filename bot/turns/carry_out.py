@@ -51,6 +51,7 @@ from bot.flows.effects import (
     SendDuePrompts,
     ShareNote,
     StoreReply,
+    StoreThreadMessage,
     WipeFreedBytes,
 )
 from bot.turn import Turn, iso
@@ -155,6 +156,8 @@ def carry_out(core: Core, turn: Turn, effects: list[Effect], now: str) -> Applie
                 stores.coaching.revoke(user, now)
             case StoreReply(delivery_id=delivery, text=text):
                 stores.coaching.add_reply(delivery, user, text, now)
+            case StoreThreadMessage(coach_id=coach, coachee_id=coachee, author=author, text=text):
+                stores.threads.add(coach, coachee, author, text, now)
             case SaveComposer(step=step, draft=draft):
                 stores.coaching.save_draft(user, step, draft.to_dict())
             case CreateSchedule():

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.buttons import Sizes, Spec, below
 from bot.core import Core, FlowTurn
-from bot.flows.coaching import coach_view, coachee, composer, links
+from bot.flows.coaching import coach_view, coachee, composer, links, thread
 from bot.flows.coaching.coachee import PromptRef
 from bot.flows.effects import EnsureUser, OpenText, PromptDraft, SaveComposer, Step
 from bot.flows.events import Event
@@ -101,7 +101,8 @@ def _prompt(core: Core, turn: Turn, delivery_id: Any) -> PromptRef | None:
     if record is None:
         return None
     return PromptRef(record.delivery_id, record.coach_id, record.coach_name, record.own_name or turn.name,
-                     record.shared)
+                     record.shared, record.relation_id,
+                     thread.prompt_words(core.content, record.own_text, record.competency, record.prompt_index))
 
 
 def _coachee(core: Core, turn: Turn, event: str, kwargs: dict[str, Any]) -> Step:
@@ -134,7 +135,7 @@ def _coachee(core: Core, turn: Turn, event: str, kwargs: dict[str, Any]) -> Step
         context = OpenText.from_dict(core.stores.users.text_context(turn.user_id))
         pending = context.text if context is not None and context.kind == "confirm_reply" and prompt is not None \
             and context.ref == prompt.delivery_id else None
-        return coachee.send_reply(prompt, pending)
+        return coachee.send_reply(content, prompt, pending, turn.user_id)
     return coachee.cancel_reply()
 
 

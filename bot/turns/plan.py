@@ -45,7 +45,8 @@ def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -
         content, step=plan.step, focus=plan.focus, weekday=plan.weekday, at=plan.time,
         active=plan.active, has_result=latest is not None, zone=core.rules.zone, now=core.clock(),
         checkin=checkin, suggestions=suggestions(content, latest), draft=plan.draft_focus,
-        coach=CoachLink(relation.id, relation.coach_id, relation.coach_name or "?", relation.coachee_name)
+        coach=CoachLink(relation.id, relation.coach_id, relation.coach_name or "?", relation.coachee_name,
+                        relation.coachee_id)
         if relation else None, scores=latest.scores if latest else {}, actions=actions, answers=answered,
         seen=stores.plans.tips_seen(turn.user_id) if user else {}, draft_action=plan.draft_action,
         moments=moments, language=language, checkin_action=checkin_action,

@@ -12,6 +12,7 @@ from bot.content import Content
 from bot.flows.effects import CloseText, Notify, OpenText, Revoke, Step, StoreReply
 from bot.flows.events import Event
 from bot.flows.records import RelationView
+from bot.flows.coaching.thread import PROMPT_NAMED, desk_buttons, shortened
 from bot.flows.screens import Choice, Screen
 
 
@@ -24,6 +25,8 @@ class PromptRef:
     coach_name: str
     own_name: str  # how that coach knows the user
     shared: bool  # the user still shares with that coach
+    relation_id: int | None = None  # the coach's relation with the user, while it is active
+    prompt: str | dict[str, str] = ""  # the prompt's words (own text, or in each language)
 
 
 def show_mycoach(relation: RelationView | None) -> Step:
@@ -65,14 +68,16 @@ def draft_reply(content: Content, prompt: PromptRef | None, text: str) -> Step:
         [OpenText("confirm_reply", prompt.delivery_id, text)])
 
 
-def send_reply(prompt: PromptRef | None, text: str | None) -> Step:
+def send_reply(content: Content, prompt: PromptRef | None, text: str | None, user_id: int) -> Step:
     if prompt is None or not text:
         return Step([Screen("stale_button", notice=True)])
     if not prompt.shared:
         return Step([Screen("reply_not_shared", {"coach": prompt.coach_name}, in_place=True)], [CloseText()])
+    told = Screen("reply_forwarded", {"name": prompt.own_name, "text": text,
+                                      "prompt": shortened(prompt.prompt, PROMPT_NAMED)},
+                  choices=desk_buttons(content, prompt.relation_id, prompt.own_name) if prompt.relation_id else ())
     return Step([Screen("reply_sent", {"coach": prompt.coach_name}, in_place=True)], [
-        StoreReply(prompt.delivery_id, text), CloseText(),
-        Notify(prompt.coach_id, Screen("reply_forwarded", {"name": prompt.own_name, "text": text}))])
+        StoreReply(prompt.delivery_id, text), CloseText(), Notify(prompt.coach_id, told, thread=(prompt.coach_id, user_id))])
 
 
 def cancel_reply() -> Step:
