@@ -15,7 +15,16 @@ from datetime import datetime
 from transitions import EventData
 
 from bot.content import RATINGS, Content
-from bot.flows.actions import ANSWERS, Trend, action_text, date_moment, pick_tips, trend_line, utc_text
+from bot.flows.actions import (
+    ANSWERS,
+    Trend,
+    action_text,
+    date_moment,
+    pick_tips,
+    trend_line,
+    utc_text,
+)
+from bot.flows.coaching.thread import desk_buttons
 from bot.flows.effects import (
     AnswerCheckin,
     CloseText,
@@ -30,7 +39,6 @@ from bot.flows.effects import (
     ShareNote,
     Step,
 )
-from bot.flows.coaching.thread import desk_buttons
 from bot.flows.events import Event
 from bot.flows.records import ActionView, CheckinView
 from bot.flows.screens import Choice, Items, Screen, When

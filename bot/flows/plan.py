@@ -19,9 +19,25 @@ from transitions import EventData
 
 from bot.content import RATINGS, Content
 from bot.flows import checkins, machine
-from bot.flows.actions import ANSWERS, NewAction, band, by_date, pick_tips, picker, utc_text, when_screen
+from bot.flows.actions import (
+    ANSWERS,
+    NewAction,
+    band,
+    by_date,
+    pick_tips,
+    picker,
+    utc_text,
+    when_screen,
+)
 from bot.flows.checkins import CheckinReplies, CoachLink
-from bot.flows.effects import CloseText, Effect, EndAction, OpenText, SaveAction, SeeTips
+from bot.flows.effects import (
+    CloseText,
+    Effect,
+    EndAction,
+    OpenText,
+    SaveAction,
+    SeeTips,
+)
 from bot.flows.events import Event
 from bot.flows.plan_view import PlanView, focus_card, overview
 from bot.flows.records import ActionView, CheckinView

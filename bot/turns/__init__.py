@@ -18,7 +18,16 @@ from bot.core import Core, FlowTurn
 from bot.flows.effects import ContinueAssessment
 from bot.flows.events import Event
 from bot.turn import Command, Outcome, Turn, UnclaimedEvent
-from bot.turns import assessment, coaching, feedback, figures, plan, privacy, text, threads
+from bot.turns import (
+    assessment,
+    coaching,
+    feedback,
+    figures,
+    plan,
+    privacy,
+    text,
+    threads,
+)
 from bot.turns.carry_out import carry_out
 
 TURNS: tuple[FlowTurn, ...] = (assessment.TURN, plan.TURN, feedback.TURN, coaching.TURN, threads.TURN,

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.content import Content
+from bot.flows.coaching.thread import PROMPT_NAMED, desk_buttons, shortened
 from bot.flows.effects import CloseText, Notify, OpenText, Revoke, Step, StoreReply
 from bot.flows.events import Event
 from bot.flows.records import RelationView
-from bot.flows.coaching.thread import PROMPT_NAMED, desk_buttons, shortened
 from bot.flows.screens import Choice, Screen
 
 
