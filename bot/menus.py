@@ -22,10 +22,11 @@ def bot_commands(content: Content, language: str, names: Iterable[str] = MENU_CO
 
 
 def role_commands(core: Core, user_id: int) -> list[str]:
-    """The commands in this person's own menu; only the public ones when they have no role."""
+    """The commands in this person's own menu, their role's first; only the public ones when
+    they have no role."""
     coach = core.stores.coaching.coach(user_id) is not None
     admin = core.rules.is_admin(user_id)
-    return [*MENU_COMMANDS, *(COACH_COMMANDS if coach else ()), *(ADMIN_COMMANDS if admin else ())]
+    return [*(COACH_COMMANDS if coach else ()), *(ADMIN_COMMANDS if admin else ()), *MENU_COMMANDS]
 
 
 async def refresh_menu(bot: Bot, core: Core, user_id: int) -> None:

@@ -232,3 +232,54 @@ async def test_delete_leaves_no_trace_of_a_thread(bot, content):
     assert mentions(bot.db_path, ["Zeldzaam", "Kees"]) == {}
     assert rows_mentioning(bot.db_path, kees.id) == {}
     assert bytes_holding(bot.db_path, [b"Zeldzaam"]) == {}
+
+
+# --- role-fit help and menus ----------------------------------------------------------------
+
+
+def help_sections(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line and not line.startswith(("/", "Regiecoach", "Answer each"))]
+
+
+async def test_help_lists_a_persons_own_commands_first(bot, content):
+    from bot.commands import ADMIN_COMMANDS, COACH_COMMANDS, MENU_COMMANDS
+    from tests.conftest import ADMIN
+    manager = bot.user(9291, first_name="Mia")
+    await manager.send("/help")
+    assert help_sections(manager.last().text) == [say(content, "help_title_all")]
+    carla = await new_coach(bot, content, 9292, "Carla")
+    await carla.send("/help")
+    text = carla.last().text
+    assert help_sections(text) == [say(content, "help_title_coach"), say(content, "help_title_own")]
+    commands = [line.split(" ")[0][1:] for line in text.split("\n") if line.startswith("/")]
+    assert commands == [*COACH_COMMANDS, *MENU_COMMANDS]
+    assert f"/invite – {en(content, 'cmd_invite')}" in text
+    admin = bot.user(ADMIN)
+    await admin.send("/help")
+    assert [line.split(" ")[0][1:] for line in admin.last().text.split("\n") if line.startswith("/")] == [
+        *ADMIN_COMMANDS, *MENU_COMMANDS]
+    both = await new_coach(bot, content, ADMIN, "Ada")  # an admin who is a coach too
+    await both.send("/help")
+    assert help_sections(both.last().text) == [say(content, "help_title_coach"), say(content, "help_title_admin"),
+                                               say(content, "help_title_own")]
+
+
+async def test_mycoach_for_a_coach_without_a_coach_points_to_their_coachees(bot, content):
+    carla = await new_coach(bot, content, 9293, "Carla")
+    await carla.send("/mycoach")
+    assert carla.last().text == say(content, "no_coach_as_coach")
+    manager = bot.user(9294, first_name="Mia")
+    await manager.send("/mycoach")
+    assert manager.last().text == say(content, "no_coach")
+
+
+async def test_a_coachs_menu_holds_their_own_commands_first(bot, content):
+    import json
+
+    from bot.commands import COACH_COMMANDS, MENU_COMMANDS
+    carla = await new_coach(bot, content, 9295, "Carla")
+    menus = [call.params for call in bot.api.calls_to("setMyCommands")
+             if str(carla.id) in json.dumps(call.params.get("scope", ""))]
+    commands = menus[-1]["commands"]
+    commands = json.loads(commands) if isinstance(commands, str) else commands
+    assert [c["command"] for c in commands] == [*COACH_COMMANDS, *MENU_COMMANDS]

@@ -115,7 +115,6 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": Event.RETAKE_CONFIRMED, "source": IN_PROGRESS, "dest": "answering",
      "after": ["begin_assessment", "show_retake_started", "show_current"]},
     # Anything else
-    {"trigger": Event.HELP, "source": "*", "dest": None, "after": "show_help"},
     {"trigger": Event.UNEXPECTED_INPUT, "source": "*", "dest": None, "after": "show_input_hint"},
     {"trigger": Event.REJECT, "source": "*", "dest": None, "after": "show_stale"},
 ]
@@ -386,9 +385,6 @@ class AssessmentModel:
 
     def show_retake_started(self, event: EventData) -> None:
         self.screens.append(Screen("retake_started"))
-
-    def show_help(self, event: EventData) -> None:
-        self.screens.append(Screen("help"))
 
     def show_input_hint(self, event: EventData) -> None:
         kind = event.kwargs.get("kind", "text")

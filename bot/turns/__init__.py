@@ -23,6 +23,7 @@ from bot.turns import (
     coaching,
     feedback,
     figures,
+    guide,
     plan,
     privacy,
     text,
@@ -31,7 +32,7 @@ from bot.turns import (
 from bot.turns.carry_out import carry_out
 
 TURNS: tuple[FlowTurn, ...] = (assessment.TURN, plan.TURN, feedback.TURN, coaching.TURN, threads.TURN,
-                               privacy.TURN, figures.TURN, text.TURN)
+                               privacy.TURN, figures.TURN, guide.TURN, text.TURN)
 
 
 @lru_cache(maxsize=8)

@@ -80,5 +80,4 @@ TURN = FlowTurn("assessment", EVENTS, step, buttons, commands=(
     Command("report", Event.REPORT, rank=14),
     Command("retake", Event.RETAKE, rank=15),
     Command("language", Event.ASK_LANGUAGE, rank=90),
-    Command("help", Event.HELP, rank=91),
 ))

@@ -123,7 +123,8 @@ def _coachee(core: Core, turn: Turn, event: str, kwargs: dict[str, Any]) -> Step
         return links.accept_offer(offer, kwargs.get("coach_id"), turn.name,
                                   coaching.active_relation_of_coachee(turn.user_id))
     if event == Event.MYCOACH:
-        return coachee.show_mycoach(coaching.active_relation_of_coachee(turn.user_id))
+        return coachee.show_mycoach(coaching.active_relation_of_coachee(turn.user_id),
+                                    coaching.coach(turn.user_id) is not None)
     if event == Event.COACH_REVOKE:
         return coachee.revoke(coaching.active_relation_of_coachee(turn.user_id))
     prompt = _prompt(core, turn, kwargs.get("delivery_id"))

@@ -29,9 +29,10 @@ class PromptRef:
     prompt: str | dict[str, str] = ""  # the prompt's words (own text, or in each language)
 
 
-def show_mycoach(relation: RelationView | None) -> Step:
+def show_mycoach(relation: RelationView | None, is_coach: bool = False) -> Step:
+    """Whom the user shares with; a coach without a coach of their own is pointed to their coachees."""
     if relation is None:
-        return Step([Screen("no_coach")])
+        return Step([Screen("no_coach_as_coach" if is_coach else "no_coach")])
     return Step([Screen("mycoach", {"coach": relation.coach_name, "since": relation.consented_at[:10]},
                         choices=(Choice(Event.COACH_REVOKE, "btn_stop_sharing"),))])
 
