@@ -81,5 +81,5 @@ class ThreadStore:
         found += [ThreadItem(row["author"], row["created_at"], row["text"]) for row in self.db.query(
             f"select m.author, m.text, m.created_at from thread_messages m {_ACTIVE.format(t='m')} "
             "where m.coach_id = ? and m.coachee_id = ? order by m.id", args)]
-        order = {"prompt": 0, "note": 1, "reply": 2, "coachee": 2, "coach": 3}
-        return sorted(found, key=lambda item: (item.at, order[item.kind]))
+        # by time; within one second a prompt comes first, and messages keep the order they were written
+        return sorted(found, key=lambda item: (item.at, item.kind != "prompt"))
