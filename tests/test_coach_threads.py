@@ -98,6 +98,8 @@ async def test_a_stray_message_is_offered_to_the_coach_never_lost_never_sent_una
     assert kees.last().text == say(content, "stray_kept")
     assert not any("thought for myself" in text for text in from_bot(bot, carla))
     assert not mentions(bot.db_path, ["thought for myself"])  # kept private: not stored either
+    await kees.send("3")  # a rating typed instead of tapped: the hint, not an offer
+    assert kees.last().text != say(content, "stray_offer", coach="Carla", text="3")
     # someone without a coach gets the usual hint
     loner = bot.user(9223, first_name="Lone")
     await loner.send("/start")

@@ -14,6 +14,7 @@ from bot.flows.events import Event
 from bot.turn import Stepped, Turn
 from bot.turns import assessment, coaching, plan, threads
 
+RATINGS = frozenset("12345")
 # context kind -> (turn, event, keyword for the context's ref)
 BY_CONTEXT = {
     "note": (plan.TURN, Event.CHECKIN_NOTE, "checkin_id"),
@@ -51,7 +52,8 @@ def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -
             return replied
     context = OpenText.from_dict(core.stores.users.text_context(turn.user_id))
     target = BY_CONTEXT.get(context.kind) if context is not None else None
-    if target is None and core.stores.coaching.active_relation_of_coachee(turn.user_id) is not None:
+    meant_a_rating = text.strip() in RATINGS  # typed instead of tapped: the hint on the buttons helps more
+    if target is None and not meant_a_rating and core.stores.coaching.active_relation_of_coachee(turn.user_id):
         return threads.TURN.step(core, turn, Event.STRAY_TEXT, {"text": text}, now)
     if target is None:
         return assessment.TURN.step(core, turn, Event.UNEXPECTED_INPUT, {"kind": "text"}, now)
