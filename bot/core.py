@@ -18,6 +18,7 @@ from bot.content import Content
 from bot.turn import Clock, Command, Stepped, Turn, iso, pick_language, utc_now
 from storage import (
     AssessmentStore,
+    CoachDeskStore,
     CoachStore,
     Database,
     FeedbackStore,
@@ -65,11 +66,12 @@ class Stores:
     inbox: InboxStore
     privacy: PrivacyStore
     reviews: ReviewStore
+    desk: CoachDeskStore
 
     @classmethod
     def on(cls, db: Database) -> Stores:
         return cls(db, UserStore(db), AssessmentStore(db), PlanStore(db), CoachStore(db), FeedbackStore(db),
-                   StatsStore(db), InboxStore(db), PrivacyStore(db), ReviewStore(db))
+                   StatsStore(db), InboxStore(db), PrivacyStore(db), ReviewStore(db), CoachDeskStore(db))
 
 
 @dataclass

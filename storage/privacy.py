@@ -23,6 +23,7 @@ USER_COLUMNS: dict[str, tuple[str, ...]] = {
     "feedback_summary_raters": ("rater_id",),  # a summary covering fewer than the threshold is withheld
     "feedback_raters": ("rater_id",),
     "feedback_requests": ("manager_id",),
+    "coach_happenings": ("coach_id", "coachee_id"),
     "prompt_replies": ("coach_id", "coachee_id"),
     "prompt_deliveries": ("coach_id", "coachee_id"),
     "prompt_schedules": ("coach_id", "coachee_id"),
@@ -110,6 +111,12 @@ class PrivacyStore:
                                            f"coachee_id in ({_SHARING}) order by id", user_id, user_id),
             "replies_received": rows("select * from prompt_replies where coach_id = ? and "
                                      f"coachee_id in ({_SHARING}) order by id", user_id, user_id),
+            # the daily notes: what this person did, as noted for their coach; as a coach, only of
+            # coachees who share with this coach now
+            "coach_notes_about_me": rows("select kind, happened_at, status, sent_at from coach_happenings "
+                                         "where coachee_id = ? order by id", user_id),
+            "coach_notes_received": rows("select * from coach_happenings where coach_id = ? and "
+                                         f"coachee_id in ({_SHARING}) order by id", user_id, user_id),
             "coach_invites": rows("select * from coach_invites where created_by = ? or used_by = ?", user_id, user_id),
             "raw_updates": updates,
             "feedback_requests": [row | {"summary": json.loads(row["summary"]) if row["summary"] else None}

@@ -223,6 +223,7 @@ EXPORTED_AS = {
     "plan_reviews": ("plan_reviews",), "assessment_reminders": ("assessment_reminders",),
     "feedback_requests": ("feedback_requests",), "feedback_raters": ("feedback_given",),
     "feedback_summary_raters": ("feedback_summaries_i_am_in",),
+    "coach_happenings": ("coach_notes_received", "coach_notes_about_me"),
 }
 
 

@@ -18,11 +18,12 @@ from bot.core import Core, FlowTurn
 from bot.flows.effects import ContinueAssessment
 from bot.flows.events import Event
 from bot.turn import Command, Outcome, Turn, UnclaimedEvent
-from bot.turns import assessment, coaching, feedback, figures, plan, privacy, text
+from bot.turns import assessment, coach_view, coaching, feedback, figures, plan, privacy, text
 from bot.turns.carry_out import carry_out
 
 TURNS: tuple[FlowTurn, ...] = (assessment.TURN, plan.TURN, feedback.TURN, coaching.TURN, privacy.TURN,
-                               figures.TURN, text.TURN)
+                               figures.TURN, text.TURN,
+                               coach_view.TURN)
 
 
 @lru_cache(maxsize=8)

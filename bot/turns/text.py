@@ -11,7 +11,7 @@ from bot.core import Core, FlowTurn
 from bot.flows.effects import OpenText
 from bot.flows.events import Event
 from bot.turn import Stepped, Turn
-from bot.turns import assessment, coaching, plan
+from bot.turns import assessment, coach_view, coaching, plan
 
 # context kind -> (turn, event, keyword for the context's ref)
 BY_CONTEXT = {
@@ -20,6 +20,7 @@ BY_CONTEXT = {
     "reply": (coaching.TURN, Event.REPLY_TEXT, "delivery_id"),
     "confirm_reply": (coaching.TURN, Event.REPLY_TEXT, "delivery_id"),  # typed again: replaces the draft
     "compose": (coaching.TURN, Event.OWN_TEXT, None),
+    "coach_label": (coach_view.TURN, Event.COACHEE_LABEL_TEXT, "relation_id"),  # a coach's label for a coachee
 }
 
 
