@@ -116,13 +116,18 @@ class CoachDeskStore:
                 unanswered += 1
             answered = run("select count(*) from checkins where user_id = ? and kind = 'checkin' and due_at >= ? and "
                            "(answer is not null or rating is not null)", [coachee, plan_since]).fetchone()[0]
-        looked = row.get("looked_at") or since
-        new = run("select count(*) from coach_happenings where relation_id = ? and happened_at > ?",
+        # new: since the last look; a coachee never opened is new, with all since the consent
+        looked = row.get("looked_at")
+        after = ">" if looked else ">="
+        looked = looked or since
+        new = run(f"select count(*) from coach_happenings where relation_id = ? and happened_at {after} ?",
                   [relation.id, looked]).fetchone()[0]
-        new += run("select count(*) from prompt_replies where coach_id = ? and coachee_id = ? and created_at > ?",
+        new += run(f"select count(*) from prompt_replies where coach_id = ? and coachee_id = ? and created_at {after} ?",
                    [relation.coach_id, coachee, looked]).fetchone()[0]
-        new += run("select count(*) from checkins where shared_with = ? and user_id = ? and shared_at > ?",
+        new += run(f"select count(*) from checkins where shared_with = ? and user_id = ? and shared_at {after} ?",
                    [relation.coach_id, coachee, looked]).fetchone()[0]
+        if row.get("looked_at") is None:
+            new = max(new, 1)
         return DeskRow(relation, row.get("label"), row.get("looked_at"), row.get("last_active"),
                        open_row[0] if open_row else None, open_row[1] if open_row else None,
                        done[1] if done else None, answers, done[2] if done else 1, prompts, unanswered,
