@@ -18,6 +18,7 @@ from bot.content import Content
 from bot.turn import Clock, Command, Stepped, Turn, iso, pick_language, utc_now
 from storage import (
     AssessmentStore,
+    CoachDeskStore,
     CoachStore,
     Database,
     FeedbackStore,
@@ -67,11 +68,13 @@ class Stores:
     privacy: PrivacyStore
     reviews: ReviewStore
     threads: ThreadStore
+    desk: CoachDeskStore
 
     @classmethod
     def on(cls, db: Database) -> Stores:
         return cls(db, UserStore(db), AssessmentStore(db), PlanStore(db), CoachStore(db), FeedbackStore(db),
-                   StatsStore(db), InboxStore(db), PrivacyStore(db), ReviewStore(db), ThreadStore(db))
+                   StatsStore(db), InboxStore(db), PrivacyStore(db), ReviewStore(db), ThreadStore(db),
+                   CoachDeskStore(db))
 
 
 @dataclass

@@ -164,7 +164,7 @@ def chart_job(chart: Chart | BarChart, language: str, content: Content) -> tuple
         labels = [label[language] if isinstance(label, dict) else label for label in chart.labels]
         return render_bars, (chart.kind, labels, chart.values, chart.targets), {}
     groups, legend = profile_groups(chart, language, content)
-    return render_profile, (groups, legend), {"title": content.text("chart_title", language)}
+    return render_profile, (groups, legend), {"title": content.text(chart.title, language)}
 
 
 def report_job(document: Document, language: str, content: Content) -> tuple[Callable[..., bytes], tuple, dict]:

@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from telegram.error import Forbidden
 from telegram.ext import Application, ContextTypes
@@ -36,6 +37,7 @@ from bot.delivery import deliver
 from bot.faults import describe, network_transient
 from bot.flows.checkins import action_checkin, silence_offer
 from bot.flows.coaching import delivery_screen
+from bot.flows.coaching.desk import daily_note, shown_names
 from bot.flows.plan import checkin_screen, checkin_topic, next_occurrence
 from bot.flows.review import review_for_coach, review_screen, stalled_reminder
 from bot.flows.screens import Choice, Screen
@@ -60,6 +62,7 @@ CHECKIN_JOB = "checkins"
 PROMPT_JOB = "prompts"
 FEEDBACK_JOB = "feedback"
 DEVELOPMENT_JOB = "development"  # plan reviews and reminders about a stalled self-assessment
+COACH_NOTES_JOB = "coach_notes"  # once a day per coach: what coachees did
 WIPE_JOB = "erasure"
 HOUSEKEEPING_JOB = "housekeeping"
 HOUSEKEEPING_SECONDS = 3600
@@ -458,6 +461,52 @@ async def send_development_work(application: Application) -> int:
     return await send_due_reviews(application) + await send_due_reminders(application)
 
 
+async def send_coach_notes(application: Application) -> int:
+    """One message a day per coach (from ``coach_notes_time``, local) of what coachees did since
+    the last one: completed, made a plan, retook. Only coachees who share with the coach at the
+    send are named; a coach who switched the notes off gets none. Returns how many were sent."""
+    core = core_of(application)
+    store, zone = core.stores.desk, core.rules.zone
+    async with scheduler(application).sending_lock:
+        now = core.clock()
+        local = now.astimezone(ZoneInfo(zone))
+        if local.strftime("%H:%M") < core.content.limits.coach_notes_time:
+            return 0
+        day, cutoff = local.date().isoformat(), iso(now)
+        claimed: dict[int, tuple[str, list[int]]] = {}
+
+        def start(coach_id: int) -> bool:
+            if not store.pending_notes(coach_id, cutoff):  # consent at the claim: nothing left to say
+                return False
+            previous = store.claim_day(coach_id, day)
+            if previous is None:
+                return False
+            claimed[coach_id] = (previous, [])
+            return True
+
+        async def send(coach_id: int) -> int | None:
+            happenings = store.pending_notes(coach_id, cutoff)  # consent again, at the send
+            claimed[coach_id][1].extend(h.id for h in happenings)
+            if not happenings:
+                return None
+            names = shown_names(store.names(coach_id))
+            return await _deliver_one(application, coach_id, daily_note(happenings, names, zone),
+                                      core.language_of(coach_id))
+
+        async def settle(coach_id: int, result: SendResult) -> None:
+            previous, ids = claimed.pop(coach_id)
+            match result:
+                case Sent():
+                    store.notes_settled(ids, "sent", iso(now))
+                case Retry():
+                    store.give_back_day(coach_id, day, previous)  # tried again at the next run
+                case Blocked() | Failed():
+                    store.notes_settled(ids, "failed", iso(now))
+
+        return await _send_each(application, store.coaches_with_notes(cutoff), what=lambda c: f"coach note to {who(c)}",
+                                attempts=lambda c: 0, start=start, send=send, settle=settle)
+
+
 async def _guarded(application: Application, area: str, work: Callable[[Application], Awaitable[object]]) -> None:
     """Run one job; a fault (e.g. a locked database) is logged and reported, the job runs again
     at its next interval."""
@@ -476,6 +525,10 @@ async def _checkin_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _prompt_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await _guarded(context.application, "prompts", send_due_prompts)
+
+
+async def _coach_notes_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _guarded(context.application, "coach notes", send_coach_notes)
 
 
 async def _development_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -521,6 +574,7 @@ def schedule_jobs(application: Application, interval: float) -> None:
     application.job_queue.run_repeating(_prompt_job, interval=interval, first=0, name=PROMPT_JOB)
     application.job_queue.run_repeating(_feedback_job, interval=interval, first=0, name=FEEDBACK_JOB)
     application.job_queue.run_repeating(_development_job, interval=interval, first=0, name=DEVELOPMENT_JOB)
+    application.job_queue.run_repeating(_coach_notes_job, interval=interval, first=0, name=COACH_NOTES_JOB)
     application.job_queue.run_repeating(_wipe_job, interval=interval, first=interval, name=WIPE_JOB)
     application.job_queue.run_repeating(_housekeeping_job, interval=HOUSEKEEPING_SECONDS, first=60,
                                         name=HOUSEKEEPING_JOB)

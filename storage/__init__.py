@@ -7,6 +7,14 @@ from sqlite_utils import Database
 
 from storage.aggregates import StatsCounts, StatsSnapshot, StatsStore
 from storage.assessments import DIDNT_COME_UP, AssessmentRecord, AssessmentStore
+from storage.coach_view import (
+    Card,
+    CheckinLine,
+    CoachDeskStore,
+    DeskRow,
+    Happening,
+    Previous,
+)
 from storage.coaching import (
     CoacheeStatus,
     CoachRecord,
@@ -47,6 +55,12 @@ __all__ = [
     "DIDNT_COME_UP",
     "USER_COLUMNS",
     "ActionRecord",
+    "Card",
+    "CheckinLine",
+    "CoachDeskStore",
+    "DeskRow",
+    "Happening",
+    "Previous",
     "AssessmentRecord",
     "AssessmentStore",
     "CheckinRecord",

@@ -515,3 +515,33 @@ def m014_coach_threads(db: Database) -> None:
         pk=("user_id", "message_id"),
         not_null={"coach_id", "coachee_id", "created_at"},
     )
+
+
+@MIGRATIONS()
+def m015_coach_view_looks_labels_notes(db: Database) -> None:
+    """The coach's desk: a coach's own label and last look per coachee, daily notes of what
+    coachees did (completed, made a plan, retook), and whether the coach wants those notes."""
+    relations = db.table("coach_relations")
+    relations.add_column("label", str)  # the coach's short label for this coachee (tells equal names apart)
+    relations.add_column("looked_at", str)  # when the coach last opened this coachee
+    coaches = db.table("coaches")
+    coaches.add_column("notes_off_at", str)  # the coach switched the daily notes off (NULL: on)
+    coaches.add_column("notes_day", str)  # the local day of the last daily note (at most one a day)
+    db.table("coach_happenings").create(
+        {
+            "id": int,
+            "relation_id": int,  # the consent it happened under: a note goes only while it stands
+            "coach_id": int,
+            "coachee_id": int,
+            "kind": str,  # completed | plan | retake
+            "ref": int,  # the assessment completed (NULL for a plan)
+            "happened_at": str,
+            "status": str,  # pending | sent | off (notes switched off) | dropped (consent ended) | failed
+            "sent_at": str,
+        },
+        pk="id",
+        not_null={"relation_id", "coach_id", "coachee_id", "kind", "happened_at", "status"},
+    )
+    db.table("coach_happenings").create_index(["relation_id", "kind", "ref"], unique=True)
+    db.table("coach_happenings").create_index(["coach_id", "status"])
+    db.table("coach_happenings").create_index(["coachee_id"])

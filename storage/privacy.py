@@ -25,6 +25,7 @@ USER_COLUMNS: dict[str, tuple[str, ...]] = {
     "feedback_requests": ("manager_id",),
     "thread_links": ("user_id", "coach_id", "coachee_id"),
     "thread_messages": ("coach_id", "coachee_id"),
+    "coach_happenings": ("coach_id", "coachee_id"),
     "prompt_replies": ("coach_id", "coachee_id"),
     "prompt_deliveries": ("coach_id", "coachee_id"),
     "prompt_schedules": ("coach_id", "coachee_id"),
@@ -118,6 +119,12 @@ class PrivacyStore:
             # which messages in my own chat belong to a thread (with a coachee only while they share)
             "thread_links": rows("select * from thread_links where user_id = ? and (coachee_id = ? or coachee_id in "
                                  f"({_SHARING})) order by message_id", user_id, user_id, user_id),
+            # the daily notes: what this person did, as noted for their coach; as a coach, only of
+            # coachees who share with this coach now
+            "coach_notes_about_me": rows("select kind, happened_at, status, sent_at from coach_happenings "
+                                         "where coachee_id = ? order by id", user_id),
+            "coach_notes_received": rows("select * from coach_happenings where coach_id = ? and "
+                                         f"coachee_id in ({_SHARING}) order by id", user_id, user_id),
             "coach_invites": rows("select * from coach_invites where created_by = ? or used_by = ?", user_id, user_id),
             "raw_updates": updates,
             "feedback_requests": [row | {"summary": json.loads(row["summary"]) if row["summary"] else None}

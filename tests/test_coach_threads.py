@@ -285,3 +285,9 @@ async def test_a_coachs_menu_holds_their_own_commands_first(bot, content):
     commands = menus[-1]["commands"]
     commands = json.loads(commands) if isinstance(commands, str) else commands
     assert [c["command"] for c in commands] == [*COACH_COMMANDS, *MENU_COMMANDS]
+
+
+def test_help_knows_every_command_the_turns_declare():
+    from bot.commands import COMMAND_EVENTS
+    from bot.turns.guide import declared
+    assert sorted(c.name for c in declared()) == sorted(COMMAND_EVENTS)

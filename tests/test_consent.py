@@ -224,6 +224,7 @@ EXPORTED_AS = {
     "feedback_requests": ("feedback_requests",), "feedback_raters": ("feedback_given",),
     "feedback_summary_raters": ("feedback_summaries_i_am_in",),
     "thread_messages": ("messages_with_coachees", "messages_with_my_coach"), "thread_links": (),  # exported for one's own chat only
+    "coach_happenings": ("coach_notes_received", "coach_notes_about_me"),
 }
 
 

@@ -53,10 +53,13 @@ async def test_two_raters_are_not_enough_the_third_closes_it_and_the_coach_sees_
     assert "How 3 colleagues see you" in summary
     assert say(content, "feedback_relations_hidden") in summary  # 2 peers and 1 report: no breakdown
     assert rows(bot.db_path, "select status from feedback_requests") == [("closed",)]
-    # the coach with consent sees the same summary
+    # the coach with consent sees the same summary, told about Mia (never "you")
     await carla.send("/coachees")
     await carla.tap("Mia")
-    assert any(m.text == summary for m in carla.messages())
+    await carla.tap(content.text("cv_btn_feedback", "en"))
+    seen = carla.last().text
+    assert "How 3 colleagues see Mia" in seen and f"{first}: Mia 5 · colleagues 2" in seen
+    assert "you" not in seen.split("see Mia")[1]
 
 
 async def test_no_screen_or_file_shows_one_raters_answers_and_a_delete_withholds_it(bot, content):

@@ -337,6 +337,11 @@ class Limits(_Schema):
     review_weeks: StrictInt = Field(ge=1, le=52)
     stalled_days: StrictInt = Field(ge=1)  # an assessment untouched this long gets one reminder
     reminder_gap_days: StrictInt = Field(ge=1)  # at most one reminder per person in this many days
+    # The coach's desk: the coachee seen by the coach
+    coach_quiet_days: StrictInt = Field(ge=1, le=365)  # no activity this long: quiet in /coachees
+    coach_label_chars: StrictInt = Field(ge=4, le=40)  # a coach's own label for a coachee
+    coach_checkins_shown: StrictInt = Field(ge=1, le=50)  # check-ins the coach sees on a coachee's plan
+    coach_notes_time: Time  # the daily note to a coach is sent from this local time
 
     @model_validator(mode="after")
     def _remind_while_open(self) -> Limits:

@@ -334,6 +334,29 @@ class CancelSchedule:
     schedule_id: int
 
 
+# --- the coach's desk --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MarkLooked:
+    """The coach opened this coachee now: what happened before is no longer "new"."""
+
+    relation_id: int
+
+
+@dataclass(frozen=True)
+class SetCoacheeLabel:
+    """The coach's own short label for a coachee (None: no label)."""
+
+    relation_id: int
+    label: str | None
+
+
+@dataclass(frozen=True)
+class SetCoachNotes:
+    """The coach's daily notes of what coachees did: on or off."""
+
+    on: bool
+
+
 # --- privacy ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class EraseEverything:
@@ -396,4 +419,5 @@ Effect = (Notify | RefreshMenu | SendDuePrompts | WipeFreedBytes | ContinueAsses
           | SavePlan | RateCheckin | NoteCheckin | ShareNote | SaveAction | EndAction | SeeTips | AnswerCheckin
           | CreateCoachInvite | BecomeCoach | RenewLink | RemoveCoach | OpenOffer | CloseOffer | Connect | Revoke
           | StoreReply | StoreThreadMessage | SaveComposer | CreateSchedule | CancelSchedule | EraseEverything
-          | OpenRequest | RenewRequestLink | CloseRequest | CloseIfReady | BeginRating | SaveRating)
+          | OpenRequest | RenewRequestLink | CloseRequest | CloseIfReady | BeginRating | SaveRating
+          | MarkLooked | SetCoacheeLabel | SetCoachNotes)

@@ -35,6 +35,7 @@ class Chart:
 
     axes: tuple[str, ...]
     series: tuple[ChartSeries, ...]
+    title: str = "chart_title"  # a UI text key: the picture's title (e.g. for a coach, not "your")
 
 
 @dataclass(frozen=True)

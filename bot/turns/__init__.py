@@ -20,6 +20,7 @@ from bot.flows.events import Event
 from bot.turn import Command, Outcome, Turn, UnclaimedEvent
 from bot.turns import (
     assessment,
+    coach_view,
     coaching,
     feedback,
     figures,
@@ -31,8 +32,8 @@ from bot.turns import (
 )
 from bot.turns.carry_out import carry_out
 
-TURNS: tuple[FlowTurn, ...] = (assessment.TURN, plan.TURN, feedback.TURN, coaching.TURN, threads.TURN,
-                               privacy.TURN, figures.TURN, guide.TURN, text.TURN)
+TURNS: tuple[FlowTurn, ...] = (assessment.TURN, plan.TURN, feedback.TURN, coaching.TURN, coach_view.TURN,
+                               threads.TURN, privacy.TURN, figures.TURN, guide.TURN, text.TURN)
 
 
 @lru_cache(maxsize=8)

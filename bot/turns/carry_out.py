@@ -28,6 +28,7 @@ from bot.flows.effects import (
     EnsureUser,
     EraseEverything,
     GiveConsent,
+    MarkLooked,
     MoveCursor,
     NoteCheckin,
     Notify,
@@ -49,6 +50,8 @@ from bot.flows.effects import (
     SaveRating,
     SeeTips,
     SendDuePrompts,
+    SetCoacheeLabel,
+    SetCoachNotes,
     ShareNote,
     StoreReply,
     StoreThreadMessage,
@@ -113,8 +116,11 @@ def carry_out(core: Core, turn: Turn, effects: list[Effect], now: str) -> Applie
             case CompleteAssessment(assessment_id=assessment_id, language=language):
                 stores.assessments.complete(assessment_id, now)
                 _save_result(core, user, assessment_id, language)
+                stores.desk.happened(user, stores.desk.completion_kind(user, assessment_id), assessment_id, now)
             # --- the plan
             case SavePlan():
+                if effect.active and not stores.plans.load(user).active:  # a plan made (again): its coach is told
+                    stores.desk.happened(user, "plan", None, now)
                 stores.plans.save(PlanRecord(
                     user, list(effect.focus), effect.weekday, effect.time, effect.active, effect.step,
                     effect.next_due_at, draft_focus=None if effect.draft is None else list(effect.draft),
@@ -184,6 +190,13 @@ def carry_out(core: Core, turn: Turn, effects: list[Effect], now: str) -> Applie
                 stores.feedback.close(request_id, "closed", summary.to_dict() if summary else None, now)
             case CloseIfReady(request_id=request_id):
                 applied.after += close_now(core, request_id, now)
+            # --- the coach's desk
+            case MarkLooked(relation_id=relation):
+                stores.desk.mark_looked(relation, user, now)
+            case SetCoacheeLabel(relation_id=relation, label=label):
+                stores.desk.set_label(relation, user, label)
+            case SetCoachNotes(on=on):
+                stores.desk.set_notes(user, on, now)
             # --- privacy
             case EraseEverything():
                 stores.privacy.erase(user)

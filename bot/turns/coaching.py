@@ -16,16 +16,15 @@ from bot.flows.effects import EnsureUser, OpenText, PromptDraft, SaveComposer, S
 from bot.flows.events import Event
 from bot.flows.screens import Screen
 from bot.turn import Command, Stepped, Turn
-from bot.turns.summaries import shown_summary
 from storage import CoachRecord
 
 ADMIN_EVENTS = frozenset({Event.INVITECOACH, Event.COACHES, Event.COACH_REMOVE, Event.COACH_REMOVE_CONFIRMED,
                           Event.COACH_REMOVE_CANCELLED})
-COACH_EVENTS = frozenset({Event.INVITE, Event.INVITE_RENEW, Event.COACHEES, Event.COACHEES_PAGE, Event.COACH_VIEW,
-                          Event.GROUP_VIEW, Event.SCHEDULES, Event.SCHEDULE_CANCEL}) | composer.EVENTS
+# /coachees, one coachee and the group view are the coach's desk (bot/turns/coach_view.py)
+COACH_EVENTS = frozenset({Event.INVITE, Event.INVITE_RENEW, Event.SCHEDULES, Event.SCHEDULE_CANCEL}) | composer.EVENTS
 COACHEE_EVENTS = frozenset({Event.DEEP_LINK, Event.OFFER_ACCEPT, Event.OFFER_DECLINE, Event.MYCOACH, Event.COACH_REVOKE,
                             Event.REPLY_OPEN, Event.REPLY_TEXT, Event.REPLY_SEND, Event.REPLY_CANCEL})
-COACH_COMMANDS = (Event.INVITE, Event.COACHEES, Event.PROMPT, Event.SCHEDULES)  # in a coach's menu; nobody else's
+COACH_COMMANDS = (Event.INVITE, Event.PROMPT, Event.SCHEDULES)  # in a coach's menu (with /coachees); nobody else's
 
 
 def step(core: Core, turn: Turn, event: str, kwargs: dict[str, Any], now: str) -> Stepped:
@@ -73,22 +72,6 @@ def _coach(core: Core, turn: Turn, coach: CoachRecord, event: str, kwargs: dict[
         composer.fire(model, event, **kwargs)
         saved = [SaveComposer(model.state, model.draft)] if (model.state, model.draft) != (coach.step, draft) else []
         return Step(model.screens, model.effects + saved)
-    if event in (Event.COACHEES, Event.COACHEES_PAGE):
-        return coach_view.show_coachees(content, coachees, kwargs.get("page", 0),
-                                        in_place=event == Event.COACHEES_PAGE)
-    if event == Event.COACH_VIEW:
-        status = next((s for s in coachees if s.relation.id == kwargs.get("relation_id")), None)
-        if status is None:
-            return coach_view.show_coachee(content, None, [], [], [])
-        coachee_id = status.relation.coachee_id
-        shown = coach_view.show_coachee(content, status, coaching.focus_of(coachee_id),
-                                        coaching.replies(turn.user_id, coachee_id),
-                                        coaching.shared_notes(turn.user_id, coachee_id))
-        # with consent, the coach sees the same feedback summary the coachee sees
-        closed = core.stores.feedback.latest_closed_of(coachee_id)
-        return Step(shown.screens + shown_summary(core, closed), shown.effects)
-    if event == Event.GROUP_VIEW:
-        return coach_view.show_group(content, coachees, core.rules.min_group)
     names = {s.relation.coachee_id: s.relation.coachee_name for s in coachees}
     schedules = coaching.schedules_of(turn.user_id)
     if event == Event.SCHEDULES:
@@ -146,8 +129,6 @@ def buttons(sizes: Sizes) -> dict[str, Spec]:
         Event.OFFER_DECLINE: Spec("Z", "coach_id"),
         Event.COACH_REVOKE: Spec("V"),
         Event.INVITE_RENEW: Spec("J"),
-        Event.COACH_VIEW: Spec("C", "relation_id"),
-        Event.GROUP_VIEW: Spec("G"),
         Event.SCHEDULE_CANCEL: Spec("X", "schedule_id"),
         Event.PROMPT_TARGET: Spec("T", "relation_id"),
         Event.PROMPT_TARGET_ALL: Spec("A"),
@@ -166,14 +147,13 @@ def buttons(sizes: Sizes) -> dict[str, Spec]:
         Event.COACH_REMOVE: Spec("cr", "coach_id"),
         Event.COACH_REMOVE_CONFIRMED: Spec("cy", "coach_id"),
         Event.COACH_REMOVE_CANCELLED: Spec("cn", "coach_id"),
-        Event.COACHEES_PAGE: Spec("cp", arg="page", parse=below(1000)),
         Event.PROMPT_TARGETS_PAGE: Spec("tp", arg="page", parse=below(1000)),
     }
 
 
 TURN = FlowTurn("coaching", ADMIN_EVENTS | COACH_EVENTS | COACHEE_EVENTS, step, buttons, link_kinds="ck", commands=(
     Command("mycoach", Event.MYCOACH, rank=40),
-    *(Command(str(event), event, menu="coach", rank=60 + n) for n, event in enumerate(COACH_COMMANDS)),
+    *(Command(str(event), event, menu="coach", rank=60 + 2 * n) for n, event in enumerate(COACH_COMMANDS)),
     Command("invitecoach", Event.INVITECOACH, menu="admin", rank=82),
     Command("coaches", Event.COACHES, menu="admin", rank=83),
 ))

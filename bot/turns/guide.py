@@ -10,13 +10,13 @@ from bot.flows import guide
 from bot.flows.effects import EnsureUser
 from bot.flows.events import Event
 from bot.turn import Command, Stepped, Turn
-from bot.turns import assessment, coaching, feedback, figures, plan, privacy
+from bot.turns import assessment, coach_view, coaching, feedback, figures, plan, privacy
 
 HELP = Command("help", Event.HELP, rank=91)
 
 
 def declared() -> list[Command]:
-    turns = (assessment.TURN, plan.TURN, feedback.TURN, coaching.TURN, privacy.TURN, figures.TURN)
+    turns = (assessment.TURN, plan.TURN, feedback.TURN, coaching.TURN, coach_view.TURN, privacy.TURN, figures.TURN)
     return sorted([*(c for t in turns for c in t.commands), HELP], key=lambda command: command.rank)
 
 

@@ -12,7 +12,7 @@ from bot.core import Core, FlowTurn
 from bot.flows.effects import OpenText
 from bot.flows.events import Event
 from bot.turn import Stepped, Turn
-from bot.turns import assessment, coaching, plan, threads
+from bot.turns import assessment, coach_view, coaching, plan, threads
 
 RATINGS = frozenset("12345")
 # context kind -> (turn, event, keyword for the context's ref)
@@ -26,6 +26,7 @@ BY_CONTEXT = {
     "answer_back": (threads.TURN, Event.ANSWER_BACK_TEXT, "coach_id"),
     "confirm_answer_back": (threads.TURN, Event.ANSWER_BACK_TEXT, "coach_id"),
     "stray": (threads.TURN, Event.STRAY_TEXT, None),  # typed again: replaces the offer
+    "coach_label": (coach_view.TURN, Event.COACHEE_LABEL_TEXT, "relation_id"),  # a coach's label for a coachee
 }
 
 
