@@ -57,7 +57,8 @@ Spawn = Callable[[Coroutine], object]
 
 
 def keyboard(screen: Screen, language: str, content: Content, ref: int | None) -> InlineKeyboardMarkup | None:
-    """The screen's choices as buttons: ratings and times on one row, other choices two a row."""
+    """The screen's choices as buttons: ratings and times on one row, other choices two a row
+    (a wide one on a row of its own)."""
     if not screen.choices:
         return None
     buttons = [InlineKeyboardButton(choice_label(choice, screen, language, content),
@@ -68,7 +69,14 @@ def keyboard(screen: Screen, language: str, content: Content, ref: int | None) -
     elif all(choice.literal for choice in screen.choices):
         rows = [buttons[i:i + 5] for i in range(0, len(buttons), 5)]
     else:
-        rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+        rows, joinable = [], False  # joinable: the last row holds one narrow button
+        for choice, button in zip(screen.choices, buttons):
+            if joinable and not choice.wide:
+                rows[-1].append(button)
+                joinable = False
+            else:
+                rows.append([button])
+                joinable = not choice.wide
     return InlineKeyboardMarkup([row for row in rows if row])
 
 

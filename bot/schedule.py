@@ -36,7 +36,7 @@ from bot.core import Core
 from bot.delivery import deliver
 from bot.faults import describe, network_transient
 from bot.flows.checkins import action_checkin, silence_offer
-from bot.flows.coaching import delivery_screen
+from bot.flows.coaching import delivery_screen, series
 from bot.flows.coaching.desk import daily_note, shown_names
 from bot.flows.plan import checkin_screen, checkin_topic, next_occurrence
 from bot.flows.review import review_for_coach, review_screen, stalled_reminder
@@ -49,6 +49,7 @@ from storage import (
     Claim,
     ClaimInput,
     Delivery,
+    DeliveryPrompt,
     DueCheckin,
     ReminderRecord,
     ReviewRecord,
@@ -281,9 +282,18 @@ async def send_due_prompts(application: Application) -> int:
                 return None
             return iso(next_occurrence(schedule.weekday, schedule.time, core.rules.zone, now))
 
+        def choose(schedule: Schedule, coachee_id: int, language: str) -> DeliveryPrompt:
+            status = coaches.coachee_status(schedule.coach_id, coachee_id)
+            answers, version = (status.latest_answers, status.version) if status else (None, 1)
+            since = iso(now - timedelta(weeks=content.limits.prompt_repeat_weeks))
+            picked = series.choose(content, schedule, language, points=series.points_of(
+                content, answers, version, coaches.focus_of(coachee_id)), recent=coaches.recent_prompts(
+                coachee_id, since), sent_before=coaches.sent_in_schedule(schedule.id, coachee_id))
+            return DeliveryPrompt(picked.competency, picked.prompt_index, picked.text, picked.own_words)
+
         for schedule_id in coaches.due_schedule_ids(iso(now)):
             try:
-                coaches.claim_schedule(schedule_id, iso(now), following)
+                coaches.claim_schedule(schedule_id, iso(now), following, choose)
             except Exception as error:
                 _failed_claim(application, f"prompt schedule {schedule_id}", error)
                 failures = coaches.schedule_failures(schedule_id)
@@ -291,7 +301,7 @@ async def send_due_prompts(application: Application) -> int:
                                      give_up=failures + 1 >= MAX_ATTEMPTS)
 
         async def send(delivery: Delivery) -> int | None:
-            screen = delivery_screen(content, delivery.id, delivery.schedule, delivery.coach_name, delivery.language)
+            screen = delivery_screen(content, delivery.id, delivery.prompt, delivery.coach_name)
             return await _deliver_one(application, delivery.coachee_id, screen, delivery.language)
 
         async def settle(delivery: Delivery, result: SendResult) -> None:

@@ -38,6 +38,7 @@ class CoacheeStatus:
     completed_at: str | None  # of the latest completed assessment
     latest_answers: dict[str, int | None] | None
     version: int = 1  # of the question set of the latest completed assessment
+    language: str = "nl"  # the coachee's language
 
 
 @dataclass
@@ -53,6 +54,18 @@ class Schedule:
     time: str | None
     next_due_at: str | None
     active: bool
+    own_versions: dict[str, str] = field(default_factory=dict)  # the coach's versions per language
+    paused: bool = False
+
+
+@dataclass
+class DeliveryPrompt:
+    """The prompt one delivery carries, chosen when it was claimed."""
+
+    competency: str | None = None
+    prompt_index: int | None = None
+    text: str | None = None  # the coach's own text, as this coachee receives it
+    own_words: bool = False  # sent as written, with the note that these are the coach's own words
 
 
 @dataclass
@@ -90,6 +103,7 @@ class Delivery:
     language: str
     coach_name: str
     attempts: int = 0
+    prompt: DeliveryPrompt = field(default_factory=DeliveryPrompt)
 
 
 class CoachStore:
@@ -225,13 +239,13 @@ class CoachStore:
     def coachees(self, coach_id: int) -> list[CoacheeStatus]:
         """Active coachees with their progress; only data of consenting coachees is read."""
         statuses = []
-        for row in self.db.query("select * from coach_relations where coach_id = ? and status = 'active' "
-                                 "order by coachee_name, id", [coach_id]):
-            relation = _relation(row)
-            statuses.append(self._status(relation))
+        for row in self.db.query("select r.*, coalesce(u.language, 'nl') as language from coach_relations r "
+                                 "left join users u on u.id = r.coachee_id where r.coach_id = ? and r.status = 'active' "
+                                 "order by r.coachee_name, r.id", [coach_id]):
+            statuses.append(self._status(_relation(row), row["language"]))
         return statuses
 
-    def _status(self, relation: Relation) -> CoacheeStatus:
+    def _status(self, relation: Relation, language: str = "nl") -> CoacheeStatus:
         open_row = next(self.db.query(
             "select cursor from assessments where user_id = ? and status = 'in_progress' order by id desc limit 1",
             [relation.coachee_id]), None)
@@ -243,49 +257,90 @@ class CoachStore:
             answers = {r["question_id"]: r["value"] for r in self.db.query(
                 "select question_id, value from answers where assessment_id = ?", [done["id"]])}
         return CoacheeStatus(relation, open_row["cursor"] if open_row else None,
-                             done["completed_at"] if done else None, answers, done["version"] if done else 1)
+                             done["completed_at"] if done else None, answers, done["version"] if done else 1, language)
+
+    def coachee_status(self, coach_id: int, coachee_id: int) -> CoacheeStatus | None:
+        """One coachee's status, only while they share with ``coach_id``."""
+        row = next(self.db.query(
+            "select r.*, coalesce(u.language, 'nl') as language from coach_relations r left join users u "
+            "on u.id = r.coachee_id where r.coach_id = ? and r.coachee_id = ? and r.status = 'active'",
+            [coach_id, coachee_id]), None)
+        return self._status(_relation(row), row["language"]) if row else None
 
     # --- prompts ----------------------------------------------------------------------------
     def create_schedule(self, values: dict) -> int:
         return self.db.table("prompt_schedules").insert(values).last_pk
 
     def schedules_of(self, coach_id: int) -> list[Schedule]:
+        """A coach's schedules still to come (paused ones included), soonest first."""
         return [_schedule(row) for row in self.db.query(
-            "select * from prompt_schedules where coach_id = ? and active = 1 order by next_due_at, id", [coach_id])]
+            "select * from prompt_schedules where coach_id = ? and active = 1 order by paused_at is not null, "
+            "next_due_at, id", [coach_id])]
 
     def cancel_schedule(self, schedule_id: int, coach_id: int) -> bool:
         return bool(self.db.execute(
             "update prompt_schedules set active = 0, next_due_at = null where id = ? and coach_id = ? and active = 1",
             [schedule_id, coach_id]).rowcount)
 
+    def pause_schedule(self, schedule_id: int, coach_id: int, now: str) -> bool:
+        return bool(self.db.execute(
+            "update prompt_schedules set paused_at = ? where id = ? and coach_id = ? and active = 1 "
+            "and paused_at is null", [now, schedule_id, coach_id]).rowcount)
+
+    def move_schedule(self, schedule_id: int, coach_id: int, next_due_at: str, weekday: int | None = None,
+                      at: str | None = None, resume: bool = False) -> bool:
+        """Set when a schedule goes next (a weekly one also on which day and time); ``resume``
+        lifts a pause."""
+        return bool(self.db.execute(
+            "update prompt_schedules set next_due_at = ?, weekday = coalesce(?, weekday), time = coalesce(?, time), "
+            "paused_at = case when ? then null else paused_at end where id = ? and coach_id = ? and active = 1",
+            [next_due_at, weekday, at, resume, schedule_id, coach_id]).rowcount)
+
     def due_schedule_ids(self, now: str, limit: int = 200) -> list[int]:
         return [row["id"] for row in self.db.query(
-            "select id from prompt_schedules where active = 1 and next_due_at <= ? order by next_due_at limit ?",
-            [now, limit])]
+            "select id from prompt_schedules where active = 1 and paused_at is null and next_due_at <= ? "
+            "order by next_due_at limit ?", [now, limit])]
 
-    def claim_schedule(self, schedule_id: int, now: str, next_due: Callable[[Schedule], str | None]) -> int:
+    def recent_prompts(self, coachee_id: int, since: str) -> list[tuple[str, int]]:
+        """The library prompts and reflections put to ``coachee_id`` (by any coach) since
+        ``since``, newest first: a series never asks them again within its window."""
+        return [(row[0], row[1]) for row in self.db.execute(
+            "select competency, prompt_index from prompt_deliveries where coachee_id = ? and due_at >= ? "
+            "and competency is not null and status not in ('cancelled', 'failed') order by due_at desc, id desc",
+            [coachee_id, since]).fetchall()]
+
+    def sent_in_schedule(self, schedule_id: int, coachee_id: int) -> int:
+        """How many prompts of this schedule went (or go) to ``coachee_id`` so far."""
+        return self.db.execute("select count(*) from prompt_deliveries where schedule_id = ? and coachee_id = ? "
+                               "and status not in ('cancelled', 'failed')", [schedule_id, coachee_id]).fetchone()[0]
+
+    def claim_schedule(self, schedule_id: int, now: str, next_due: Callable[[Schedule], str | None],
+                       choose: Callable[[Schedule, int, str], DeliveryPrompt | None]) -> int:
         """Create the deliveries of a due schedule and move it on, atomically; returns how many.
-        Only coachees whose relation with the coach stands now get one (consent at claim)."""
+        Only coachees whose relation with the coach stands now get one (consent at claim), each
+        with the prompt ``choose(schedule, coachee_id, language)`` picks for them (``None``:
+        nothing fits this week, no delivery)."""
         with self.db.atomic():
             row = next(self.db.query("select * from prompt_schedules where id = ? and active = 1 "
-                                     "and next_due_at <= ?", [schedule_id, now]), None)
+                                     "and paused_at is null and next_due_at <= ?", [schedule_id, now]), None)
             if row is None:
                 return 0
             schedule = _schedule(row)
-            if schedule.coachee_id is None:
-                targets = [r["coachee_id"] for r in self.db.query(
-                    "select coachee_id from coach_relations where coach_id = ? and status = 'active'",
-                    [schedule.coach_id])]
-            else:
-                targets = [r["coachee_id"] for r in self.db.query(
-                    "select coachee_id from coach_relations where coach_id = ? and coachee_id = ? "
-                    "and status = 'active'", [schedule.coach_id, schedule.coachee_id])]
+            targets = list(self.db.execute(
+                "select r.coachee_id, coalesce(u.language, 'nl') from coach_relations r left join users u "
+                "on u.id = r.coachee_id where r.coach_id = ? and r.status = 'active' and (? is null or r.coachee_id = ?) "
+                "order by r.id", [schedule.coach_id, schedule.coachee_id, schedule.coachee_id]).fetchall())
             created = 0
-            for coachee_id in targets:
+            for coachee_id, language in targets:
+                prompt = choose(schedule, coachee_id, language)
+                if prompt is None:
+                    continue
                 created += self.db.execute(
                     "insert or ignore into prompt_deliveries (schedule_id, coach_id, coachee_id, due_at, status, "
-                    "next_attempt_at) values (?, ?, ?, ?, 'pending', ?)",
-                    [schedule.id, schedule.coach_id, coachee_id, schedule.next_due_at, now]).rowcount
+                    "next_attempt_at, competency, prompt_index, text, own_words) "
+                    "values (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
+                    [schedule.id, schedule.coach_id, coachee_id, schedule.next_due_at, now, prompt.competency,
+                     prompt.prompt_index, prompt.text, int(prompt.own_words)]).rowcount
             following = next_due(schedule)
             self.db.execute("update prompt_schedules set next_due_at = ?, active = ?, failures = 0, last_error = null "
                             "where id = ?", [following, int(following is not None), schedule.id])
@@ -305,13 +360,11 @@ class CoachStore:
     def sendable_deliveries(self, now: str, limit: int = 1000) -> list[Delivery]:
         """Deliveries waiting to be sent (or sent again after a transient fault), oldest first."""
         rows = self.db.query(
-            "select s.*, d.id as delivery_id, d.coachee_id as target_id, d.attempts, u.language, c.display_name "
-            "from prompt_deliveries d join prompt_schedules s on s.id = d.schedule_id "
+            f"select {_DELIVERY_COLUMNS} from prompt_deliveries d join prompt_schedules s on s.id = d.schedule_id "
             "join users u on u.id = d.coachee_id join coaches c on c.user_id = d.coach_id "
             "where d.status = 'pending' and coalesce(d.next_attempt_at, '') <= ? order by d.id limit ?",
             [now, limit])
-        return [Delivery(row["delivery_id"], _schedule(row), row["target_id"], row["language"], row["display_name"],
-                         row["attempts"]) for row in rows]
+        return [_delivery(row) for row in rows]
 
     def start_sending(self, delivery: "Delivery") -> bool:
         """Take a pending delivery for sending; only one sender wins, so it is never sent twice.
@@ -349,14 +402,12 @@ class CoachStore:
         that their coaches can be told."""
         with self.db.atomic():
             rows = list(self.db.query(
-                "select s.*, d.id as delivery_id, d.coachee_id as target_id, d.attempts, u.language, "
-                "c.display_name from prompt_deliveries d join prompt_schedules s on s.id = d.schedule_id "
+                f"select {_DELIVERY_COLUMNS} from prompt_deliveries d join prompt_schedules s on s.id = d.schedule_id "
                 "join users u on u.id = d.coachee_id join coaches c on c.user_id = d.coach_id "
                 "where d.status = 'sending'"))
             self.db.execute("update prompt_deliveries set status = 'unknown', last_error = 'interrupted while sending' "
                             "where status = 'sending'")
-        return [Delivery(row["delivery_id"], _schedule(row), row["target_id"], row["language"], row["display_name"],
-                         row["attempts"]) for row in rows]
+        return [_delivery(row) for row in rows]
 
     def coachee_name(self, coach_id: int, coachee_id: int) -> str | None:
         row = next(self.db.query("select coachee_name from coach_relations where coach_id = ? and coachee_id = ? "
@@ -381,8 +432,8 @@ class CoachStore:
         """A prompt delivered to ``coachee_id`` (never someone else's) and whether the coachee
         still shares with the coach who sent it."""
         row = next(self.db.query(
-            "select d.id, d.coach_id, c.display_name, r.coachee_name, r.id as relation, s.competency, s.prompt_index, "
-            "s.own_text from prompt_deliveries d join prompt_schedules s on s.id = d.schedule_id "
+            "select d.id, d.coach_id, c.display_name, r.coachee_name, r.id as relation, d.competency, d.prompt_index, "
+            "d.text as own_text from prompt_deliveries d "
             "join coaches c on c.user_id = d.coach_id left join coach_relations r on r.coach_id = d.coach_id "
             "and r.coachee_id = d.coachee_id and r.status = 'active' "
             "where d.id = ? and d.coachee_id = ? and d.status in ('sent', 'unknown')", [delivery_id, coachee_id]), None)
@@ -412,6 +463,16 @@ class CoachStore:
             "and r.coachee_id = p.coachee_id and r.status = 'active' where p.coach_id = ? and p.coachee_id = ? "
             "order by p.id desc limit ?", [coach_id, coachee_id, limit]))
 
+    def focus_of_many(self, user_ids: list[int]) -> dict[int, list[str]]:
+        """The focus of each of these people's active plans (people without one are left out)."""
+        found: dict[int, list[str]] = {}
+        for start in range(0, len(user_ids), 500):
+            chunk = user_ids[start:start + 500]
+            for row in self.db.execute(f"select user_id, focus from plans where active = 1 and user_id in "
+                                       f"({', '.join('?' * len(chunk))})", chunk).fetchall():
+                found[row[0]] = json.loads(row[1])
+        return found
+
     def focus_of(self, user_id: int) -> list[str]:
         row = next(self.db.query("select focus, active from plans where user_id = ?", [user_id]), None)
         return json.loads(row["focus"]) if row and row["active"] else []
@@ -429,4 +490,16 @@ def _relation(row: dict) -> Relation:
 def _schedule(row: dict) -> Schedule:
     return Schedule(row["id"], row["coach_id"], row["coachee_id"], row["competency"], row["prompt_index"],
                     row["own_text"], row["kind"], row["weekday"], row["time"], row["next_due_at"],
-                    bool(row["active"]))
+                    bool(row["active"]), json.loads(row.get("own_versions") or "{}"), row.get("paused_at") is not None)
+
+
+# A delivery with its schedule; the delivery's own prompt columns under their own names.
+_DELIVERY_COLUMNS = ("s.*, d.id as delivery_id, d.coachee_id as target_id, d.attempts, u.language, c.display_name, "
+                     "d.competency as d_competency, d.prompt_index as d_prompt_index, d.text as d_text, "
+                     "d.own_words as d_own_words")
+
+
+def _delivery(row: dict) -> Delivery:
+    return Delivery(row["delivery_id"], _schedule(row), row["target_id"], row["language"], row["display_name"],
+                    row["attempts"], DeliveryPrompt(row["d_competency"], row["d_prompt_index"], row["d_text"],
+                                                    bool(row["d_own_words"])))

@@ -545,3 +545,25 @@ def m015_coach_view_looks_labels_notes(db: Database) -> None:
     db.table("coach_happenings").create_index(["relation_id", "kind", "ref"], unique=True)
     db.table("coach_happenings").create_index(["coach_id", "status"])
     db.table("coach_happenings").create_index(["coachee_id"])
+
+
+@MIGRATIONS()
+def m016_prompt_series_versions_pause(db: Database) -> None:
+    """Prompts that fit the person. A delivery records the prompt it carries, chosen when it was
+    claimed: a weekly series picks the next reflection for that coachee, and a coach's own text
+    the version in the coachee's language (``own_words``: sent as written, with a note that
+    these are the coach's own words). A schedule keeps the coach's versions per language and
+    may be paused."""
+    deliveries = db.table("prompt_deliveries")
+    deliveries.add_column("competency", str)
+    deliveries.add_column("prompt_index", int)  # into that competency's prompts, then its reflections
+    deliveries.add_column("text", str)  # the coach's own text as this coachee receives it
+    deliveries.add_column("own_words", int)  # 1: the text went as written, with the note
+    db.execute("update prompt_deliveries set competency = (select s.competency from prompt_schedules s "
+               "where s.id = schedule_id), prompt_index = (select s.prompt_index from prompt_schedules s "
+               "where s.id = schedule_id), text = (select s.own_text from prompt_schedules s where s.id = schedule_id)")
+    db.execute("update prompt_deliveries set own_words = 1 where text is not null")
+    deliveries.create_index(["coachee_id", "due_at"])  # what this person was asked lately
+    schedules = db.table("prompt_schedules")
+    schedules.add_column("own_versions", str)  # JSON {language: text}: the coach's versions beside own_text
+    schedules.add_column("paused_at", str)  # paused by the coach: not sent until resumed

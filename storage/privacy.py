@@ -99,9 +99,7 @@ class PrivacyStore:
                                     "coaches c on c.user_id = r.coach_id where r.coachee_id = ? order by r.id", user_id),
             "reflection_replies": rows("select * from prompt_replies where coachee_id = ? order by id", user_id),
             "messages_with_my_coach": rows("select * from thread_messages where coachee_id = ? order by id", user_id),
-            "prompts_received": rows("select d.*, s.competency, s.prompt_index, s.own_text from prompt_deliveries d "
-                                     "join prompt_schedules s on s.id = d.schedule_id where d.coachee_id = ? "
-                                     "order by d.id", user_id),
+            "prompts_received": rows("select * from prompt_deliveries where coachee_id = ? order by id", user_id),
             # as a coach: only what concerns coachees who share with this coach now
             "as_coach": coach,
             "coachees": rows("select * from coach_relations where coach_id = ? and status = 'active' order by id",

@@ -66,8 +66,8 @@ class ThreadStore:
         """Everything in the thread, oldest first, only while the coachee shares with the coach."""
         args = [coach_id, coachee_id]
         prompts = self.db.query(
-            "select coalesce(d.sent_at, d.due_at) as at, s.own_text, s.competency, s.prompt_index "
-            f"from prompt_deliveries d join prompt_schedules s on s.id = d.schedule_id {_ACTIVE.format(t='d')} "
+            "select coalesce(d.sent_at, d.due_at) as at, d.text as own_text, d.competency, d.prompt_index "
+            f"from prompt_deliveries d {_ACTIVE.format(t='d')} "
             "where d.coach_id = ? and d.coachee_id = ? and d.status in ('sent', 'unknown') order by d.id", args)
         found = [ThreadItem("prompt", row["at"], row["own_text"], row["competency"], row["prompt_index"])
                  for row in prompts]

@@ -342,6 +342,13 @@ async def share_with(bot, content, coach: TelegramUser, user_id: int, name: str)
     return coachee
 
 
+async def pick_prompt(user: TelegramUser, number: int) -> None:
+    """Tap the library prompt numbered ``number`` (its button shows a short title)."""
+    label = next(label for message in reversed(user.messages()) for label in message.labels()
+                 if label.startswith(f"{number}. "))
+    await user.tap(label)
+
+
 async def prompt_now(coach: TelegramUser, content, target: str, text: str) -> None:
     await coach.send("/prompt")
     await coach.tap(target)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from bot.config import Settings
+from bot.flows.coaching.composer import title
 from bot.flows.scoring import heaviest
 from bot.schedule import PROMPT_JOB, send_due_prompts
 from tests.conftest import (
@@ -16,6 +17,7 @@ from tests.conftest import (
     link_payload,
     make_coach,
     make_coachee,
+    pick_prompt,
     reply_to_prompt,
     rows,
     say,
@@ -57,8 +59,11 @@ async def test_the_whole_journey_of_admin_coach_and_coachee(bot, content, clock)
     await coach.tap("Kees")
     library = coach.last().text
     first_gap = content.by_id(heaviest(content)[0])  # all 2s is flat: the heaviest-weighted comes first
-    assert content.coaching[first_gap.id].prompts[0]["en"] in library
-    await coach.tap("1")
+    assert first_gap.name["en"] in library
+    assert f"1. {title(content.coaching[first_gap.id].prompts[0]['en'])}" in coach.last().labels()
+    await pick_prompt(coach, 1)
+    # the chosen prompt is shown whole before it goes, with whom it goes to
+    assert content.coaching[first_gap.id].prompts[0]["en"] in coach.last().text and "Kees" in coach.last().text
     await coach.tap(content.text("btn_send_now", "en"))  # sent at once, not at the next job run
     assert rows(bot.db_path, "select status from prompt_deliveries") == [("sent",)]
     assert content.coaching[first_gap.id].prompts[0]["en"] in coachee.last().text
@@ -214,7 +219,8 @@ async def test_schedules_survive_a_restart_and_can_be_cancelled(make_harness, db
         await coach.send("/schedules")
         assert "every Monday at 09:00" in coach.last().text
         tuesday = next(line for line in coach.last().text.splitlines() if "Tuesday" in line)
-        await coach.tap(f"✖ {tuesday.split('.')[0]}")
+        await coach.tap(tuesday.split('.')[0])
+        await coach.tap(content.text("btn_schedule_cancel", "en"))
         assert "Tuesday" not in coach.last().text
         assert await send_due_prompts(second.application) == 1  # Monday's, once; Tuesday's cancelled
         assert await send_due_prompts(second.application) == 0
@@ -240,7 +246,7 @@ async def test_a_prompt_to_80_coachees_is_paced_within_telegrams_limits(make_har
         await coach.tap(content.text("btn_all_coachees", "en"))
         await coach.tap(content.text("btn_other_competency", "en"))
         await coach.tap(content.competencies[3].name["en"])
-        await coach.tap("1")
+        await pick_prompt(coach, 1)
         started = len(harness.api.calls)
         await coach.tap(content.text("btn_send_now", "en"))
     sends = [c for c in harness.api.calls[started:] if c.method == "sendMessage" and int(c.params["chat_id"]) >= 20_000]

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from bot.flows.feedback import rater_questions
 from bot.schedule import send_due_checkins, send_due_prompts
+from storage import DeliveryPrompt
 from tests.conftest import (
     ADMIN,
     FEEDBACK_LINK,
@@ -83,7 +84,7 @@ async def test_a_coachs_own_text_never_goes_to_their_own_coach(bot, content):
     await bea.tap(content.text("btn_own_text", "en"))  # Bea starts typing her own prompt …
     await prompt_now(carla, content, "Bea", "How is delegating going?")  # … when Carla's prompt arrives
     await bea.send("What did you learn this week?")
-    assert bea.last().text == say(content, "prompt_when", target="Kim")
+    assert bea.last().text.startswith("To Kim:\n✍️ «What did you learn this week?»")  # the text and its receiver
     await bea.tap(content.text("btn_send_now", "en"))
     assert "What did you learn this week?" in kim.last().text
     assert rows(bot.db_path, "select count(*) from prompt_replies") == [(0,)]
@@ -100,7 +101,8 @@ async def test_consent_is_checked_when_a_prompt_is_claimed_sent_and_answered(bot
         "coach_id": carla.id, "coachee_id": kees.id, "competency": None, "prompt_index": None,
         "own_text": "Claimed, then revoked?", "kind": "once", "weekday": None, "time": None,
         "next_due_at": "2026-11-30T07:00:00+00:00", "active": 1, "created_at": "2026-11-30T07:00:00+00:00"})
-    stores.coaching.claim_schedule(1, "2026-11-30T08:00:00+00:00", lambda schedule: None)
+    stores.coaching.claim_schedule(1, "2026-11-30T08:00:00+00:00", lambda schedule: None,
+                                   lambda schedule, coachee, language: DeliveryPrompt(text=schedule.own_text))
     await kees.send("/mycoach")
     await kees.tap(content.text("btn_stop_sharing", "en"))
     assert await send_due_prompts(bot.application) == 0

@@ -25,7 +25,7 @@ from bot.schedule import (
     send_due_checkins,
     send_due_prompts,
 )
-from storage import PlanRecord
+from storage import DeliveryPrompt, PlanRecord
 from telegram_doubles.fake_api import parse_html
 from tests.conftest import (
     ADMIN,
@@ -191,7 +191,8 @@ async def test_a_delivery_interrupted_while_sending_is_never_sent_twice(make_har
             "coach_id": coach.id, "coachee_id": coachee.id, "competency": content.competencies[0].id,
             "prompt_index": 0, "own_text": None, "kind": "once", "weekday": None, "time": None,
             "next_due_at": "2000-01-01T00:00:00+00:00", "active": 1, "created_at": "2000-01-01T00:00:00+00:00"})
-        stores.coaching.claim_schedule(1, "2100-01-01T00:00:00+00:00", lambda schedule: None)
+        stores.coaching.claim_schedule(1, "2100-01-01T00:00:00+00:00", lambda schedule: None,
+                                       lambda schedule, coachee, language: DeliveryPrompt(schedule.competency, 0))
         delivery = stores.coaching.sendable_deliveries("2100-01-01T00:00:00+00:00")[0]
         assert stores.coaching.start_sending(delivery)  # … and the process dies here
     before = len(first.api.calls_to("sendMessage"))

@@ -19,6 +19,7 @@ from tests.conftest import (
     link_payload,
     make_plan,
     onboard,
+    pick_prompt,
     reply_to_prompt,
     rows_mentioning,
 )
@@ -59,7 +60,7 @@ async def test_delete_leaves_no_row_about_the_person(make_harness, db_path, cont
         await person.send("a note")
         await coach.send("/prompt")
         await coach.tap("Pim")
-        await coach.tap("1")
+        await pick_prompt(coach, 1)
         await coach.tap(content.text("btn_send_now", "en"))
         await reply_to_prompt(person, content, "my reply")
         await admin.send("/invitecoach")

@@ -342,6 +342,7 @@ class Limits(_Schema):
     coach_label_chars: StrictInt = Field(ge=4, le=40)  # a coach's own label for a coachee
     coach_checkins_shown: StrictInt = Field(ge=1, le=50)  # check-ins the coach sees on a coachee's plan
     coach_notes_time: Time  # the daily note to a coach is sent from this local time
+    prompt_repeat_weeks: StrictInt = Field(ge=1, le=104)  # a series never repeats a prompt to a person within this
 
     @model_validator(mode="after")
     def _remind_while_open(self) -> Limits:

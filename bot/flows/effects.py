@@ -294,10 +294,14 @@ class PromptDraft:
     own_text: str | None = None
     kind: str | None = None  # now | once | weekly
     day: int | None = None
+    series: bool = False  # a weekly series: each week the next prompt on each person's own points
+    versions: dict[str, str] | None = None  # the coach's own text per language, besides own_text as written
+    version_language: str | None = None  # the language of the version being typed
+    browsing: int | None = None  # the other competency whose prompts are shown
 
     def to_dict(self) -> dict[str, Any]:
         return {key: (list(value) if isinstance(value, tuple) else value)
-                for key, value in asdict(self).items() if value is not None}
+                for key, value in asdict(self).items() if value is not None and value is not False}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PromptDraft:
@@ -327,6 +331,23 @@ class CreateSchedule:
     weekday: int | None
     time: str | None
     next_due_at: datetime
+    own_versions: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class PauseSchedule:
+    schedule_id: int
+
+
+@dataclass(frozen=True)
+class MoveSchedule:
+    """A schedule's next time (a weekly one's day and time too); ``resume`` lifts a pause."""
+
+    schedule_id: int
+    next_due_at: datetime
+    weekday: int | None = None
+    time: str | None = None
+    resume: bool = False
 
 
 @dataclass(frozen=True)

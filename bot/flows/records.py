@@ -25,6 +25,7 @@ class CoacheeView(Protocol):
     completed_at: str | None
     latest_answers: dict[str, int | None] | None
     version: int
+    language: str
 
 
 class CoachView(Protocol):
@@ -52,6 +53,8 @@ class ScheduleView(Protocol):
     time: str | None
     next_due_at: str | None
     active: bool
+    own_versions: dict[str, str]  # the coach's own text per language, besides own_text as written
+    paused: bool
 
 
 class RequestView(Protocol):

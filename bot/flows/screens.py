@@ -20,6 +20,7 @@ class Choice:
     literal: bool = False
     ref: int | None = None
     selected: bool = False
+    wide: bool = False  # a long label: a row of its own
 
 
 @dataclass(frozen=True)

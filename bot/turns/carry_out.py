@@ -14,6 +14,8 @@ from bot.flows.effects import (
     BeginAssessment,
     BeginRating,
     CancelSchedule,
+    MoveSchedule,
+    PauseSchedule,
     CloseIfReady,
     CloseOffer,
     CloseRequest,
@@ -171,9 +173,14 @@ def carry_out(core: Core, turn: Turn, effects: list[Effect], now: str) -> Applie
                     "coach_id": effect.coach_id, "coachee_id": effect.coachee_id, "competency": effect.competency,
                     "prompt_index": effect.prompt_index, "own_text": effect.own_text, "kind": effect.kind,
                     "weekday": effect.weekday, "time": effect.time, "next_due_at": iso(effect.next_due_at),
+                    "own_versions": json.dumps(effect.own_versions, ensure_ascii=False) if effect.own_versions else None,
                     "active": 1, "created_at": now})
             case CancelSchedule(schedule_id=schedule):
                 stores.coaching.cancel_schedule(schedule, user)
+            case PauseSchedule(schedule_id=schedule):
+                stores.coaching.pause_schedule(schedule, user, now)
+            case MoveSchedule(schedule_id=schedule, next_due_at=due, weekday=weekday, time=at, resume=resume):
+                stores.coaching.move_schedule(schedule, user, iso(due), weekday, at, resume)
             # --- feedback from colleagues
             case OpenRequest(code=code):
                 stores.feedback.create(user, turn.name, code, now, iso(datetime.fromisoformat(now) + timedelta(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.buttons import Sizes, Spec, below
+from bot.buttons import Sizes, Spec, below, one_of
+from bot.content import LANGUAGES
 from bot.core import Core, FlowTurn
 from bot.flows.coaching import coach_view, coachee, composer, links, thread
 from bot.flows.coaching.coachee import PromptRef
@@ -21,7 +22,10 @@ from storage import CoachRecord
 ADMIN_EVENTS = frozenset({Event.INVITECOACH, Event.COACHES, Event.COACH_REMOVE, Event.COACH_REMOVE_CONFIRMED,
                           Event.COACH_REMOVE_CANCELLED})
 # /coachees, one coachee and the group view are the coach's desk (bot/turns/coach_view.py)
-COACH_EVENTS = frozenset({Event.INVITE, Event.INVITE_RENEW, Event.SCHEDULES, Event.SCHEDULE_CANCEL}) | composer.EVENTS
+SCHEDULE_EVENTS = frozenset({Event.SCHEDULES, Event.SCHEDULES_BACK, Event.SCHEDULE_OPEN, Event.SCHEDULE_CANCEL,
+                             Event.SCHEDULE_PAUSE, Event.SCHEDULE_RESUME, Event.SCHEDULE_CHANGE, Event.SCHEDULE_DAY,
+                             Event.SCHEDULE_TIME})
+COACH_EVENTS = frozenset({Event.INVITE, Event.INVITE_RENEW}) | SCHEDULE_EVENTS | composer.EVENTS
 COACHEE_EVENTS = frozenset({Event.DEEP_LINK, Event.OFFER_ACCEPT, Event.OFFER_DECLINE, Event.MYCOACH, Event.COACH_REVOKE,
                             Event.REPLY_OPEN, Event.REPLY_TEXT, Event.REPLY_SEND, Event.REPLY_CANCEL})
 COACH_COMMANDS = (Event.INVITE, Event.PROMPT, Event.SCHEDULES)  # in a coach's menu (with /coachees); nobody else's
@@ -68,15 +72,34 @@ def _coach(core: Core, turn: Turn, coach: CoachRecord, event: str, kwargs: dict[
         relation = coaching.coach_relation(kwargs["relation_id"], turn.user_id) if "relation_id" in kwargs else None
         draft = PromptDraft.from_dict(coach.draft)
         model = composer.ComposerModel(content, coach_id=turn.user_id, step=coach.step, draft=draft,
-                                       coachees=coachees, relation=relation, now=core.clock(), zone=core.rules.zone)
+                                       coachees=coachees, relation=relation, now=core.clock(), zone=core.rules.zone,
+                                       focus=coaching.focus_of_many([s.relation.coachee_id for s in coachees]))
         composer.fire(model, event, **kwargs)
         saved = [SaveComposer(model.state, model.draft)] if (model.state, model.draft) != (coach.step, draft) else []
         return Step(model.screens, model.effects + saved)
+    return _schedules(core, coachees, coaching.schedules_of(turn.user_id), event, kwargs)
+
+
+def _schedules(core: Core, coachees: list, schedules: list, event: str, kwargs: dict[str, Any]) -> Step:
+    """/schedules and one schedule: only the coach's own schedules still to come are found."""
+    content, zone, now = core.content, core.rules.zone, core.clock()
     names = {s.relation.coachee_id: s.relation.coachee_name for s in coachees}
-    schedules = coaching.schedules_of(turn.user_id)
-    if event == Event.SCHEDULES:
-        return Step([coach_view.schedules_screen(content, schedules, names, core.rules.zone)])
-    return coach_view.cancel_schedule(content, kwargs.get("schedule_id", -1), schedules, names, core.rules.zone)
+    ref = kwargs.get("schedule_id")
+    if event in (Event.SCHEDULES, Event.SCHEDULES_BACK):
+        return Step([coach_view.schedules_screen(content, schedules, names, zone, event == Event.SCHEDULES_BACK)])
+    if event == Event.SCHEDULE_OPEN:
+        return coach_view.open_schedule(content, ref, schedules, names, zone)
+    if event == Event.SCHEDULE_PAUSE:
+        return coach_view.pause_schedule(content, ref, schedules, names, zone)
+    if event == Event.SCHEDULE_RESUME:
+        return coach_view.resume_schedule(content, ref, schedules, names, zone, now)
+    if event == Event.SCHEDULE_CHANGE:
+        return coach_view.change_day(ref, schedules, now, zone)
+    if event == Event.SCHEDULE_DAY:
+        return coach_view.change_time(content, ref, kwargs.get("day"), schedules)
+    if event == Event.SCHEDULE_TIME:
+        return coach_view.move_schedule(content, ref, kwargs.get("choice"), schedules, names, zone, now)
+    return coach_view.cancel_schedule(content, ref, schedules, names, zone)
 
 
 def _prompt(core: Core, turn: Turn, delivery_id: Any) -> PromptRef | None:
@@ -148,6 +171,18 @@ def buttons(sizes: Sizes) -> dict[str, Spec]:
         Event.COACH_REMOVE_CONFIRMED: Spec("cy", "coach_id"),
         Event.COACH_REMOVE_CANCELLED: Spec("cn", "coach_id"),
         Event.PROMPT_TARGETS_PAGE: Spec("tp", arg="page", parse=below(1000)),
+        Event.PROMPT_BACK: Spec("pB"),
+        Event.PROMPT_CANCEL: Spec("pC"),
+        Event.PROMPT_SERIES: Spec("pS"),
+        Event.PROMPT_VERSION: Spec("pV", arg="language", parse=one_of({language: language for language in LANGUAGES})),
+        Event.SCHEDULES_BACK: Spec("sB"),
+        Event.SCHEDULE_OPEN: Spec("sO", "schedule_id"),
+        Event.SCHEDULE_PAUSE: Spec("sP", "schedule_id"),
+        Event.SCHEDULE_RESUME: Spec("sR", "schedule_id"),
+        Event.SCHEDULE_CHANGE: Spec("sC", "schedule_id"),
+        Event.SCHEDULE_DAY: Spec("sD", "schedule_id", arg="day", parse=below(coach_view.DAYS_AHEAD)),
+        Event.SCHEDULE_TIME: Spec("sT", "schedule_id", arg="choice",
+                                  parse=below(coach_view.DAYS_AHEAD * coach_view.TIME_SLOTS)),
     }
 
 

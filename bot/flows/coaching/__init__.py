@@ -8,12 +8,12 @@ through this coach's own active relation, so a forged id finds nothing.
 from __future__ import annotations
 
 import secrets
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from bot.content import Content
+from bot.flows.coaching import series
 from bot.flows.events import Event
-from bot.flows.records import ScheduleView
-from bot.flows.screens import Choice, Screen
+from bot.flows.screens import Choice, Items, Screen
 
 CODE_BYTES = 16  # 22 URL-safe characters
 
@@ -37,15 +37,26 @@ def page_of(items: list[T], page: int) -> tuple[list[T], int | None]:
     return items[start:start + PAGE], (page + 1 if start + PAGE < len(items) else 0 if page else None)
 
 
-def prompt_text(content: Content, schedule: ScheduleView, language: str) -> str | dict[str, str]:
-    """The prompt of a schedule in the coachee's language (own text as the coach wrote it)."""
-    if schedule.own_text:
-        return schedule.own_text
-    return content.coaching[schedule.competency].prompts[schedule.prompt_index][language]
+class DeliveredPrompt(Protocol):
+    """The prompt one delivery carries (storage's DeliveryPrompt)."""
+
+    competency: str | None
+    prompt_index: int | None
+    text: str | None
+    own_words: bool
 
 
-def delivery_screen(content: Content, delivery_id: int, schedule: ScheduleView, coach_name: str, language: str) -> Screen:
-    """A prompt as the coachee receives it, with the button that opens a reply to that coach."""
-    return Screen("prompt_delivery", {"coach": coach_name, "prompt": prompt_text(content, schedule, language)},
+def prompt_words(content: Content, prompt: DeliveredPrompt) -> str | dict[str, str]:
+    """A delivered prompt's words: the coach's own text, or the library prompt in each language."""
+    if prompt.text:
+        return prompt.text
+    return series.words(content, prompt.competency, prompt.prompt_index) or "…"
+
+
+def delivery_screen(content: Content, delivery_id: int, prompt: DeliveredPrompt, coach_name: str) -> Screen:
+    """A prompt as the coachee receives it, with the button that opens a reply to that coach;
+    the coach's own words as written say so in the coachee's language."""
+    note = Items((Screen("prompt_own_words", {"coach": coach_name}),)) if prompt.own_words else ""
+    return Screen("prompt_delivery", {"coach": coach_name, "prompt": prompt_words(content, prompt), "note": note},
                   choices=(Choice(Event.REPLY_OPEN, content.localized("btn_reply_to", name=coach_name),
                                   ref=delivery_id),))

@@ -9,6 +9,7 @@ their coach only after a Send that names the coach and is bound to them.
 from __future__ import annotations
 
 from bot.content import Content
+from bot.flows.coaching import series
 from bot.flows.effects import CloseText, Notify, OpenText, Step, StoreThreadMessage
 from bot.flows.events import Event
 from bot.flows.records import RelationView, ThreadEntry
@@ -27,10 +28,7 @@ def shorten(text: str, limit: int) -> str:
 def prompt_words(content: Content, entry_text: str | None, competency: str | None,
                  index: int | None) -> str | dict[str, str]:
     """A prompt's words: the coach's own text, or the library prompt in each language."""
-    if entry_text:
-        return entry_text
-    prompts = content.coaching[competency].prompts if competency in content.coaching else []
-    return prompts[index] if index is not None and 0 <= index < len(prompts) else "…"
+    return entry_text or series.words(content, competency, index) or "…"
 
 
 def shortened(words: str | dict[str, str], limit: int) -> str | dict[str, str]:
