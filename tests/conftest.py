@@ -342,11 +342,12 @@ async def share_with(bot, content, coach: TelegramUser, user_id: int, name: str)
     return coachee
 
 
-async def pick_prompt(user: TelegramUser, number: int) -> None:
-    """Tap the library prompt numbered ``number`` (its button shows a short title)."""
+async def pick_prompt(user: TelegramUser, number: int):
+    """Tap the library prompt numbered ``number`` (its button shows a short title); returns
+    the message, which now shows the chosen prompt whole."""
     label = next(label for message in reversed(user.messages()) for label in message.labels()
                  if label.startswith(f"{number}. "))
-    await user.tap(label)
+    return await user.tap(label)
 
 
 async def prompt_now(coach: TelegramUser, content, target: str, text: str) -> None:
