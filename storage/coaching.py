@@ -449,20 +449,6 @@ class CoachStore:
                               [coachee_id, message_id]).fetchone()
         return row[0] if row else None
 
-    def shared_notes(self, coach_id: int, coachee_id: int, limit: int = 5) -> list[dict]:
-        """Check-in notes the coachee chose to share with this coach, while the relation stands."""
-        return list(self.db.query(
-            "select k.competency, k.note, k.shared_at from checkins k join coach_relations r on r.coach_id = "
-            "k.shared_with and r.coachee_id = k.user_id and r.status = 'active' where k.shared_with = ? "
-            "and k.user_id = ? order by k.shared_at desc limit ?", [coach_id, coachee_id, limit]))
-
-    def replies(self, coach_id: int, coachee_id: int, limit: int = 5) -> list[dict]:
-        """The latest replies of a coachee to this coach, only while the relation is active."""
-        return list(self.db.query(
-            "select p.text, p.created_at from prompt_replies p join coach_relations r on r.coach_id = p.coach_id "
-            "and r.coachee_id = p.coachee_id and r.status = 'active' where p.coach_id = ? and p.coachee_id = ? "
-            "order by p.id desc limit ?", [coach_id, coachee_id, limit]))
-
     def focus_of_many(self, user_ids: list[int]) -> dict[int, list[str]]:
         """The focus of each of these people's active plans (people without one are left out)."""
         found: dict[int, list[str]] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import json
 import os
 import re
 import signal
@@ -15,6 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from telegram.ext import Application, ContextTypes
@@ -363,15 +365,18 @@ def prompts_in(user: TelegramUser, content) -> list:
 
 
 def rows_mentioning(db_path, value: int) -> dict[str, int]:
-    """Every table and how many of its rows hold ``value`` in any column (as a number or in text)."""
+    """Every table and how many of its rows hold ``value`` in any column (as a number, or in
+    text as a number of its own: 7702 is not in 10007702)."""
+    alone = re.compile(rf"(?<![0-9]){value}(?![0-9])")
     found = {}
     with sqlite3.connect(db_path) as conn:
         tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")]
         for table in tables:
             columns = [r[1] for r in conn.execute(f"pragma table_info({table})")]
             where = " or ".join(f"{c} = :v or cast({c} as text) like :like" for c in columns)
-            count = conn.execute(f"select count(*) from {table} where {where}",
-                                 {"v": value, "like": f"%{value}%"}).fetchone()[0]
+            count = sum(1 for row in conn.execute(f"select * from {table} where {where}",
+                                                  {"v": value, "like": f"%{value}%"})
+                        if any(cell == value or alone.search(str(cell)) for cell in row))
             if count:
                 found[table] = count
     return found
@@ -642,3 +647,71 @@ class View:
 
     def figure(self, section: str, item: str, measure: str, version: str = "") -> tuple[str, str]:
         return self.figures()[(version, section, item, measure)]
+
+
+TRANSCRIPT_ZONE = ZoneInfo("Europe/Amsterdam")
+QUESTION_LINE = "/43 "  # the progress line of a rating question (left out of transcripts: 43 of them)
+ANSWER_TOAST = re.compile(r"^✓ \d+: ")  # an answer's toast (left out with its question)
+
+
+class Transcript:
+    """What people see, step by step: the bot's calls to their chats since the last step. The
+    first person's lines are bare; the others' are marked with their name (``→ Kees``)."""
+
+    def __init__(self, api: FakeBotApi, people: list[TelegramUser], clock: FakeClock) -> None:
+        self.api, self.people, self.clock = api, people, clock
+        self.lines: list[str] = []
+        self.mark = len(api.calls)
+
+    def moment(self) -> str:
+        return self.clock.now.astimezone(TRANSCRIPT_ZONE).strftime("%a %d %b %H:%M")
+
+    def _to(self, chat_id: object) -> str | None:
+        """The mark of the person a call went to ("" for the first), None for anyone else."""
+        for number, person in enumerate(self.people):
+            if str(chat_id) == str(person.id):
+                return "" if number == 0 else f"→ {person.profile['first_name']}: "
+        return None
+
+    def _shown(self) -> list[str]:
+        shown = []
+        for call in self.api.calls[self.mark:]:
+            params = call.params
+            if call.method == "answerCallbackQuery":
+                person = next((p for p in self.people if params["callback_query_id"] in p.query_ids), None)
+                if person is not None and params.get("text") and not ANSWER_TOAST.match(params["text"]):
+                    mark = self._to(person.id).rstrip(": ")
+                    shown.append(f"   (toast{' ' + mark if mark else ''}) {params['text']}")
+                continue
+            to = self._to(params.get("chat_id"))
+            if call.method not in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument") or to is None:
+                continue
+            text = self.api._text(params, "caption" if "caption" in params else "text")
+            if QUESTION_LINE in text.split("\n")[0]:
+                continue
+            how = {"editMessageText": "🤖 ✎ ", "sendPhoto": "🤖 [chart] "}.get(call.method, "🤖 ")
+            markup = params.get("reply_markup")
+            markup = json.loads(markup) if isinstance(markup, str) else markup
+            buttons = [button["text"] for row in (markup or {}).get("inline_keyboard", []) for button in row]
+            lines = text.split("\n")
+            shown.append(how + to + lines[0])
+            shown += ["   " + line if line else "" for line in lines[1:]]
+            if buttons:
+                shown.append("   " + " ".join(f"[{label}]" for label in buttons))
+        self.mark = len(self.api.calls)
+        return shown
+
+    async def bot_sends(self, application: Application, jobs=(send_due_checkins, send_due_reviews,
+                                                              send_due_reminders)) -> None:
+        for job in jobs:
+            await job(application)
+        shown = self._shown()
+        if shown:
+            self.lines += ["", f"— {self.moment()} —"] + shown
+
+    async def user_does(self, what: str, action, who: TelegramUser | None = None) -> None:
+        """``who`` (one of the others) does ``what``; the first person if not named."""
+        self.mark = len(self.api.calls)
+        await action
+        name = f"{who.profile['first_name']} " if who is not None and who is not self.people[0] else ""
+        self.lines += [f"👤 {name}{what}"] + self._shown()

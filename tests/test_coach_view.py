@@ -68,7 +68,7 @@ def assert_third_person(bot, content, coach) -> None:
 
 
 DETAILS = ("cv_btn_points", "cv_btn_strengths", "cv_btn_watch_outs", "cv_btn_scores", "cv_btn_changes",
-           "cv_btn_plan", "cv_btn_replies")
+           "cv_btn_plan")
 
 
 async def test_the_coach_sees_the_coachee_in_the_third_person_with_every_detail_one_tap_away(bot, content, clock):
@@ -92,7 +92,7 @@ async def test_the_coach_sees_the_coachee_in_the_third_person_with_every_detail_
     assert say(content, "cv_changes_line", date="30 November", up=1, down=0).strip() in card.text
     assert card.labels() == [en(content, key) for key in (
         "cv_btn_points", "cv_btn_strengths", "cv_btn_watch_outs", "cv_btn_scores", "cv_btn_changes", "cv_btn_plan",
-        "cv_btn_replies", "cv_btn_label", "cv_btn_list")]
+        "btn_open_thread", "cv_btn_label", "cv_btn_list")]
     first, third = content.competencies[0].name["en"], content.competencies[2].name["en"]
     expected = {
         "cv_btn_points": ["Kees's development points", f"{first} (1, target"],
@@ -102,7 +102,6 @@ async def test_the_coach_sees_the_coachee_in_the_third_person_with_every_detail_
         "cv_btn_changes": ["Kees: what changed", f"{third}: 3 → 4 ⬆️", "Previous self-assessment 30 November"],
         "cv_btn_plan": ["Kees's plan", focus, "✅ done in 1 of 1 check-ins", "2 December", "9 December · ",
                         "— no answer"],
-        "cv_btn_replies": ["Kees's replies and shared notes"],
     }
     for key, parts in expected.items():
         await carla.tap(en(content, key), message=card)

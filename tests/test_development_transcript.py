@@ -6,27 +6,20 @@ in ``docs/development-loop-transcript.md`` is checked against a fresh run; rewri
 from __future__ import annotations
 
 import asyncio
-import json
-import re
 import sys
 import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bot.app import build_application
 from bot.config import Settings
 from bot.content import Content, load_content
-from bot.schedule import send_due_checkins, send_due_reminders, send_due_reviews
 from storage import open_database
 from telegram_doubles.fake_api import FakeBotApi, TelegramUser
-from tests.conftest import TOKEN, FakeClock
+from tests.conftest import TOKEN, FakeClock, Transcript
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "development-loop-transcript.md"
 START = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)  # Monday 30 November, 09:00 in Amsterdam
-ZONE = ZoneInfo("Europe/Amsterdam")
-QUESTION = "/43 "  # the progress line of a rating question (left out: 43 of them)
-ANSWER_TOAST = re.compile(r"^✓ \d+: ")  # an answer's toast (left out with its question)
 TYPED = {
     "en": {"action": "Ask the CFO for fifteen minutes each month to go through the IT budget together",
            "note": "Budget season: no slot with the CFO yet",
@@ -43,59 +36,6 @@ def first_profile(index: int) -> int:
 
 def second_profile(index: int) -> int:
     return min(first_profile(index) + 2, 5)
-
-
-class Transcript:
-    """What one user sees, step by step: the bot's calls to their chat since the last step."""
-
-    def __init__(self, api: FakeBotApi, user: TelegramUser, clock: FakeClock, language: str) -> None:
-        self.api, self.user, self.clock, self.language = api, user, clock, language
-        self.lines: list[str] = []
-        self.mark = len(api.calls)
-
-    def moment(self) -> str:
-        local = self.clock.now.astimezone(ZONE)
-        return local.strftime("%a %d %b %H:%M")
-
-    def _shown(self) -> list[str]:
-        shown = []
-        for call in self.api.calls[self.mark:]:
-            params = call.params
-            if call.method == "answerCallbackQuery":
-                if params["callback_query_id"] in self.user.query_ids and params.get("text") \
-                        and not ANSWER_TOAST.match(params["text"]):
-                    shown.append(f"   (toast) {params['text']}")
-                continue
-            if call.method not in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument") \
-                    or str(params.get("chat_id")) != str(self.user.id):
-                continue
-            text = self.api._text(params, "caption" if "caption" in params else "text")
-            if QUESTION in text.split("\n")[0]:
-                continue
-            how = {"editMessageText": "🤖 ✎ ", "sendPhoto": "🤖 [chart] "}.get(call.method, "🤖 ")
-            markup = params.get("reply_markup")
-            markup = json.loads(markup) if isinstance(markup, str) else markup
-            buttons = [button["text"] for row in (markup or {}).get("inline_keyboard", []) for button in row]
-            lines = text.split("\n")
-            shown.append(how + lines[0])
-            shown += ["   " + line if line else "" for line in lines[1:]]
-            if buttons:
-                shown.append("   " + " ".join(f"[{label}]" for label in buttons))
-        self.mark = len(self.api.calls)
-        return shown
-
-    async def bot_sends(self, application) -> None:
-        await send_due_checkins(application)
-        await send_due_reviews(application)
-        await send_due_reminders(application)
-        shown = self._shown()
-        if shown:
-            self.lines += ["", f"— {self.moment()} —"] + shown
-
-    async def user_does(self, what: str, action) -> None:
-        self.mark = len(self.api.calls)
-        await action
-        self.lines += [f"👤 {what}"] + self._shown()
 
 
 async def ten_weeks(language: str, content: Content) -> list[str]:
@@ -117,7 +57,7 @@ async def ten_weeks(language: str, content: Content) -> list[str]:
             await sanne.tap(text("btn_agree"))
             for index in range(content.total):
                 await sanne.tap(str(first_profile(index)))
-            log = Transcript(api, sanne, clock, language)
+            log = Transcript(api, [sanne], clock)
             log.lines.append(f"— {log.moment()} — (Sanne has just completed her self-assessment)")
             await log.user_does("/plan", sanne.send("/plan"))
             picker = sanne.last()

@@ -37,6 +37,7 @@ from bot.buttons import Sizes
 from bot.content import LANGUAGES, load_content
 from bot.core import Core
 from bot.flows.assessment import IN_PROGRESS, ONBOARDING
+from bot.flows.coaching import coach_view
 from bot.render import (
     MESSAGE_LIMIT,
     NOTICE_LIMIT,
@@ -634,7 +635,8 @@ MUTANTS = st.one_of(
 VALID_ARGS = {"value": ["1", "5"], "rating": ["3"], "language": list(LANGUAGES), "accepted": ["yes", "no"],
               "period": ["all", "30"], "index": ["0", str(len(CONTENT.competencies) - 1)], "day": ["0", "6"],
               "slot": ["0", str(len(CONTENT.limits.checkin_times) - 1)],
-              "choice": ["0", str(len(CONTENT.competencies) * 10 - 1)]}
+              "choice": ["0", str(len(CONTENT.competencies) * 10 - 1)],
+              "moment": ["0", str(coach_view.DAYS_AHEAD * coach_view.TIME_SLOTS - 1)]}
 # Events whose buttons this file knows how to build (a new kind of argument needs an entry above).
 BUILDABLE = sorted(event for event, spec in SPECS.items() if spec.arg is None or spec.arg in VALID_ARGS)
 

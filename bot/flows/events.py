@@ -146,7 +146,6 @@ class Event(StrEnum):
     COACHEE_PLAN = "coachee_plan"
     COACHEE_FEEDBACK = "coachee_feedback"
     COACHEE_CHANGES = "coachee_changes"
-    COACHEE_REPLIES = "coachee_replies"
     COACHEE_BACK = "coachee_back"
     COACHEE_LABEL = "coachee_label"
     COACHEE_LABEL_TEXT = "coachee_label_text"

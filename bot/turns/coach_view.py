@@ -29,7 +29,7 @@ LIST_EVENTS = frozenset({Event.COACHEES, Event.COACHEES_PAGE, Event.COACHEES_BAC
                          Event.COACH_NOTES})
 CARD_EVENTS = frozenset({Event.COACH_VIEW, Event.COACHEE_BACK, Event.COACHEE_POINTS, Event.COACHEE_STRENGTHS,
                          Event.COACHEE_WATCH_OUTS, Event.COACHEE_SCORES, Event.COACHEE_PLAN, Event.COACHEE_FEEDBACK,
-                         Event.COACHEE_CHANGES, Event.COACHEE_REPLIES, Event.COACHEE_LABEL,
+                         Event.COACHEE_CHANGES, Event.COACHEE_LABEL,
                          Event.COACHEE_LABEL_TEXT})
 DETAILS = {Event.COACHEE_POINTS: desk.points, Event.COACHEE_STRENGTHS: desk.strengths,
            Event.COACHEE_WATCH_OUTS: desk.watch_outs, Event.COACHEE_SCORES: desk.all_scores,
@@ -105,9 +105,6 @@ def _card(core: Core, turn: Turn, event: str, kwargs: dict[str, Any]) -> Step:
     if event == Event.COACHEE_FEEDBACK:
         shown = desk.feedback_summary(seen)
         return shown if isinstance(shown, Step) else Step(shown)
-    if event == Event.COACHEE_REPLIES:
-        coaching, coachee = core.stores.coaching, seen.card.row.relation.coachee_id
-        return desk.replies(seen, coaching.replies(turn.user_id, coachee), coaching.shared_notes(turn.user_id, coachee))
     limit = core.content.limits.coach_label_chars
     if event == Event.COACHEE_LABEL:
         return Step([Screen("cv_label_ask", {"name": seen.card.row.relation.coachee_name, "limit": limit},
@@ -138,7 +135,6 @@ def buttons(sizes: Sizes) -> dict[str, Spec]:
         Event.COACHEE_PLAN: Spec("cE", "relation_id"),
         Event.COACHEE_FEEDBACK: Spec("cF", "relation_id"),
         Event.COACHEE_CHANGES: Spec("cG", "relation_id"),
-        Event.COACHEE_REPLIES: Spec("cH", "relation_id"),
         Event.COACHEE_LABEL: Spec("cI", "relation_id"),
         Event.COACHEE_BACK: Spec("cJ", "relation_id"),
         Event.COACHEES_BACK: Spec("cK", arg="page", parse=below(1000)),

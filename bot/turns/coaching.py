@@ -98,7 +98,7 @@ def _schedules(core: Core, coachees: list, schedules: list, event: str, kwargs: 
     if event == Event.SCHEDULE_DAY:
         return coach_view.change_time(content, ref, kwargs.get("day"), schedules)
     if event == Event.SCHEDULE_TIME:
-        return coach_view.move_schedule(content, ref, kwargs.get("choice"), schedules, names, zone, now)
+        return coach_view.move_schedule(content, ref, kwargs.get("moment"), schedules, names, zone, now)
     return coach_view.cancel_schedule(content, ref, schedules, names, zone)
 
 
@@ -181,7 +181,7 @@ def buttons(sizes: Sizes) -> dict[str, Spec]:
         Event.SCHEDULE_RESUME: Spec("sR", "schedule_id"),
         Event.SCHEDULE_CHANGE: Spec("sC", "schedule_id"),
         Event.SCHEDULE_DAY: Spec("sD", "schedule_id", arg="day", parse=below(coach_view.DAYS_AHEAD)),
-        Event.SCHEDULE_TIME: Spec("sT", "schedule_id", arg="choice",
+        Event.SCHEDULE_TIME: Spec("sT", "schedule_id", arg="moment",
                                   parse=below(coach_view.DAYS_AHEAD * coach_view.TIME_SLOTS)),
     }
 

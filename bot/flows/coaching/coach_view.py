@@ -182,15 +182,15 @@ def change_time(content: Content, schedule_id: object, day: object, schedules: l
         Choice(Event.SCHEDULE_CHANGE, "btn_back", ref=schedule.id)), in_place=True)])
 
 
-def move_schedule(content: Content, schedule_id: object, choice: object, schedules: list[ScheduleView],
+def move_schedule(content: Content, schedule_id: object, moment: object, schedules: list[ScheduleView],
                   names: dict[int, str], zone: str, now: datetime) -> Step:
     """The schedule goes at the chosen day and time from now on (a paused one stays paused)."""
     found = _find(schedule_id, schedules)
     times = content.limits.checkin_times
-    if found is None or not isinstance(choice, int) or choice % TIME_SLOTS >= len(times):
+    if found is None or not isinstance(moment, int) or moment % TIME_SLOTS >= len(times):
         return Step([Screen("stale_button", notice=True)])
     n, schedule = found
-    day, at = choice // TIME_SLOTS, times[choice % TIME_SLOTS]
+    day, at = moment // TIME_SLOTS, times[moment % TIME_SLOTS]
     if day not in [d for _, d in _days(schedule, now, zone)]:
         return Step([Screen("stale_button", notice=True)])
     if schedule.kind == "weekly":

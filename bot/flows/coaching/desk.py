@@ -270,7 +270,7 @@ def header(seen: Seen, in_place: bool = False) -> Screen:
     choices.append(Choice(Event.COACHEE_PLAN, "cv_btn_plan", ref=seen.relation_id))
     if seen.feedback_summary is not None or seen.feedback_withheld:
         choices.append(Choice(Event.COACHEE_FEEDBACK, "cv_btn_feedback", ref=seen.relation_id))
-    choices += [Choice(Event.COACHEE_REPLIES, "cv_btn_replies", ref=seen.relation_id),
+    choices += [Choice(Event.THREAD_OPEN, "btn_open_thread", 0, ref=seen.relation_id),
                 Choice(Event.COACHEE_LABEL, "cv_btn_label", ref=seen.relation_id),
                 Choice(Event.COACHEES_BACK, "cv_btn_list", 0)]
     since = seen.card.row.relation.consented_at
@@ -430,19 +430,6 @@ def feedback_summary(seen: Seen) -> list[Screen] | Step:
     picture = replace(picture, title="cv_chart_title", series=tuple(
         replace(s, label="cv_series_self") if s.label == "series_self" else s for s in picture.series))
     return [Screen("cv_feedback_chart", {"name": seen.name}, chart=picture), text]
-
-
-def replies(seen: Seen, said: list[dict], notes: list[dict]) -> Step:
-    """The latest replies to this coach's prompts and the notes the coachee shared, with dates."""
-    content = seen.desk.content
-    lines = [(r["created_at"], Screen("cv_reply_item", {"date": seen.desk.when(r["created_at"]), "text": r["text"]}))
-             for r in said]
-    lines += [(n["shared_at"], Screen("cv_note_item", {"date": seen.desk.when(n["shared_at"]),
-                                                       "name": content.names[n["competency"]], "text": n["note"]}))
-              for n in notes]
-    shown = Items(tuple(s for _, s in sorted(lines, key=lambda pair: pair[0]))) if lines \
-        else Items((Screen("cv_replies_none"),))
-    return _detail(seen, "cv_replies", {"items": shown})
 
 
 # --- the daily note ----------------------------------------------------------------------------------
