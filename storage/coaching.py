@@ -27,6 +27,7 @@ class Relation:
     status: str
     consented_at: str
     coach_name: str | None = None
+    label: str | None = None  # the coach's own short label for this coachee
 
 
 @dataclass
@@ -470,7 +471,7 @@ def _coach(row: dict) -> CoachRecord:
 
 def _relation(row: dict) -> Relation:
     return Relation(row["id"], row["coach_id"], row["coachee_id"], row["coachee_name"], row["status"],
-                    row["consented_at"], row.get("coach_name"))
+                    row["consented_at"], row.get("coach_name"), row.get("label"))
 
 
 def _schedule(row: dict) -> Schedule:

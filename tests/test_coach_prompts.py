@@ -299,3 +299,24 @@ async def test_a_series_to_a_coachee_without_a_result_uses_what_weighs_most_and_
     assert sent[1] in heaviest_prompts  # … then the series, on what weighs most without a result
     db = open_database(bot.db_path)
     assert [r["prompt_index"] for r in db.query("select prompt_index from prompt_deliveries order by id")][0] == 0
+
+
+async def test_equal_names_are_told_apart_when_composing_and_in_schedules(bot, content, clock):
+    carla = await new_coach(bot, content, CARLA, "Carla")
+    first = await coachee(bot, content, carla, KEES, "Kees", "en", (0, 1, 2))
+    second = await coachee(bot, content, carla, ANNA, "Kees", "nl", (3, 4, 5))
+    await carla.send("/prompt")
+    assert {"Kees #1", "Kees #2"} <= set(carla.last().labels())
+    await carla.tap("Kees #2")
+    await carla.tap(en(content, "btn_own_text"))
+    assert "Reads Dutch: Kees #2" in carla.last().text
+    await carla.send("Only for the second Kees?")
+    await carla.tap(en(content, "btn_send_once"))
+    await carla.tap("tomorrow")
+    await carla.tap("09:00")
+    await carla.send("/schedules")
+    assert "1. Kees #2 · once on 1 December, 09:00" in carla.last().text
+    clock.now += timedelta(days=1, hours=1)
+    assert await send_due_prompts(bot.application) == 1
+    assert "Only for the second Kees?" in prompts_in(second, content)[-1].text
+    assert not prompts_in(first, content)

@@ -15,6 +15,7 @@ class RelationView(Protocol):
     coachee_name: str
     consented_at: str
     coach_name: str | None
+    label: str | None
 
 
 class CoacheeView(Protocol):

@@ -11,7 +11,7 @@ from typing import Any
 from bot.buttons import Sizes, Spec, below, one_of
 from bot.content import LANGUAGES
 from bot.core import Core, FlowTurn
-from bot.flows.coaching import coach_view, coachee, composer, links, thread
+from bot.flows.coaching import coach_view, coachee, composer, desk, links, thread
 from bot.flows.coaching.coachee import PromptRef
 from bot.flows.effects import EnsureUser, OpenText, PromptDraft, SaveComposer, Step
 from bot.flows.events import Event
@@ -83,7 +83,8 @@ def _coach(core: Core, turn: Turn, coach: CoachRecord, event: str, kwargs: dict[
 def _schedules(core: Core, coachees: list, schedules: list, event: str, kwargs: dict[str, Any]) -> Step:
     """/schedules and one schedule: only the coach's own schedules still to come are found."""
     content, zone, now = core.content, core.rules.zone, core.clock()
-    names = {s.relation.coachee_id: s.relation.coachee_name for s in coachees}
+    shown = desk.shown_names([(s.relation.id, s.relation.coachee_name, s.relation.label) for s in coachees])
+    names = {s.relation.coachee_id: shown[s.relation.id] for s in coachees}  # equal names told apart
     ref = kwargs.get("schedule_id")
     if event in (Event.SCHEDULES, Event.SCHEDULES_BACK):
         return Step([coach_view.schedules_screen(content, schedules, names, zone, event == Event.SCHEDULES_BACK)])

@@ -21,6 +21,7 @@ from bot.content import LANGUAGES, Content
 from bot.flows import machine
 from bot.flows.coaching import page_of, series
 from bot.flows.coaching.coach_view import DAYS_AHEAD, completed_results, most_common
+from bot.flows.coaching.desk import shown_names
 from bot.flows.effects import (
     CloseText,
     CreateSchedule,
@@ -109,6 +110,7 @@ class ComposerModel:
         self.screens: list[Screen] = []
         self.effects: list[Effect] = []
         self.was = step
+        self.names = shown_names([(s.relation.id, s.relation.coachee_name, s.relation.label) for s in coachees])
 
     # --- conditions ---------------------------------------------------------------------
     def has_coachees(self, event: EventData) -> bool:
@@ -182,7 +184,7 @@ class ComposerModel:
     def show_targets(self, event: EventData) -> None:
         self.draft = PromptDraft()
         shown, following = page_of(self.coachees, event.kwargs.get("page", 0))
-        choices = [Choice(Event.PROMPT_TARGET, {"nl": s.relation.coachee_name, "en": s.relation.coachee_name},
+        choices = [Choice(Event.PROMPT_TARGET, {language: self.names[s.relation.id] for language in LANGUAGES},
                           ref=s.relation.id) for s in shown]
         if following is not None:
             choices.append(Choice(Event.PROMPT_TARGETS_PAGE, "btn_next_page", following))
@@ -194,7 +196,8 @@ class ComposerModel:
         self.screens.append(Screen("no_coachees"))
 
     def set_target(self, event: EventData) -> None:
-        self.draft = PromptDraft(self.relation.coachee_id, self.relation.id, self.relation.coachee_name)
+        self.draft = PromptDraft(self.relation.coachee_id, self.relation.id,
+                                 self.names.get(self.relation.id, self.relation.coachee_name))
 
     def set_target_all(self, event: EventData) -> None:
         self.draft = PromptDraft()
@@ -256,7 +259,7 @@ class ComposerModel:
         """Who reads which language, so the coach can write for them."""
         lines = []
         for language in self._languages():
-            names = [s.relation.coachee_name for s in self._receiving() if s.language == language]
+            names = [self.names[s.relation.id] for s in self._receiving() if s.language == language]
             lines.append(Screen(f"prompt_readers_{language}", {"names": _names(names)}))
         return Items(tuple(lines))
 
@@ -274,7 +277,7 @@ class ComposerModel:
         language = event.kwargs["language"]
         self.draft = replace(self.draft, version_language=language)
         self.effects.append(OpenText("compose"))
-        names = [s.relation.coachee_name for s in self._receiving() if s.language == language]
+        names = [self.names[s.relation.id] for s in self._receiving() if s.language == language]
         self.screens.append(Screen(f"prompt_version_text_{language}", {
             "names": _names(names), "limit": self.content.limits.own_prompt_chars}, choices=self._nav(),
             in_place=True))
@@ -293,7 +296,7 @@ class ComposerModel:
     def _target(self) -> str | Items:
         if self.draft.name:
             return self.draft.name
-        names = [s.relation.coachee_name for s in self._receiving()]
+        names = [self.names[s.relation.id] for s in self._receiving()]
         return Items((Screen("all_coachees_named", {"count": len(names), "names": _names(names)}),))
 
     def _what(self) -> Items:
@@ -301,7 +304,7 @@ class ComposerModel:
         gets their own), the coach's text with its versions, or what the series follows."""
         draft = self.draft
         if draft.series:
-            lines = [Screen("prompt_series_for", {"name": s.relation.coachee_name, "points": _points(
+            lines = [Screen("prompt_series_for", {"name": self.names[s.relation.id], "points": _points(
                 self.content, series.points_of(self.content, s.latest_answers, s.version,
                                                self.focus.get(s.relation.coachee_id, [])))})
                      for s in self._receiving()[:NAMES_SHOWN]]
@@ -311,7 +314,7 @@ class ComposerModel:
             lines = [Screen("prompt_own_what", {"text": draft.own_text})]
             lines += [Screen(f"prompt_version_what_{language}", {"text": versions[language]})
                       for language in LANGUAGES if language in versions]
-            plain = [s.relation.coachee_name for s in self._receiving() if s.language not in versions]
+            plain = [self.names[s.relation.id] for s in self._receiving() if s.language not in versions]
             if plain:
                 lines.append(Screen("prompt_own_words_who", {"names": _names(plain)}))
             return Items(tuple(lines))
