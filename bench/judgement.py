@@ -10,7 +10,10 @@ it reports:
 * the competency most often #1 and its share of the people with a #1 (goal, for the lenient
   and central styles: at most 12 %);
 * the share of flat profiles (no strengths or points picked);
-* the share of people all of whose result texts pass the text check in both languages.
+* the share of people all of whose result texts pass the text check in both languages;
+* a coach's weekly series over ``SERIES_WEEKS`` weeks (``bot/flows/coaching/series.py``): the
+  share whose first prompt is on their own #1 development point, the competency most often
+  first and its share (goal as for the #1), and the share who got no prompt twice.
 
 The text check, per rendered text: no unfilled ``{…}``, no empty slot (an empty value, a
 "None", a double space or a space before a full stop or comma), no "all three" where a layer
@@ -31,6 +34,7 @@ from dataclasses import dataclass, field
 
 from bot.content import DIDNT_COME_UP, LANGUAGES, RATINGS, Content, load_content
 from bot.flows import results
+from bot.flows.coaching import series
 from bot.flows.scoring import INSUFFICIENT, Result, score
 from bot.flows.screens import Document, Items, Screen
 from bot.render import plain_text, screen_text
@@ -52,6 +56,7 @@ CONCENTRATION_GOAL = {"lenient": 0.12, "central": 0.12}  # the most frequent #1 
 SKIP_RATE = 0.02  # a statement skipped
 NOT_OCCURRED_RATE = 0.10  # a statement that needs an occasion: it did not come up
 HOME_FROM = 4  # a layer named as home ground must be rated at least "largely" (PRODUCT.md, not content)
+SERIES_WEEKS = 12  # weeks of a coach's weekly series per simulated person
 
 
 @dataclass
@@ -67,6 +72,9 @@ class StyleFigures:
     passed: int = 0
     faults: Counter = field(default_factory=Counter)  # kind of fault -> texts
     example: str = ""  # the first failing text, for the report
+    series_first_on_top: int = 0  # people with a #1 whose series began on it
+    series_firsts: Counter = field(default_factory=Counter)  # competency of the series' first prompt
+    series_no_repeat: int = 0  # people who got no prompt twice in SERIES_WEEKS weeks
 
 
 def answer_set(content: Content, rng: random.Random, weights: tuple[int, ...]) -> dict[str, int | None]:
@@ -162,6 +170,15 @@ def text_faults(content: Content, result: Result) -> list[tuple[str, str]]:
     return faults
 
 
+def weekly_series(content: Content, answers: dict[str, int | None]) -> list[tuple[str, int]]:
+    """The prompts a weekly series puts to this person, week by week (oldest first)."""
+    points = series.points_of(content, answers, content.current.version, [])
+    recent: list[tuple[str, int]] = []
+    for _ in range(SERIES_WEEKS):
+        recent.insert(0, series.next_in_series(content, points, recent))
+    return recent[::-1]
+
+
 # --- the run ------------------------------------------------------------------------------
 def simulate(people: int = PEOPLE, seed: int = SEED, check_texts: int | None = None,
              content: Content | None = None) -> dict[str, StyleFigures]:
@@ -174,14 +191,19 @@ def simulate(people: int = PEOPLE, seed: int = SEED, check_texts: int | None = N
     for style, weights in STYLES.items():
         tally = figures[style] = StyleFigures()
         for n in range(per_style):
-            result = score(answer_set(content, rng, weights), content)
+            answers = answer_set(content, rng, weights)
+            result = score(answers, content)
             tally.people += 1
             tally.flat += result.flat
+            weeks = weekly_series(content, answers)
+            tally.series_no_repeat += len(set(weeks)) == len(weeks)
             among = top_is_among_lowest(result)
             if among is not None:
                 tally.with_top += 1
                 tally.top_is_lowest += among
                 tally.tops[result.development_points[0].competency] += 1
+                tally.series_first_on_top += weeks[0][0] == result.development_points[0].competency
+                tally.series_firsts[weeks[0][0]] += 1
             if check_texts is None or n < check_texts:
                 tally.checked += 1
                 faults = text_faults(content, result)
@@ -207,6 +229,16 @@ def rows(figures: dict[str, StyleFigures]) -> list[tuple[str, str, str]]:
             "100 % · " + (f"≤ {goal * 100:.0f} %" if goal else "—") + " · — · 100 %",
             f"{_percent(tally.top_is_lowest, tally.with_top)} · {top} {_percent(count, tally.with_top)} · "
             f"{_percent(tally.flat, tally.people)} · {_percent(tally.passed, tally.checked)}",
+        ))
+    for style, tally in figures.items():
+        first, count = tally.series_firsts.most_common(1)[0] if tally.series_firsts else ("–", 0)
+        goal = CONCENTRATION_GOAL.get(style)
+        table.append((
+            f"judgement, {style}: a weekly series over {SERIES_WEEKS} weeks: first on own #1 · "
+            "most frequent first · no prompt twice",
+            "100 % · " + (f"≤ {goal * 100:.0f} %" if goal else "—") + " · 100 %",
+            f"{_percent(tally.series_first_on_top, tally.with_top)} · {first} {_percent(count, tally.with_top)} · "
+            f"{_percent(tally.series_no_repeat, tally.people)}",
         ))
     faults: Counter = sum((tally.faults for tally in figures.values()), Counter())
     example = next((tally.example for tally in figures.values() if tally.example), "")

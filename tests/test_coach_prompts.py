@@ -320,3 +320,22 @@ async def test_equal_names_are_told_apart_when_composing_and_in_schedules(bot, c
     assert await send_due_prompts(bot.application) == 1
     assert "Only for the second Kees?" in prompts_in(second, content)[-1].text
     assert not prompts_in(first, content)
+
+
+async def test_a_series_is_bound_to_the_receivers_its_screen_named(bot, content, clock):
+    carla, people = await three_coachees(bot, content)
+    await carla.send("/prompt")
+    await carla.tap(en(content, "btn_all_coachees"))
+    await carla.tap(en(content, "btn_prompt_series"))
+    await carla.tap("Monday")
+    await people[BOB].send("/mycoach")  # Bob stops sharing between the screen and the tap
+    await people[BOB].tap(content.text("btn_stop_sharing", "nl"))
+    await carla.tap("09:00")
+    assert rows(bot.db_path, "select count(*) from prompt_schedules") == [(0,)]  # nothing scheduled …
+    shown = [m for m in carla.messages() if "Weekly series to" in m.text][-1].text
+    assert "Bob" not in shown and "Anna, Kees" in shown  # … the screen says whom it goes to now
+    await carla.tap("Monday", message=[m for m in carla.messages() if "Weekly series to" in m.text][-1])
+    await carla.tap("09:00")
+    clock.now = datetime(2026, 12, 7, 8, 0, 5, tzinfo=timezone.utc)
+    assert await send_due_prompts(bot.application) == 2
+    assert not prompts_in(people[BOB], content)
