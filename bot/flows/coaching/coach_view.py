@@ -153,12 +153,25 @@ def resume_schedule(content: Content, schedule_id: object, schedules: list[Sched
                 [MoveSchedule(schedule.id, due, resume=True), SendDuePrompts()])
 
 
-def _days(schedule: ScheduleView, now: datetime, zone: str) -> tuple[tuple[str, int], ...]:
-    if schedule.kind == "weekly":
+def day_options(kind: str, now: datetime, zone: str) -> tuple[tuple[str, int], ...]:
+    """The days a prompt can go on, as (label key, day): weekdays for a weekly one, today …
+    six days ahead for a one-off."""
+    if kind == "weekly":
         return tuple((f"weekday_{d}", d) for d in WEEKDAYS)
     today = now.astimezone(ZoneInfo(zone)).date()
     return tuple(("day_today" if d == 0 else "day_tomorrow" if d == 1
                   else f"weekday_{(today + timedelta(days=d)).weekday()}", d) for d in range(DAYS_AHEAD))
+
+
+def due_at(kind: str, day: int, at: str, zone: str, now: datetime) -> datetime:
+    """When a prompt chosen for ``day`` at ``at`` (local) goes first: a weekly one on the next
+    such weekday, a one-off that many days from today (now, if that time has passed)."""
+    if kind == "weekly":
+        return next_occurrence(day, at, zone, now)
+    tz = ZoneInfo(zone)
+    hour, minute = map(int, at.split(":"))
+    local = datetime.combine(now.astimezone(tz).date() + timedelta(days=day), time(hour, minute), tzinfo=tz)
+    return max(local, now)
 
 
 def change_day(schedule_id: object, schedules: list[ScheduleView], now: datetime, zone: str) -> Step:
@@ -167,7 +180,7 @@ def change_day(schedule_id: object, schedules: list[ScheduleView], now: datetime
         return Step([Screen("stale_button", notice=True)])
     schedule = found[1]
     return Step([Screen("schedule_pick_day", choices=(*(
-        Choice(Event.SCHEDULE_DAY, label, day, ref=schedule.id) for label, day in _days(schedule, now, zone)),
+        Choice(Event.SCHEDULE_DAY, label, day, ref=schedule.id) for label, day in day_options(schedule.kind, now, zone)),
         Choice(Event.SCHEDULE_OPEN, "btn_back", ref=schedule.id)), in_place=True)])
 
 
@@ -191,16 +204,10 @@ def move_schedule(content: Content, schedule_id: object, moment: object, schedul
         return Step([Screen("stale_button", notice=True)])
     n, schedule = found
     day, at = moment // TIME_SLOTS, times[moment % TIME_SLOTS]
-    if day not in [d for _, d in _days(schedule, now, zone)]:
+    if day not in [d for _, d in day_options(schedule.kind, now, zone)]:
         return Step([Screen("stale_button", notice=True)])
-    if schedule.kind == "weekly":
-        due, weekday = next_occurrence(day, at, zone, now), day
-    else:
-        tz = ZoneInfo(zone)
-        hour, minute = map(int, at.split(":"))
-        local = datetime.combine(now.astimezone(tz).date() + timedelta(days=day), time(hour, minute), tzinfo=tz)
-        due, weekday = max(local, now), None
-    moved = replace(schedule, next_due_at=due.isoformat(), weekday=weekday if weekday is not None  # type: ignore[type-var]
-                    else schedule.weekday, time=at if schedule.kind == "weekly" else schedule.time)
+    due, weekly = due_at(schedule.kind, day, at, zone, now), schedule.kind == "weekly"
+    moved = replace(schedule, next_due_at=due.isoformat(), weekday=day if weekly else None,  # type: ignore[type-var]
+                    time=at if weekly else schedule.time)
     return Step([Screen("schedule_moved", notice=True), schedule_screen(content, n, moved, names, zone)],
-                [MoveSchedule(schedule.id, due, weekday, at if schedule.kind == "weekly" else None)])
+                [MoveSchedule(schedule.id, due, day if weekly else None, at if weekly else None)])

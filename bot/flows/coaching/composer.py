@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ from transitions import EventData
 from bot.content import LANGUAGES, Content
 from bot.flows import machine
 from bot.flows.coaching import page_of, series
-from bot.flows.coaching.coach_view import DAYS_AHEAD, completed_results, most_common
+from bot.flows.coaching.coach_view import DAYS_AHEAD, completed_results, day_options, due_at, most_common
 from bot.flows.coaching.desk import shown_names
 from bot.flows.effects import (
     CloseText,
@@ -31,7 +31,7 @@ from bot.flows.effects import (
     SendDuePrompts,
 )
 from bot.flows.events import Event
-from bot.flows.plan import WEEKDAYS, next_occurrence
+from bot.flows.plan import WEEKDAYS
 from bot.flows.records import CoacheeView, RelationView
 from bot.flows.scoring import score, to_work_on
 from bot.flows.screens import Choice, Items, Screen, When
@@ -347,14 +347,8 @@ class ComposerModel:
     def show_days(self, event: EventData) -> None:
         if self.draft.series:
             self.draft = replace(self.draft, receivers=tuple(self._receivers()))
-        if self.draft.kind == "weekly":
-            choices = tuple(Choice(Event.PROMPT_DAY, f"weekday_{d}", d) for d in WEEKDAYS)
-        else:
-            today = self.now.astimezone(ZoneInfo(self.zone)).date()
-            choices = tuple(
-                Choice(Event.PROMPT_DAY, "day_today" if d == 0 else "day_tomorrow" if d == 1
-                       else f"weekday_{(today + timedelta(days=d)).weekday()}", d)
-                for d in range(DAYS_AHEAD))
+        choices = tuple(Choice(Event.PROMPT_DAY, label, day)
+                        for label, day in day_options(self.draft.kind or "once", self.now, self.zone))
         key = "prompt_series_day" if self.draft.series else "prompt_day"
         self.screens.append(Screen(key, {"target": self._target(), "what": self._what()},
                                    choices=(*choices, *self._nav()), in_place=True))
@@ -378,15 +372,9 @@ class ComposerModel:
 
     def schedule_later(self, event: EventData) -> None:
         at = self.content.limits.checkin_times[event.kwargs["slot"]]
-        day = self.draft.day or 0
-        if self.draft.kind == "weekly":
-            self._schedule("weekly", next_occurrence(day, at, self.zone, self.now), day, at)
-        else:
-            tz = ZoneInfo(self.zone)
-            date = self.now.astimezone(tz).date() + timedelta(days=day)
-            hour, minute = map(int, at.split(":"))
-            due = datetime.combine(date, time(hour, minute), tzinfo=tz)
-            self._schedule("once", max(due, self.now))
+        day, kind = self.draft.day or 0, self.draft.kind or "once"
+        due = due_at(kind, day, at, self.zone, self.now)
+        self._schedule(kind, due, *((day, at) if kind == "weekly" else ()))
 
     def show_scheduled(self, event: EventData) -> None:
         """What was done, repeated: the text, the receivers, and when (a date as people write it)."""
