@@ -16,12 +16,15 @@ from telegram_doubles.fake_api import parse_html
 from tests.conftest import (
     CLOCK_START,
     answer_all,
+    bytes_holding,
     en,
     link_payload,
+    mentions,
     new_coach,
     pick_prompt,
     prompts_in,
     rows,
+    rows_mentioning,
 )
 
 CARLA, DIRK = 7801, 7802
@@ -339,3 +342,25 @@ async def test_a_series_is_bound_to_the_receivers_its_screen_named(bot, content,
     clock.now = datetime(2026, 12, 7, 8, 0, 5, tzinfo=timezone.utc)
     assert await send_due_prompts(bot.application) == 2
     assert not prompts_in(people[BOB], content)
+
+
+async def test_a_coachs_delete_leaves_no_trace_of_their_own_texts_and_versions(bot, content, clock):
+    carla, people = await three_coachees(bot, content)
+    await carla.send("/prompt")
+    await carla.tap(en(content, "btn_all_coachees"))
+    await carla.tap(en(content, "btn_own_text"))
+    await carla.send("Zeldzame eigen vraag?")
+    await carla.tap(en(content, "btn_prompt_version_en"))
+    await carla.send("Rarely own question?")
+    await carla.tap(en(content, "btn_send_now"))
+    await carla.send("/prompt")  # a second one half written: the draft holds its text
+    await carla.tap(en(content, "btn_all_coachees"))
+    await carla.tap(en(content, "btn_own_text"))
+    await carla.send("Zeldzaam concept")
+    await carla.tap(en(content, "btn_prompt_version_en"))
+    assert mentions(bot.db_path, ["Zeldzame eigen", "Rarely own", "Zeldzaam concept"])
+    await carla.send("/delete")
+    await carla.tap(en(content, "btn_delete_everything"))
+    assert mentions(bot.db_path, ["Zeldzame eigen", "Rarely own", "Zeldzaam concept"]) == {}
+    assert bytes_holding(bot.db_path, [b"Zeldzame eigen", b"Rarely own", b"Zeldzaam concept"]) == {}
+    assert rows_mentioning(bot.db_path, CARLA) == {}
