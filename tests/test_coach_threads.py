@@ -91,6 +91,7 @@ async def test_a_stray_message_is_offered_to_the_coach_never_lost_never_sent_una
     send = offer.buttons()[0]["callback_data"]
     await kees.press(send, offer)
     assert carla.last().text == say(content, "coachee_wrote", name="Kees", text="Sorry Carla, no time this week")
+    assert offer.text == say(content, "stray_sent", coach="Carla")  # the offer says it went, and to whom
     await kees.press(send, offer)  # a second tap sends nothing twice
     assert sum("no time this week" in text for text in from_bot(bot, carla)) == 1
     await kees.send("Just a thought for myself")

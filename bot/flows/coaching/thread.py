@@ -194,7 +194,7 @@ def send_stray(content: Content, relation: RelationView | None, coach_id: object
     if relation.coach_id != coach_id:
         again = offer_stray(content, relation, pending)
         return Step([Screen("receiver_changed", notice=True), *again.screens], again.effects)
-    return Step([Screen("reply_sent", {"coach": relation.coach_name}, in_place=True)],
+    return Step([Screen("stray_sent", {"coach": relation.coach_name}, in_place=True)],
                 _to_coach(content, relation, pending, "coachee_wrote", {}))
 
 
