@@ -282,13 +282,17 @@ async def send_due_prompts(application: Application) -> int:
                 return None
             return iso(next_occurrence(schedule.weekday, schedule.time, core.rules.zone, now))
 
+        since = iso(now - timedelta(weeks=content.limits.prompt_repeat_weeks))
+
         def choose(schedule: Schedule, coachee_id: int, language: str) -> DeliveryPrompt:
-            status = coaches.coachee_status(schedule.coach_id, coachee_id)
-            answers, version = (status.latest_answers, status.version) if status else (None, 1)
-            since = iso(now - timedelta(weeks=content.limits.prompt_repeat_weeks))
-            picked = series.choose(content, schedule, language, points=series.points_of(
-                content, answers, version, coaches.focus_of(coachee_id)), recent=coaches.recent_prompts(
-                coachee_id, since), sent_before=coaches.sent_in_schedule(schedule.id, coachee_id))
+            def points() -> list[str]:
+                status = coaches.coachee_status(schedule.coach_id, coachee_id)
+                answers, version = (status.latest_answers, status.version) if status else (None, 1)
+                return series.points_of(content, answers, version, coaches.focus_of(coachee_id))
+
+            picked = series.choose(content, schedule, language, points=points,
+                                   recent=lambda: coaches.recent_prompts(coachee_id, since),
+                                   sent_before=lambda: coaches.sent_in_schedule(schedule.id, coachee_id))
             return DeliveryPrompt(picked.competency, picked.prompt_index, picked.text, picked.own_words)
 
         for schedule_id in coaches.due_schedule_ids(iso(now)):

@@ -11,6 +11,7 @@ these are the coach's own words.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.content import Content
@@ -65,15 +66,18 @@ def next_in_series(content: Content, points: list[str], recent: list[tuple[str, 
     return competency, fresh[0] if fresh else seen[-1]
 
 
-def choose(content: Content, schedule: ScheduleView, language: str, *, points: list[str],
-           recent: list[tuple[str, int]], sent_before: int) -> PromptChoice:
-    """What ``schedule`` puts to one receiver this time."""
+def choose(content: Content, schedule: ScheduleView, language: str, *, points: Callable[[], list[str]],
+           recent: Callable[[], list[tuple[str, int]]], sent_before: Callable[[], int]) -> PromptChoice:
+    """What ``schedule`` puts to one receiver this time. What the person was asked lately and
+    their points are read only when a series needs them (a broadcast of one text reads nothing)."""
     if schedule.own_text:
         version = schedule.own_versions.get(language)
         return PromptChoice(text=version or schedule.own_text, own_words=not version)
-    picked = (schedule.competency, schedule.prompt_index)
-    series = schedule.kind == "weekly" and (sent_before > 0 or schedule.competency is None or picked in recent)
-    if not series and schedule.competency is not None:
+    if schedule.kind != "weekly" and schedule.competency is not None:
         return PromptChoice(schedule.competency, schedule.prompt_index)
-    competency, index = next_in_series(content, points, recent)
+    asked = recent()
+    picked = (schedule.competency, schedule.prompt_index)
+    if schedule.competency is not None and picked not in asked and sent_before() == 0:
+        return PromptChoice(schedule.competency, schedule.prompt_index)  # a weekly pick: the coach's first
+    competency, index = next_in_series(content, points(), asked)
     return PromptChoice(competency, index)
