@@ -218,26 +218,31 @@ def _percent(part: int, whole: int) -> str:
     return f"{100.0 * part / whole:.1f} %" if whole else "n/a"
 
 
+def _most(style: str, counts: Counter, whole: int) -> tuple[str, str]:
+    """The concentration goal of ``style``, and the most frequent competency with its share."""
+    goal = CONCENTRATION_GOAL.get(style)
+    top, count = counts.most_common(1)[0] if counts else ("–", 0)
+    return (f"≤ {goal * 100:.0f} %" if goal else "—"), f"{top} {_percent(count, whole)}"
+
+
 def rows(figures: dict[str, StyleFigures]) -> list[tuple[str, str, str]]:
     table = []
     for style, tally in figures.items():
-        top, count = tally.tops.most_common(1)[0] if tally.tops else ("–", 0)
-        goal = CONCENTRATION_GOAL.get(style)
+        goal, most = _most(style, tally.tops, tally.with_top)
         table.append((
             f"judgement, {style} ({'/'.join(map(str, STYLES[style]))} %, {tally.people:,} people): "
             "#1 among own lowest · most frequent #1 · flat · texts pass",
-            "100 % · " + (f"≤ {goal * 100:.0f} %" if goal else "—") + " · — · 100 %",
-            f"{_percent(tally.top_is_lowest, tally.with_top)} · {top} {_percent(count, tally.with_top)} · "
+            f"100 % · {goal} · — · 100 %",
+            f"{_percent(tally.top_is_lowest, tally.with_top)} · {most} · "
             f"{_percent(tally.flat, tally.people)} · {_percent(tally.passed, tally.checked)}",
         ))
     for style, tally in figures.items():
-        first, count = tally.series_firsts.most_common(1)[0] if tally.series_firsts else ("–", 0)
-        goal = CONCENTRATION_GOAL.get(style)
+        goal, most = _most(style, tally.series_firsts, tally.with_top)
         table.append((
             f"judgement, {style}: a weekly series over {SERIES_WEEKS} weeks: first on own #1 · "
             "most frequent first · no prompt twice",
-            "100 % · " + (f"≤ {goal * 100:.0f} %" if goal else "—") + " · 100 %",
-            f"{_percent(tally.series_first_on_top, tally.with_top)} · {first} {_percent(count, tally.with_top)} · "
+            f"100 % · {goal} · 100 %",
+            f"{_percent(tally.series_first_on_top, tally.with_top)} · {most} · "
             f"{_percent(tally.series_no_repeat, tally.people)}",
         ))
     faults: Counter = sum((tally.faults for tally in figures.values()), Counter())

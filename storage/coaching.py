@@ -237,16 +237,15 @@ class CoachStore:
                         "where coachee_id = ? and status = 'active'", [now, coachee_id])
         return relation.coachee_name if relation else None
 
-    def coachees(self, coach_id: int) -> list[CoacheeStatus]:
-        """Active coachees with their progress; only data of consenting coachees is read."""
-        statuses = []
-        for row in self.db.query("select r.*, coalesce(u.language, 'nl') as language from coach_relations r "
-                                 "left join users u on u.id = r.coachee_id where r.coach_id = ? and r.status = 'active' "
-                                 "order by r.coachee_name, r.id", [coach_id]):
-            statuses.append(self._status(_relation(row), row["language"]))
-        return statuses
+    def coachees(self, coach_id: int, coachee_id: int | None = None) -> list[CoacheeStatus]:
+        """Active coachees (or the one ``coachee_id``) with their progress; only data of
+        consenting coachees is read."""
+        return [self._status(_relation(row), row["language"]) for row in self.db.query(
+            "select r.*, coalesce(u.language, 'nl') as language from coach_relations r left join users u "
+            "on u.id = r.coachee_id where r.coach_id = ? and r.status = 'active' and (? is null or r.coachee_id = ?) "
+            "order by r.coachee_name, r.id", [coach_id, coachee_id, coachee_id])]
 
-    def _status(self, relation: Relation, language: str = "nl") -> CoacheeStatus:
+    def _status(self, relation: Relation, language: str) -> CoacheeStatus:
         open_row = next(self.db.query(
             "select cursor from assessments where user_id = ? and status = 'in_progress' order by id desc limit 1",
             [relation.coachee_id]), None)
@@ -262,15 +261,14 @@ class CoachStore:
 
     def coachee_status(self, coach_id: int, coachee_id: int) -> CoacheeStatus | None:
         """One coachee's status, only while they share with ``coach_id``."""
-        row = next(self.db.query(
-            "select r.*, coalesce(u.language, 'nl') as language from coach_relations r left join users u "
-            "on u.id = r.coachee_id where r.coach_id = ? and r.coachee_id = ? and r.status = 'active'",
-            [coach_id, coachee_id]), None)
-        return self._status(_relation(row), row["language"]) if row else None
+        return next(iter(self.coachees(coach_id, coachee_id)), None)
 
     # --- prompts ----------------------------------------------------------------------------
     def create_schedule(self, values: dict) -> int:
-        return self.db.table("prompt_schedules").insert(values).last_pk
+        """A new schedule; ``own_versions`` ({language: text}) is stored as JSON."""
+        versions = values.get("own_versions")
+        return self.db.table("prompt_schedules").insert(
+            values | {"own_versions": json.dumps(versions, ensure_ascii=False) if versions else None}).last_pk
 
     def schedules_of(self, coach_id: int) -> list[Schedule]:
         """A coach's schedules still to come (paused ones included), soonest first."""
@@ -316,11 +314,10 @@ class CoachStore:
                                "and status not in ('cancelled', 'failed')", [schedule_id, coachee_id]).fetchone()[0]
 
     def claim_schedule(self, schedule_id: int, now: str, next_due: Callable[[Schedule], str | None],
-                       choose: Callable[[Schedule, int, str], DeliveryPrompt | None]) -> int:
+                       choose: Callable[[Schedule, int, str], DeliveryPrompt]) -> int:
         """Create the deliveries of a due schedule and move it on, atomically; returns how many.
         Only coachees whose relation with the coach stands now get one (consent at claim), each
-        with the prompt ``choose(schedule, coachee_id, language)`` picks for them (``None``:
-        nothing fits this week, no delivery)."""
+        with the prompt ``choose(schedule, coachee_id, language)`` picks for them."""
         with self.db.atomic():
             row = next(self.db.query("select * from prompt_schedules where id = ? and active = 1 "
                                      "and paused_at is null and next_due_at <= ?", [schedule_id, now]), None)
@@ -334,8 +331,6 @@ class CoachStore:
             created = 0
             for coachee_id, language in targets:
                 prompt = choose(schedule, coachee_id, language)
-                if prompt is None:
-                    continue
                 created += self.db.execute(
                     "insert or ignore into prompt_deliveries (schedule_id, coach_id, coachee_id, due_at, status, "
                     "next_attempt_at, competency, prompt_index, text, own_words) "
@@ -461,8 +456,7 @@ class CoachStore:
         return found
 
     def focus_of(self, user_id: int) -> list[str]:
-        row = next(self.db.query("select focus, active from plans where user_id = ?", [user_id]), None)
-        return json.loads(row["focus"]) if row and row["active"] else []
+        return self.focus_of_many([user_id]).get(user_id, [])
 
 
 def _coach(row: dict) -> CoachRecord:

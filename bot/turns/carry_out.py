@@ -14,8 +14,6 @@ from bot.flows.effects import (
     BeginAssessment,
     BeginRating,
     CancelSchedule,
-    MoveSchedule,
-    PauseSchedule,
     CloseIfReady,
     CloseOffer,
     CloseRequest,
@@ -32,11 +30,13 @@ from bot.flows.effects import (
     GiveConsent,
     MarkLooked,
     MoveCursor,
+    MoveSchedule,
     NoteCheckin,
     Notify,
     OpenOffer,
     OpenRequest,
     OpenText,
+    PauseSchedule,
     RateCheckin,
     RecordAnswer,
     RefreshMenu,
@@ -173,7 +173,7 @@ def carry_out(core: Core, turn: Turn, effects: list[Effect], now: str) -> Applie
                     "coach_id": effect.coach_id, "coachee_id": effect.coachee_id, "competency": effect.competency,
                     "prompt_index": effect.prompt_index, "own_text": effect.own_text, "kind": effect.kind,
                     "weekday": effect.weekday, "time": effect.time, "next_due_at": iso(effect.next_due_at),
-                    "own_versions": json.dumps(effect.own_versions, ensure_ascii=False) if effect.own_versions else None,
+                    "own_versions": effect.own_versions,
                     "active": 1, "created_at": now})
             case CancelSchedule(schedule_id=schedule):
                 stores.coaching.cancel_schedule(schedule, user)

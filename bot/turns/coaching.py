@@ -11,13 +11,13 @@ from typing import Any
 from bot.buttons import Sizes, Spec, below, one_of
 from bot.content import LANGUAGES
 from bot.core import Core, FlowTurn
-from bot.flows.coaching import coach_view, coachee, composer, desk, links, thread
+from bot.flows.coaching import coach_view, coachee, composer, desk, links, series
 from bot.flows.coaching.coachee import PromptRef
 from bot.flows.effects import EnsureUser, OpenText, PromptDraft, SaveComposer, Step
 from bot.flows.events import Event
 from bot.flows.screens import Screen
 from bot.turn import Command, Stepped, Turn
-from storage import CoachRecord
+from storage import CoacheeStatus, CoachRecord, Schedule
 
 ADMIN_EVENTS = frozenset({Event.INVITECOACH, Event.COACHES, Event.COACH_REMOVE, Event.COACH_REMOVE_CONFIRMED,
                           Event.COACH_REMOVE_CANCELLED})
@@ -80,7 +80,8 @@ def _coach(core: Core, turn: Turn, coach: CoachRecord, event: str, kwargs: dict[
     return _schedules(core, coachees, coaching.schedules_of(turn.user_id), event, kwargs)
 
 
-def _schedules(core: Core, coachees: list, schedules: list, event: str, kwargs: dict[str, Any]) -> Step:
+def _schedules(core: Core, coachees: list[CoacheeStatus], schedules: list[Schedule], event: str,
+               kwargs: dict[str, Any]) -> Step:
     """/schedules and one schedule: only the coach's own schedules still to come are found."""
     content, zone, now = core.content, core.rules.zone, core.clock()
     shown = desk.shown_names([(s.relation.id, s.relation.coachee_name, s.relation.label) for s in coachees])
@@ -109,7 +110,7 @@ def _prompt(core: Core, turn: Turn, delivery_id: Any) -> PromptRef | None:
         return None
     return PromptRef(record.delivery_id, record.coach_id, record.coach_name, record.own_name or turn.name,
                      record.shared, record.relation_id,
-                     thread.prompt_words(core.content, record.own_text, record.competency, record.prompt_index))
+                     series.prompt_words(core.content, record.own_text, record.competency, record.prompt_index))
 
 
 def _coachee(core: Core, turn: Turn, event: str, kwargs: dict[str, Any]) -> Step:

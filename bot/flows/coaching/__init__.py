@@ -46,17 +46,11 @@ class DeliveredPrompt(Protocol):
     own_words: bool
 
 
-def prompt_words(content: Content, prompt: DeliveredPrompt) -> str | dict[str, str]:
-    """A delivered prompt's words: the coach's own text, or the library prompt in each language."""
-    if prompt.text:
-        return prompt.text
-    return series.words(content, prompt.competency, prompt.prompt_index) or "…"
-
-
 def delivery_screen(content: Content, delivery_id: int, prompt: DeliveredPrompt, coach_name: str) -> Screen:
     """A prompt as the coachee receives it, with the button that opens a reply to that coach;
     the coach's own words as written say so in the coachee's language."""
     note = Items((Screen("prompt_own_words", {"coach": coach_name}),)) if prompt.own_words else ""
-    return Screen("prompt_delivery", {"coach": coach_name, "prompt": prompt_words(content, prompt), "note": note},
+    return Screen("prompt_delivery", {"coach": coach_name, "prompt": series.prompt_words(
+        content, prompt.text, prompt.competency, prompt.prompt_index), "note": note},
                   choices=(Choice(Event.REPLY_OPEN, content.localized("btn_reply_to", name=coach_name),
                                   ref=delivery_id),))

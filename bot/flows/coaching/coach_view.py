@@ -144,8 +144,8 @@ def resume_schedule(content: Content, schedule_id: object, schedules: list[Sched
     if found is None or not found[1].paused:
         return Step([Screen("stale_button", notice=True)])
     n, schedule = found
-    if schedule.kind == "weekly":
-        due = next_occurrence(schedule.weekday or 0, schedule.time or "09:00", zone, now)
+    if schedule.kind == "weekly":  # a weekly schedule always has its day and time
+        due = next_occurrence(schedule.weekday, schedule.time, zone, now)  # type: ignore[arg-type]
     else:
         due = max(datetime.fromisoformat(schedule.next_due_at), now) if schedule.next_due_at else now
     moved = replace(schedule, paused=False, next_due_at=due.isoformat())  # type: ignore[type-var]

@@ -43,6 +43,12 @@ def words(content: Content, competency: str | None, index: int | None) -> dict[s
     return prompts[index] if 0 <= index < len(prompts) else None
 
 
+def prompt_words(content: Content, text: str | None, competency: str | None,
+                 index: int | None) -> str | dict[str, str]:
+    """A prompt's words: the coach's own text, or the library prompt in each language."""
+    return text or words(content, competency, index) or "…"
+
+
 def points_of(content: Content, answers: dict[str, int | None] | None, version: int,
               focus: list[str]) -> list[str]:
     """A person's current development points: their plan's focus, then where they scored

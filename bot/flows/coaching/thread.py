@@ -25,12 +25,6 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-def prompt_words(content: Content, entry_text: str | None, competency: str | None,
-                 index: int | None) -> str | dict[str, str]:
-    """A prompt's words: the coach's own text, or the library prompt in each language."""
-    return entry_text or series.words(content, competency, index) or "…"
-
-
 def shortened(words: str | dict[str, str], limit: int) -> str | dict[str, str]:
     if isinstance(words, dict):
         return {language: shorten(text, limit) for language, text in words.items()}
@@ -48,7 +42,7 @@ def desk_buttons(content: Content, relation_id: int, name: str, answer: bool = T
 def _entry(content: Content, entry: ThreadEntry, name: str, zone: str) -> Screen:
     date = When(entry.at, zone)
     if entry.kind == "prompt":
-        words = shortened(prompt_words(content, entry.text, entry.competency, entry.prompt_index), ENTRY_CHARS)
+        words = shortened(series.prompt_words(content, entry.text, entry.competency, entry.prompt_index), ENTRY_CHARS)
         return Screen("thread_prompt_item", {"date": date, "text": words})
     text = shorten(entry.text or "", ENTRY_CHARS)
     if entry.kind == "note":
