@@ -77,19 +77,22 @@ def prompt_of(message_text: str) -> str:
     return message_text.split("\n")[1]
 
 
-async def weekly_series_to_all(carla, content) -> None:
+async def to_all(carla, content, choice: str) -> None:
+    """/prompt to all coachees, then the library's ``choice`` (a series, or own text)."""
     await carla.send("/prompt")
     await carla.tap(en(content, "btn_all_coachees"))
-    await carla.tap(en(content, "btn_prompt_series"))
+    await carla.tap(en(content, choice))
+
+
+async def weekly_series_to_all(carla, content) -> None:
+    await to_all(carla, content, "btn_prompt_series")
     await carla.tap("Monday")
     await carla.tap("09:00")
 
 
 async def test_four_weekly_prompts_to_three_coachees_are_twelve_different_fitting_texts(bot, content, clock):
     carla, people = await three_coachees(bot, content)
-    await carla.send("/prompt")
-    await carla.tap(en(content, "btn_all_coachees"))
-    await carla.tap(en(content, "btn_prompt_series"))
+    await to_all(carla, content, "btn_prompt_series")
     chosen = carla.last().text  # before the day: whom it goes to, and what each series follows
     for user_id, (name, _, _) in PROFILES.items():
         line = next(line for line in chosen.splitlines() if line.startswith(f"• {name}: "))
@@ -146,9 +149,7 @@ def test_when_every_prompt_of_a_point_was_asked_lately_the_oldest_goes_again(con
 
 async def test_a_coachs_own_text_goes_per_language_or_with_a_note(bot, content, clock):
     carla, people = await three_coachees(bot, content)
-    await carla.send("/prompt")
-    await carla.tap(en(content, "btn_all_coachees"))
-    await carla.tap(en(content, "btn_own_text"))
+    await to_all(carla, content, "btn_own_text")
     readers = carla.last().text
     assert "Reads English: Kees" in readers and "Reads Dutch: Anna, Bob" in readers
     await carla.send("Wat heb je deze week losgelaten?")
@@ -327,9 +328,7 @@ async def test_equal_names_are_told_apart_when_composing_and_in_schedules(bot, c
 
 async def test_a_series_is_bound_to_the_receivers_its_screen_named(bot, content, clock):
     carla, people = await three_coachees(bot, content)
-    await carla.send("/prompt")
-    await carla.tap(en(content, "btn_all_coachees"))
-    await carla.tap(en(content, "btn_prompt_series"))
+    await to_all(carla, content, "btn_prompt_series")
     await carla.tap("Monday")
     await people[BOB].send("/mycoach")  # Bob stops sharing between the screen and the tap
     await people[BOB].tap(content.text("btn_stop_sharing", "nl"))
@@ -346,16 +345,12 @@ async def test_a_series_is_bound_to_the_receivers_its_screen_named(bot, content,
 
 async def test_a_coachs_delete_leaves_no_trace_of_their_own_texts_and_versions(bot, content, clock):
     carla, people = await three_coachees(bot, content)
-    await carla.send("/prompt")
-    await carla.tap(en(content, "btn_all_coachees"))
-    await carla.tap(en(content, "btn_own_text"))
+    await to_all(carla, content, "btn_own_text")
     await carla.send("Zeldzame eigen vraag?")
     await carla.tap(en(content, "btn_prompt_version_en"))
     await carla.send("Rarely own question?")
     await carla.tap(en(content, "btn_send_now"))
-    await carla.send("/prompt")  # a second one half written: the draft holds its text
-    await carla.tap(en(content, "btn_all_coachees"))
-    await carla.tap(en(content, "btn_own_text"))
+    await to_all(carla, content, "btn_own_text")  # a second one half written: the draft holds its text
     await carla.send("Zeldzaam concept")
     await carla.tap(en(content, "btn_prompt_version_en"))
     assert mentions(bot.db_path, ["Zeldzame eigen", "Rarely own", "Zeldzaam concept"])
@@ -364,3 +359,46 @@ async def test_a_coachs_delete_leaves_no_trace_of_their_own_texts_and_versions(b
     assert mentions(bot.db_path, ["Zeldzame eigen", "Rarely own", "Zeldzaam concept"]) == {}
     assert bytes_holding(bot.db_path, [b"Zeldzame eigen", b"Rarely own", b"Zeldzaam concept"]) == {}
     assert rows_mentioning(bot.db_path, CARLA) == {}
+
+
+async def test_a_locked_database_while_choosing_a_series_loses_nothing_and_stops_no_one_else(bot, content, clock):
+    """The choice of each coachee's prompt is part of the claim: a fault in it (the database
+    locked by another program) rolls the whole claim back, no coachee gets a half of it, other
+    coaches' prompts still go, and the series goes once when it is tried again."""
+    import sqlite3
+
+    from storage import CoachStore
+
+    carla, people = await three_coachees(bot, content)
+    dirk = await new_coach(bot, content, DIRK, "Dirk")
+    await coachee(bot, content, dirk, 7814, "Fien", "en", (9, 10, 11))
+    await weekly_series_to_all(carla, content)
+    await to_all(dirk, content, "btn_own_text")
+    await dirk.send("Dirk asks Fien on Monday?")
+    await dirk.tap(en(content, "btn_send_weekly"))
+    await dirk.tap("Monday")
+    await dirk.tap("09:00")
+    real, calls = CoachStore.recent_prompts, []
+
+    def locked_once(store, coachee_id, since):
+        calls.append(coachee_id)
+        if len(calls) == 2:  # Carla's second coachee: the first one's delivery was already inserted
+            raise sqlite3.OperationalError("database is locked")
+        return real(store, coachee_id, since)
+
+    CoachStore.recent_prompts = locked_once
+    try:
+        clock.now = datetime(2026, 12, 7, 8, 0, 5, tzinfo=timezone.utc)
+        assert await send_due_prompts(bot.application) == 1  # Dirk's goes; Carla's claim failed alone
+    finally:
+        CoachStore.recent_prompts = real
+    assert rows(bot.db_path, "select coach_id, count(*) from prompt_deliveries group by coach_id") == [(DIRK, 1)]
+    failures, error = rows(bot.db_path, "select failures, last_error from prompt_schedules where coach_id = ?",
+                           CARLA)[0]
+    assert failures == 1 and "locked" in error
+    assert not any(prompts_in(person, content) for person in people.values())
+    clock.now += timedelta(minutes=1)  # tried again after its retry time
+    assert await send_due_prompts(bot.application) == 3
+    assert await send_due_prompts(bot.application) == 0  # once, not twice
+    assert all(len(prompts_in(person, content)) == 1 for person in people.values())
+    assert bot.errors == []
